@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds for benchmarks add `-Xswiftc -target-cpu -Xswiftc haswell` (see README, "Build flags"):
+// without a target CPU, `SIMD.addingProduct` lowers to per-lane `fmaf` calls. The default stays portable.
+let package = Package(
+    name: "aigov",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "aigov", targets: ["aigov"]),
+        .library(name: "EmbedCache", targets: ["EmbedCache"]),
+        .library(name: "Retrieval", targets: ["Retrieval"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+    ],
+    targets: [
+        // OpenBLAS's cblas.h. Linked as `openblas` on purpose: the generic `blas` may resolve to netlib's
+        // reference implementation, which is correct but ~17x slower and gives no warning.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "EmbedCache",
+            dependencies: [
+                "CBLAS",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "Retrieval", dependencies: ["CBLAS"]),
+        .target(name: "Store"),
+        .target(name: "Ingest", dependencies: ["EmbedCache", "Retrieval", "Store"]),
+        .target(name: "Answering", dependencies: ["Retrieval"]),
+        .target(name: "APIServer", dependencies: ["EmbedCache", "Retrieval", "Ingest", "Store", "Answering"]),
+        .executableTarget(
+            name: "aigov",
+            dependencies: [
+                "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "APIServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Child process of the Retrieval crash-safety test: performs writes, stops at a named write point.
+        .executableTarget(
+            name: "retrieval-crash-writer", dependencies: ["Retrieval"], path: "Tests/Support/RetrievalCrashWriter"),
+        .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "AnsweringTests", dependencies: ["Answering"]),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer"]),
+        .testTarget(name: "aigovTests", dependencies: ["aigov"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,75 @@
+import Foundation
+
+/// A configuration problem that stops the server from starting.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let variable: String
+    public let message: String
+    public var description: String { "\(variable): \(message)" }
+}
+
+/// The server's settings from the environment, under the old platform's names (DESIGN section 10).
+public struct ServerConfiguration: Sendable, Equatable {
+    public enum Environment: String, Sendable { case development, production }
+
+    public var environment: Environment
+    public var host: String
+    public var port: Int
+    public var secretKey: String
+    public var accessTokenMinutes: Int
+    public var corsOrigins: [String]
+    public var rateLimitPerMinute: Int
+    public var groqAPIKey: String?
+    public var groqBaseURL: String
+    public var groqModel: String
+
+    /// The development-only signing key; production refuses it.
+    public static let developmentSecretKey = "aigov-development-secret-key-change-me-0123456789"
+
+    /// Reads `variables`; in production a missing, default or short `SECRET_KEY` is an error.
+    public init(variables: [String: String]) throws {
+        func value(_ name: String) -> String? {
+            guard let v = variables[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let n = Int(text), range.contains(n) else {
+                throw ConfigurationError(variable: name, message: "must be a whole number in \(range)")
+            }
+            return n
+        }
+        let environmentName = value("ENVIRONMENT")?.lowercased() ?? "development"
+        guard let environment = Environment(rawValue: environmentName) else {
+            throw ConfigurationError(variable: "ENVIRONMENT", message: "must be development or production")
+        }
+        self.environment = environment
+        host = value("HOST") ?? "127.0.0.1"
+        port = try integer("PORT", default: 8000, range: 0...65535)
+        accessTokenMinutes = try integer("ACCESS_TOKEN_EXPIRE_MINUTES", default: 30, range: 1...525_600)
+        rateLimitPerMinute = try integer("RATE_LIMIT_PER_MINUTE", default: 60, range: 1...1_000_000)
+        corsOrigins = (value("CORS_ORIGINS") ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
+        groqAPIKey = value("GROQ_API_KEY")
+        groqBaseURL = value("GROQ_BASE_URL") ?? "https://api.groq.com/openai/v1"
+        groqModel = value("GROQ_MODEL") ?? "openai/gpt-oss-20b"
+        if let algorithm = value("ALGORITHM"), algorithm != "HS256" {
+            throw ConfigurationError(variable: "ALGORITHM", message: "only HS256 is supported")
+        }
+        let key = value("SECRET_KEY")
+        if environment == .production {
+            guard let key else {
+                throw ConfigurationError(variable: "SECRET_KEY", message: "is required in production")
+            }
+            guard key != Self.developmentSecretKey, key.utf8.count >= 32 else {
+                throw ConfigurationError(
+                    variable: "SECRET_KEY", message: "must be at least 32 bytes and not the development default")
+            }
+        }
+        // HS256 keys shorter than 32 bytes are refused by the JWT library; pad nothing, demand length.
+        if let key, key.utf8.count < 32 {
+            throw ConfigurationError(variable: "SECRET_KEY", message: "must be at least 32 bytes")
+        }
+        secretKey = key ?? Self.developmentSecretKey
+    }
+}

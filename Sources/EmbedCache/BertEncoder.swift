@@ -1,0 +1,317 @@
+import CBLAS
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A BERT encoder forward pass on BLAS: token ids in, pooled sentence vectors out.
+///
+/// A batch is packed, not padded: the rows of all its sequences are stacked into one `[tokens, hidden]`
+/// matrix, so every projection is one `sgemm` over real tokens only, and attention runs per sequence on its
+/// own rows. That is what the reference computes with an additive `-inf` mask on padded keys, without the
+/// work on padding. The instance is immutable and safe to share; each call allocates its own scratch.
+public final class BertEncoder: Sendable {
+    public let configuration: BertConfiguration
+
+    private struct Layer: Sendable {
+        let qkvWeight: [Float]  // [3H, H]: query, key and value rows stacked, so one sgemm makes all three
+        let qkvBias: [Float]
+        let outWeight: [Float]  // [H, H]
+        let outBias: [Float]
+        let norm1Gain: [Float]
+        let norm1Bias: [Float]
+        let upWeight: [Float]  // [I, H]
+        let upBias: [Float]
+        let downWeight: [Float]  // [H, I]
+        let downBias: [Float]
+        let norm2Gain: [Float]
+        let norm2Bias: [Float]
+    }
+
+    private let wordEmbeddings: [Float]
+    private let positionEmbeddings: [Float]
+    private let typeEmbeddings: [Float]
+    private let embeddingNormGain: [Float]
+    private let embeddingNormBias: [Float]
+    private let layers: [Layer]
+
+    /// Loads the weights from `model.safetensors` (names with or without a `bert.` prefix).
+    public init(configuration: BertConfiguration, weights url: URL) throws {
+        self.configuration = configuration
+        let file = try SafeTensorsFile(url: url)
+        let prefix = file.tensors["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
+        let h = configuration.hiddenSize
+        let inner = configuration.intermediateSize
+        func load(_ name: String, _ shape: [Int]) throws -> [Float] {
+            try file.floats(prefix + name, shape: shape)
+        }
+        wordEmbeddings = try load("embeddings.word_embeddings.weight", [configuration.vocabularySize, h])
+        positionEmbeddings = try load("embeddings.position_embeddings.weight", [configuration.maxPositions, h])
+        typeEmbeddings = try load("embeddings.token_type_embeddings.weight", [configuration.typeVocabularySize, h])
+        embeddingNormGain = try load("embeddings.LayerNorm.weight", [h])
+        embeddingNormBias = try load("embeddings.LayerNorm.bias", [h])
+        var layers: [Layer] = []
+        for index in 0..<configuration.layers {
+            let p = "encoder.layer.\(index)."
+            let qkvWeight =
+                try load(p + "attention.self.query.weight", [h, h]) + load(p + "attention.self.key.weight", [h, h])
+                + load(p + "attention.self.value.weight", [h, h])
+            let qkvBias =
+                try load(p + "attention.self.query.bias", [h]) + load(p + "attention.self.key.bias", [h])
+                + load(p + "attention.self.value.bias", [h])
+            layers.append(
+                Layer(
+                    qkvWeight: qkvWeight,
+                    qkvBias: qkvBias,
+                    outWeight: try load(p + "attention.output.dense.weight", [h, h]),
+                    outBias: try load(p + "attention.output.dense.bias", [h]),
+                    norm1Gain: try load(p + "attention.output.LayerNorm.weight", [h]),
+                    norm1Bias: try load(p + "attention.output.LayerNorm.bias", [h]),
+                    upWeight: try load(p + "intermediate.dense.weight", [inner, h]),
+                    upBias: try load(p + "intermediate.dense.bias", [inner]),
+                    downWeight: try load(p + "output.dense.weight", [h, inner]),
+                    downBias: try load(p + "output.dense.bias", [h]),
+                    norm2Gain: try load(p + "output.LayerNorm.weight", [h]),
+                    norm2Bias: try load(p + "output.LayerNorm.bias", [h])))
+        }
+        self.layers = layers
+    }
+
+    /// The final hidden states of one sequence, `[ids.count, hidden]` row-major; `upTo` stops after that many
+    /// layers (0 = the embedding output). For layer-by-layer checks against reference activations.
+    public func hiddenStates(_ ids: [Int32], upTo layerCount: Int? = nil) -> [Float] {
+        var scratch = Scratch(tokens: ids.count, longest: ids.count, configuration: configuration)
+        defer { scratch.deallocate() }
+        run(sequences: [ids], scratch: &scratch, layerCount: layerCount ?? layers.count)
+        return Array(UnsafeBufferPointer(start: scratch.x, count: ids.count * configuration.hiddenSize))
+    }
+
+    /// Sentence vectors of `sequences` (each already tokenized with `[CLS]`/`[SEP]`), pooled and, when the
+    /// configuration says so, L2-normalised. Runs on the calling thread with whatever BLAS threads are set.
+    public func encode(_ sequences: [[Int32]]) -> [[Float]] {
+        guard !sequences.isEmpty else { return [] }
+        let h = configuration.hiddenSize
+        let total = sequences.reduce(0) { $0 + $1.count }
+        let longest = sequences.map(\.count).max() ?? 0
+        var scratch = Scratch(tokens: total, longest: longest, configuration: configuration)
+        defer { scratch.deallocate() }
+        run(sequences: sequences, scratch: &scratch, layerCount: layers.count)
+
+        var out: [[Float]] = []
+        out.reserveCapacity(sequences.count)
+        var offset = 0
+        for sequence in sequences {
+            var vector = [Float](repeating: 0, count: h)
+            let length = sequence.count
+            if length > 0 {
+                switch configuration.pooling {
+                case .cls:
+                    for j in 0..<h { vector[j] = scratch.x[offset * h + j] }
+                case .mean:
+                    for t in 0..<length {
+                        let row = scratch.x + (offset + t) * h
+                        for j in 0..<h { vector[j] += row[j] }
+                    }
+                    let scale = 1 / Float(length)
+                    for j in 0..<h { vector[j] *= scale }
+                }
+            }
+            if configuration.normalize {
+                var norm: Float = 0
+                for v in vector { norm += v * v }
+                let scale = 1 / max(norm.squareRoot(), 1e-12)
+                for j in 0..<h { vector[j] *= scale }
+            }
+            out.append(vector)
+            offset += length
+        }
+        return out
+    }
+
+    // MARK: - Forward pass
+
+    /// Scratch matrices for one packed batch. Raw buffers: the hot loops index them millions of times.
+    private struct Scratch {
+        let x: UnsafeMutablePointer<Float>  // [T, H] hidden states
+        let qkv: UnsafeMutablePointer<Float>  // [T, 3H]
+        let context: UnsafeMutablePointer<Float>  // [T, H]
+        let projected: UnsafeMutablePointer<Float>  // [T, H]
+        let inner: UnsafeMutablePointer<Float>  // [T, I]
+        let scores: UnsafeMutablePointer<Float>  // [L, L] for the longest sequence
+
+        init(tokens: Int, longest: Int, configuration c: BertConfiguration) {
+            let t = max(tokens, 1)
+            x = .allocate(capacity: t * c.hiddenSize)
+            qkv = .allocate(capacity: t * 3 * c.hiddenSize)
+            context = .allocate(capacity: t * c.hiddenSize)
+            projected = .allocate(capacity: t * c.hiddenSize)
+            inner = .allocate(capacity: t * c.intermediateSize)
+            scores = .allocate(capacity: max(longest * longest, 1))
+        }
+
+        func deallocate() {
+            x.deallocate()
+            qkv.deallocate()
+            context.deallocate()
+            projected.deallocate()
+            inner.deallocate()
+            scores.deallocate()
+        }
+    }
+
+    private func run(sequences: [[Int32]], scratch s: inout Scratch, layerCount: Int) {
+        let c = configuration
+        let h = c.hiddenSize
+        let total = sequences.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return }
+
+        // Embeddings: word + position + token type 0, then LayerNorm.
+        wordEmbeddings.withUnsafeBufferPointer { words in
+            positionEmbeddings.withUnsafeBufferPointer { positions in
+                typeEmbeddings.withUnsafeBufferPointer { types in
+                    var row = 0
+                    for sequence in sequences {
+                        for (position, id) in sequence.enumerated() {
+                            let tokenID = Int(id) < c.vocabularySize && id >= 0 ? Int(id) : 0
+                            let pos = min(position, c.maxPositions - 1)
+                            let out = s.x + row * h
+                            for j in 0..<h {
+                                out[j] = words[tokenID * h + j] + positions[pos * h + j] + types[j]
+                            }
+                            row += 1
+                        }
+                    }
+                }
+            }
+        }
+        layerNorm(s.x, rows: total, gain: embeddingNormGain, bias: embeddingNormBias)
+
+        for layer in layers.prefix(layerCount) {
+            attention(layer, sequences: sequences, scratch: s, total: total)
+            feedForward(layer, scratch: s, total: total)
+        }
+    }
+
+    private func attention(_ layer: Layer, sequences: [[Int32]], scratch s: Scratch, total: Int) {
+        let h = configuration.hiddenSize
+        let heads = configuration.heads
+        let d = h / heads
+        let width = 3 * h
+        linear(input: s.x, rows: total, inputWidth: h, weight: layer.qkvWeight, output: s.qkv, outputWidth: width)
+        addRowBias(s.qkv, rows: total, bias: layer.qkvBias)
+        let scale = 1 / Float(d).squareRoot()
+        var offset = 0
+        for sequence in sequences {
+            let length = sequence.count
+            for head in 0..<heads {
+                let q = s.qkv + offset * width + head * d
+                let k = q + h
+                let v = q + 2 * h
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(length), Int32(length), Int32(d),
+                            scale, q, Int32(width), k, Int32(width), 0, s.scores, Int32(length))
+                softmaxRows(s.scores, rows: length, columns: length)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(length), Int32(d), Int32(length),
+                            1, s.scores, Int32(length), v, Int32(width), 0, s.context + offset * h + head * d,
+                            Int32(h))
+            }
+            offset += length
+        }
+        linear(input: s.context, rows: total, inputWidth: h, weight: layer.outWeight, output: s.projected,
+               outputWidth: h)
+        residualLayerNorm(s.x, adding: s.projected, bias: layer.outBias, rows: total, gain: layer.norm1Gain,
+                          shift: layer.norm1Bias)
+    }
+
+    private func feedForward(_ layer: Layer, scratch s: Scratch, total: Int) {
+        let h = configuration.hiddenSize
+        let inner = configuration.intermediateSize
+        linear(input: s.x, rows: total, inputWidth: h, weight: layer.upWeight, output: s.inner, outputWidth: inner)
+        biasGELU(s.inner, rows: total, bias: layer.upBias, exact: configuration.exactGELU)
+        linear(input: s.inner, rows: total, inputWidth: inner, weight: layer.downWeight, output: s.projected,
+               outputWidth: h)
+        residualLayerNorm(s.x, adding: s.projected, bias: layer.downBias, rows: total, gain: layer.norm2Gain,
+                          shift: layer.norm2Bias)
+    }
+
+    /// `output = input · weightᵀ`, with `weight` stored `[outputWidth, inputWidth]` as PyTorch does. Biases
+    /// are added by the element-wise pass that follows each projection, saving a pass over the output.
+    private func linear(
+        input: UnsafePointer<Float>, rows: Int, inputWidth: Int, weight: [Float],
+        output: UnsafeMutablePointer<Float>, outputWidth: Int
+    ) {
+        weight.withUnsafeBufferPointer { w in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputWidth), Int32(inputWidth),
+                        1, input, Int32(inputWidth), w.baseAddress, Int32(inputWidth), 0, output, Int32(outputWidth))
+        }
+    }
+
+    private func addRowBias(_ m: UnsafeMutablePointer<Float>, rows: Int, bias: [Float]) {
+        let width = bias.count
+        bias.withUnsafeBufferPointer { b in
+            for r in 0..<rows {
+                let row = m + r * width
+                for j in 0..<width { row[j] += b[j] }
+            }
+        }
+    }
+
+    private func biasGELU(_ m: UnsafeMutablePointer<Float>, rows: Int, bias: [Float], exact: Bool) {
+        addRowBias(m, rows: rows, bias: bias)
+        gelu(m, count: rows * bias.count, exact: exact)
+    }
+
+    /// `x = LayerNorm(x + delta + bias)` row by row: the post-LN residual step of BERT.
+    private func residualLayerNorm(
+        _ x: UnsafeMutablePointer<Float>, adding delta: UnsafePointer<Float>, bias: [Float], rows: Int,
+        gain: [Float], shift: [Float]
+    ) {
+        let h = configuration.hiddenSize
+        bias.withUnsafeBufferPointer { b in
+            for r in 0..<rows {
+                let row = x + r * h
+                let d = delta + r * h
+                for j in 0..<h { row[j] += d[j] + b[j] }
+            }
+        }
+        layerNorm(x, rows: rows, gain: gain, bias: shift)
+    }
+
+    private func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, gain: [Float], bias: [Float]) {
+        let h = configuration.hiddenSize
+        let epsilon = configuration.layerNormEpsilon
+        gain.withUnsafeBufferPointer { g in
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<rows {
+                    let row = x + r * h
+                    var sum: Float = 0
+                    for j in 0..<h { sum += row[j] }
+                    let mean = sum / Float(h)
+                    var squares: Float = 0
+                    for j in 0..<h {
+                        let centered = row[j] - mean
+                        squares += centered * centered
+                    }
+                    let inverse = 1 / (squares / Float(h) + epsilon).squareRoot()
+                    for j in 0..<h { row[j] = (row[j] - mean) * inverse * g[j] + b[j] }
+                }
+            }
+        }
+    }
+
+    private func softmaxRows(_ m: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        for r in 0..<rows { VectorMath.softmax(m + r * columns, count: columns) }
+    }
+
+    private func gelu(_ x: UnsafeMutablePointer<Float>, count: Int, exact: Bool) {
+        if exact {
+            VectorMath.map(x, count: count, VectorMath.gelu)
+        } else {
+            let c: Float = 0.79788456080286535588  // sqrt(2/pi)
+            for i in 0..<count {
+                let v = x[i]
+                x[i] = 0.5 * v * (1 + tanhf(c * (v + 0.044715 * v * v * v)))
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+/// Vectorised `exp` and GELU for the encoder's element-wise steps.
+///
+/// glibc's scalar `expf` and `erff` took a quarter of the encoder's time (softmax and GELU run on every
+/// attention score and every intermediate activation). These versions work on eight lanes at once with
+/// only adds, multiplies and bit operations, so they vectorise on any x86-64 and use FMA when built with a
+/// target CPU. Accuracy: `exp` within 2 ulp (Cephes' polynomial); GELU within ~2e-7 relative of the exact
+/// erf form, far inside the 1e-4 fidelity bar.
+enum VectorMath {
+    typealias V = SIMD8<Float>
+
+    /// e^x per lane; inputs below -87 give ~1e-38, above 88 are clamped.
+    @inline(__always)
+    static func exp(_ x: V) -> V {
+        // `replacing(with:where:)` inlines to blends; `clamped` and `pointwiseMin` stayed generic calls.
+        let low = V(repeating: -87.3)
+        let high = V(repeating: 88.3)
+        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+        // Round to nearest with the 1.5 * 2^23 trick: plain float adds, no rounding-mode call per lane.
+        let shifter = V(repeating: 12_582_912)
+        let shifted = clamped * 1.442_695_04 + shifter
+        let n = shifted - shifter
+        let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
+        var p = V(repeating: 1.987_569_15e-4)
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_59e-2
+        p = p * r + 1.666_666_55e-1
+        p = p * r + 5.000_000_12e-1
+        p = p * r * r + r + 1
+        // The integer n sits in the low mantissa bits of `shifted`.
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let exponent = (integer &+ 127) &<< 23
+        return p * unsafeBitCast(exponent, to: V.self)
+    }
+
+    /// x·Φ(x) with Φ from erfc by Numerical Recipes' Chebyshev fit (relative error < 1.2e-7).
+    @inline(__always)
+    static func gelu(_ x: V) -> V {
+        let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: V.self)
+        let z = magnitude * 0.707_106_77
+        let t = 1 / (z * 0.5 + 1)
+        var poly = V(repeating: 0.170_872_77)
+        poly = poly * t - 0.822_152_23
+        poly = poly * t + 1.488_515_87
+        poly = poly * t - 1.135_203_98
+        poly = poly * t + 0.278_868_07
+        poly = poly * t - 0.186_288_06
+        poly = poly * t + 0.096_784_18
+        poly = poly * t + 0.374_091_96
+        poly = poly * t + 1.000_023_68
+        poly = poly * t - 1.265_512_23
+        let argument: V = poly - z * z
+        let erfc = t * Self.exp(argument)
+        // Φ(x) = 1 - erfc(z)/2 for x >= 0, erfc(z)/2 for x < 0.
+        let half = erfc * 0.5
+        let phi = half.replacing(with: 1 - half, where: x .>= 0)
+        return x * phi
+    }
+
+    /// Applies `body` to `count` floats at `pointer`, eight at a time; the tail goes through a padded vector.
+    @inline(__always)
+    static func map(_ pointer: UnsafeMutablePointer<Float>, count: Int, padding: Float = 0, _ body: (V) -> V) {
+        var i = 0
+        let raw = UnsafeMutableRawPointer(pointer)
+        while i + 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: V.self)
+            raw.storeBytes(of: body(v), toByteOffset: i * 4, as: V.self)
+            i += 8
+        }
+        if i < count {
+            var v = V(repeating: padding)
+            for lane in 0..<(count - i) { v[lane] = pointer[i + lane] }
+            let out = body(v)
+            for lane in 0..<(count - i) { pointer[i + lane] = out[lane] }
+        }
+    }
+
+    /// The largest of `count` floats.
+    @inline(__always)
+    static func maximum(_ pointer: UnsafePointer<Float>, count: Int) -> Float {
+        var best = V(repeating: -.infinity)
+        var i = 0
+        let raw = UnsafeRawPointer(pointer)
+        while i + 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: V.self)
+            best = best.replacing(with: v, where: v .> best)
+            i += 8
+        }
+        var result = best.max()
+        while i < count {
+            result = Swift.max(result, pointer[i])
+            i += 1
+        }
+        return result
+    }
+
+    /// Softmax of one row in place: exp(x - max) / sum.
+    static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        let peak = V(repeating: maximum(row, count: count))
+        var sum: Float = 0
+        map(row, count: count, padding: -.infinity) { v in
+            let e = Self.exp(v - peak)
+            return e
+        }
+        var total = V()
+        var i = 0
+        let raw = UnsafeMutableRawPointer(row)
+        while i + 8 <= count {
+            total += raw.loadUnaligned(fromByteOffset: i * 4, as: V.self)
+            i += 8
+        }
+        sum = total.sum()
+        while i < count {
+            sum += row[i]
+            i += 1
+        }
+        let inverse = V(repeating: 1 / sum)
+        map(row, count: count) { $0 * inverse }
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct Aigov: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aigov",
+        abstract: "Retrieval engine and API server for AI-governance texts.",
+        subcommands: [Tokenize.self, Embed.self, Warmup.self, Bench.self]
+    )
+}
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure speed and memory (benchmarks, not tests).",
+        subcommands: [BenchEmbed.self, BenchANN.self]
+    )
+}

@@ -1,0 +1,204 @@
+import ArgumentParser
+import EmbedCache
+import Foundation
+
+struct Tokenize: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tokenize JSONL {\"text\"} lines from stdin into {\"text\", \"ids\"} lines on stdout.")
+
+    @Option(help: "Model directory (default: $EMBEDDING_MODEL_DIR, else the one scripts/setup installs).")
+    var modelDir: String?
+
+    func run() async throws {
+        let tokenizer: WordPieceTokenizer
+        do {
+            tokenizer = try WordPieceTokenizer(modelDirectory: ModelLocator.modelDirectory(explicit: modelDir))
+        } catch let error as EmbedError {
+            throw CLIError(error.description)
+        }
+        var reader = JSONLinesReader()
+        while true {
+            let objects = try reader.next(limit: 1024)
+            if objects.isEmpty { break }
+            var out = ""
+            for object in objects {
+                let text = object["text"] as! String
+                let ids = tokenizer.encode(text).map(Int.init)
+                let data = try JSONSerialization.data(
+                    withJSONObject: ["text": text, "ids": ids], options: [.sortedKeys, .withoutEscapingSlashes])
+                out += String(decoding: data, as: UTF8.self) + "\n"
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+}
+
+struct Embed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Embed JSONL {\"text\"} lines from stdin; other keys pass through, \"embedding\" is added.")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var model: ModelOptions
+
+    @Flag(help: "Do not read or write the persistent embedding cache.")
+    var noCache = false
+
+    @Flag(help: "Print texts/s and tokens/s to stderr at the end.")
+    var stats = false
+
+    func run() async throws {
+        let embedder = try model.load()
+        let cached: (any Embedder)? = try noCache ? nil : openCache(for: embedder)
+        var reader = JSONLinesReader()
+        var texts = 0
+        var tokens = 0
+        let started = monotonicSeconds()
+        while true {
+            // Bounded chunks keep memory flat however long the input is.
+            let objects = try reader.next(limit: 256)
+            if objects.isEmpty { break }
+            let batch = objects.map { $0["text"] as! String }
+            if stats { tokens += embedder.tokenize(batch).reduce(0) { $0 + $1.count } }
+            let vectors = try await (cached ?? embedder).embed(batch)
+            var out = ""
+            for (object, vector) in zip(objects, vectors) {
+                out += try jsonLine(object, appending: "embedding", floats: vector) + "\n"
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+            texts += objects.count
+        }
+        if stats {
+            let seconds = monotonicSeconds() - started
+            printError(String(format: "%d texts, %d tokens in %.2fs: %.1f texts/s, %.0f tokens/s", texts, tokens,
+                              seconds, Double(texts) / seconds, Double(tokens) / seconds))
+        }
+    }
+
+    private func openCache(for embedder: BertEmbedder) throws -> CachedEmbedder {
+        do {
+            let cache = try EmbeddingCache(
+                directory: data.embeddingCacheDirectory, fingerprint: embedder.fingerprint,
+                dimension: embedder.dimension)
+            return try CachedEmbedder(base: embedder, cache: cache)
+        } catch let error as EmbedError {
+            throw CLIError(error.description)
+        }
+    }
+}
+
+struct Warmup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Embed into the persistent cache whatever is missing.",
+        discussion: "Until the document store exists, the texts come from a JSONL file of {\"text\"} lines.")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "JSONL file of {\"text\"} lines to warm the cache with.")
+    var texts: String
+
+    @Flag(help: "Print a JSON summary on stdout.")
+    var json = false
+
+    func run() async throws {
+        let all = try readTexts(texts)
+        let embedder = try model.load()
+        let cache: EmbeddingCache
+        do {
+            cache = try EmbeddingCache(
+                directory: data.embeddingCacheDirectory, fingerprint: embedder.fingerprint,
+                dimension: embedder.dimension)
+        } catch let error as EmbedError {
+            throw CLIError(error.description)
+        }
+        let keys = all.map(EmbeddingCache.Key.init(text:))
+        let present = try cache.lookup(keys)
+        var seen = Set<EmbeddingCache.Key>()
+        var missing: [(EmbeddingCache.Key, String)] = []
+        for (i, vector) in present.enumerated() where vector == nil && seen.insert(keys[i]).inserted {
+            missing.append((keys[i], all[i]))
+        }
+        let started = monotonicSeconds()
+        let progress = ProgressBar("warmup", total: missing.count)
+        let chunk = max(model.batchSize * model.threads * 4, 64)
+        for start in stride(from: 0, to: missing.count, by: chunk) {
+            let part = missing[start..<min(start + chunk, missing.count)]
+            let vectors = try await embedder.embed(part.map(\.1))
+            try cache.store(part.map(\.0), vectors)
+            progress.advance(by: part.count)
+        }
+        progress.finish()
+        if json {
+            try printJSON([
+                "texts": all.count, "already_cached": present.filter { $0 != nil }.count,
+                "embedded": missing.count, "seconds": monotonicSeconds() - started,
+                "cache_entries": cache.statistics.entries,
+            ])
+        }
+    }
+}
+
+struct BenchEmbed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Embedding throughput and memory of the built-in model (no cache).")
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "JSONL file of {\"text\"} lines (see scripts/make_bench_texts).")
+    var texts: String
+
+    @Flag(help: "Embed the texts one at a time and report per-text latency (the cost of one query).")
+    var oneByOne = false
+
+    @Option(help: "Timed passes over the texts; the fastest is reported.")
+    var repeats: Int = 1
+
+    @Flag(help: "Print one JSON object on stdout.")
+    var json = false
+
+    func run() async throws {
+        let all = try readTexts(texts)
+        guard !all.isEmpty else { throw CLIError("\(texts) holds no texts") }
+        let loadStart = monotonicSeconds()
+        let embedder = try model.load()
+        let loadSeconds = monotonicSeconds() - loadStart
+        let tokens = embedder.tokenize(all).reduce(0) { $0 + $1.count }
+        _ = embedder.embedBlocking(Array(all.prefix(min(all.count, model.batchSize))))  // warm-up
+
+        var best = Double.infinity
+        var latencies: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let start = monotonicSeconds()
+            if oneByOne {
+                latencies = []
+                for text in all {
+                    let t = monotonicSeconds()
+                    _ = embedder.embedBlocking([text])
+                    latencies.append(monotonicSeconds() - t)
+                }
+            } else {
+                _ = embedder.embedBlocking(all)
+            }
+            best = min(best, monotonicSeconds() - start)
+        }
+        var result: [String: Any] = [
+            "texts": all.count, "tokens": tokens, "seconds": best,
+            "texts_per_second": Double(all.count) / best, "tokens_per_second": Double(tokens) / best,
+            "peak_rss_bytes": peakRSSBytes(), "batch_size": oneByOne ? 1 : model.batchSize,
+            "threads": model.threads, "load_seconds": loadSeconds,
+        ]
+        if oneByOne {
+            latencies.sort()
+            result["latency_p50_ms"] = latencies[latencies.count / 2] * 1000
+            result["latency_p99_ms"] = latencies[min(latencies.count - 1, latencies.count * 99 / 100)] * 1000
+        }
+        if json {
+            try printJSON(result)
+        } else {
+            print(String(format: "%d texts, %d tokens in %.2fs: %.1f texts/s, %.0f tokens/s, peak RSS %.0f MB",
+                         all.count, tokens, best, Double(all.count) / best, Double(tokens) / best,
+                         Double(peakRSSBytes()) / 1e6))
+        }
+    }
+}

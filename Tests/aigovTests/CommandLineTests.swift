@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+/// The `aigov` executable run as a user would: a child process with stdin, stdout, stderr and an exit code.
+enum CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// SwiftPM builds the executable into the folder that holds the test bundle.
+    static var executable: URL {
+        let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0])
+        return bundle.deletingLastPathComponent().appendingPathComponent("aigov")
+    }
+
+    struct Output {
+        let status: Int32
+        let reason: Process.TerminationReason
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> Output {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in")
+        let output = dir.appendingPathComponent("out")
+        let errors = dir.appendingPathComponent("err")
+        try Data(stdin.utf8).write(to: input)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = try FileHandle(forReadingFrom: input)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, reason: process.terminationReason,
+            stdout: try String(contentsOf: output, encoding: .utf8), stderr: try String(contentsOf: errors, encoding: .utf8))
+    }
+
+    static func fixtureLines(_ name: String) throws -> [String] {
+        try String(contentsOf: root.appendingPathComponent("fixtures/minilm/\(name)"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+    }
+
+    static func objects(_ jsonl: String) throws -> [[String: Any]] {
+        try jsonl.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-data-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+}
+
+@Suite struct CommandLineTests {
+    @Test func tokenizeGivesReferenceIDsInInputOrder() throws {
+        let lines = try CLI.fixtureLines("tokenizer_cases.jsonl")
+        let result = try CLI.run(["tokenize"], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let got = try CLI.objects(result.stdout)
+        let expected = try CLI.objects(lines.joined(separator: "\n"))
+        #expect(got.count == 64)
+        for (g, e) in zip(got, expected) {
+            #expect(g["text"] as? String == e["text"] as? String)
+            #expect(g["ids"] as? [Int] == e["ids"] as? [Int], "\(e["id"]!)")
+            #expect(Set(g.keys) == ["text", "ids"])
+        }
+    }
+
+    @Test func embedReproducesGoldenVectorsAndPassesOtherKeysThrough() throws {
+        let lines = try CLI.fixtureLines("embeddings.jsonl")
+        let result = try CLI.run(["embed", "--no-cache", "--batch-size", "7", "--threads", "2"],
+                                 stdin: lines.joined(separator: "\n"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let got = try CLI.objects(result.stdout)
+        let expected = try CLI.objects(lines.joined(separator: "\n"))
+        #expect(got.count == expected.count)
+        for (g, e) in zip(got, expected) {
+            #expect(g["id"] as? String == e["id"] as? String)
+            #expect(g["source"] as? String == e["source"] as? String)
+            let a = (g["embedding"] as? [Double]) ?? []
+            let b = e["embedding"] as! [Double]
+            #expect(a.count == 384)
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 }, "\(e["id"]!)")
+        }
+    }
+
+    @Test func embedFillsThePersistentCacheAndWarmupFindsItFull() throws {
+        let data = try CLI.temporaryDirectory()
+        let texts = ["What is a high-risk AI system?", "Who is a deployer?", "What is a high-risk AI system?"]
+        let input = texts.map { "{\"text\": \"\($0)\"}" }.joined(separator: "\n")
+        let first = try CLI.run(["embed", "--data-dir", data], stdin: input)
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try CLI.run(["embed", "--data-dir", data], stdin: input)
+        #expect(second.stdout == first.stdout)
+
+        let file = URL(fileURLWithPath: data).appendingPathComponent("texts.jsonl")
+        try Data((input + "\n{\"text\": \"A new question\"}\n").utf8).write(to: file)
+        let warm = try CLI.run(["warmup", "--data-dir", data, "--texts", file.path, "--json"])
+        #expect(warm.status == 0, "\(warm.stderr)")
+        let summary = try CLI.objects(warm.stdout).first
+        #expect(summary?["already_cached"] as? Int == 3)
+        #expect(summary?["embedded"] as? Int == 1)
+        #expect(summary?["cache_entries"] as? Int == 3)
+    }
+
+    @Test func malformedInputIsAClearErrorNotACrash() throws {
+        for bad in ["{\"txt\": \"x\"}", "not json", "[1, 2]", "{\"text\": 5}"] {
+            let result = try CLI.run(["tokenize"], stdin: "{\"text\": \"fine\"}\n" + bad + "\n")
+            #expect(result.reason == .exit && result.status == 1, "input \(bad)")
+            #expect(result.stderr.contains("line 2"), "input \(bad): \(result.stderr)")
+        }
+    }
+
+    @Test func missingModelIsNamedInTheError() throws {
+        let result = try CLI.run(["embed", "--no-cache", "--model-dir", "/nonexistent/minilm"], stdin: "{\"text\": \"x\"}")
+        #expect(result.reason == .exit && result.status == 1)
+        #expect(result.stderr.contains("/nonexistent/minilm"))
+    }
+
+    @Test func benchEmbedPrintsTheContractFields() throws {
+        let data = try CLI.temporaryDirectory()
+        let file = URL(fileURLWithPath: data).appendingPathComponent("bench.jsonl")
+        try Data(CLI.fixtureLines("embeddings.jsonl").prefix(10).joined(separator: "\n").utf8).write(to: file)
+        let result = try CLI.run(["bench", "embed", "--texts", file.path, "--threads", "2", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try CLI.objects(result.stdout).first ?? [:]
+        for key in ["texts", "tokens", "seconds", "texts_per_second", "tokens_per_second", "peak_rss_bytes",
+                    "batch_size", "threads"] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        #expect(object["texts"] as? Int == 10 && object["threads"] as? Int == 2)
+    }
+}

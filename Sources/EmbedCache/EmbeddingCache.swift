@@ -59,6 +59,9 @@ public final class EmbeddingCache: Sendable {
     private let descriptor: Int32
     private let recordSize: Int
     private let state: Mutex<State>
+    /// `flock` excludes other processes only: threads of this process share one open file description, so
+    /// they also take this lock around every append and re-scan.
+    private let fileAccess = Mutex(())
     private let hitCount = Atomic<Int>(0)
     private let missCount = Atomic<Int>(0)
     private let corruptCount = Atomic<Int>(0)
@@ -88,6 +91,7 @@ public final class EmbeddingCache: Sendable {
             try withFileLock(LOCK_EX) {
                 var info = stat()
                 guard fstat(fd, &info) == 0 else { throw ioError("stat") }
+                // A file shorter than a header is one whose creator died before writing it: start afresh.
                 if info.st_size < Self.headerSize {
                     try writeHeader()
                 } else {
@@ -145,31 +149,37 @@ public final class EmbeddingCache: Sendable {
             throw EmbedError(.cacheMismatch, "vector of dimension \(vector.count) for a \(dimension)-dimension cache")
         }
         guard !keys.isEmpty else { return }
-        try withFileLock(LOCK_EX) {
-            try catchUp(repairTail: true)
-            let present = state.withLock { s in Set(keys.filter { s.index[$0] != nil }) }
-            var seen = present
-            var buffer: [UInt8] = []
-            var added: [Key] = []
-            for (key, vector) in zip(keys, vectors) where !seen.contains(key) {
-                seen.insert(key)
-                added.append(key)
-                appendRecord(key: key, vector: vector, to: &buffer)
-            }
-            guard !added.isEmpty else { return }
-            let start = state.withLock { $0.scannedBytes }
-            let written = buffer.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(start)) }
-            guard written == buffer.count else {
-                // Leave no partial record behind for the next reader to trip over.
-                _ = ftruncate(descriptor, off_t(start))
-                throw ioError("write")
-            }
-            guard fdatasync(descriptor) == 0 else { throw ioError("fdatasync") }
-            state.withLock { s in
-                let first = (start - Self.headerSize) / recordSize
-                for (offset, key) in added.enumerated() { s.index[key] = first + offset }
-                s.scannedBytes = start + buffer.count
-            }
+        try fileAccess.withLock { _ in try withFileLock(LOCK_EX) { try append(keys, vectors) } }
+    }
+
+    /// Appends the pairs not yet present; the caller holds both locks.
+    private func append(_ keys: [Key], _ vectors: [[Float]]) throws {
+        try catchUp(repairTail: true)
+        let present = state.withLock { s in Set(keys.filter { s.index[$0] != nil }) }
+        var seen = present
+        var buffer: [UInt8] = []
+        var added: [Key] = []
+        for (key, vector) in zip(keys, vectors) where !seen.contains(key) {
+            seen.insert(key)
+            added.append(key)
+            appendRecord(key: key, vector: vector, to: &buffer)
+        }
+        guard !added.isEmpty else { return }
+        // After catchUp under both locks the file ends on a record boundary and nobody else is writing.
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw ioError("stat") }
+        let start = Int(info.st_size)
+        let written = buffer.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(start)) }
+        guard written == buffer.count else {
+            // Leave no partial record behind for the next reader to trip over.
+            _ = ftruncate(descriptor, off_t(start))
+            throw ioError("write")
+        }
+        guard fdatasync(descriptor) == 0 else { throw ioError("fdatasync") }
+        state.withLock { s in
+            let first = (start - Self.headerSize) / recordSize
+            for (offset, key) in added.enumerated() { s.index[key] = first + offset }
+            s.scannedBytes = start + buffer.count
         }
     }
 
@@ -251,7 +261,7 @@ public final class EmbeddingCache: Sendable {
         }
         state.withLock { s in
             for (key, record) in found where s.index[key] == nil { s.index[key] = record }
-            s.scannedBytes = whole
+            s.scannedBytes = max(s.scannedBytes, whole)
         }
     }
 
@@ -260,7 +270,7 @@ public final class EmbeddingCache: Sendable {
         guard fstat(descriptor, &info) == 0 else { throw ioError("stat") }
         let scanned = state.withLock { $0.scannedBytes }
         guard Int(info.st_size) >= scanned + recordSize else { return false }
-        try withFileLock(LOCK_SH) { try catchUp(repairTail: false) }
+        try fileAccess.withLock { _ in try withFileLock(LOCK_SH) { try catchUp(repairTail: false) } }
         return true
     }
 

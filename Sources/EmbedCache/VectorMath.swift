@@ -94,27 +94,59 @@ enum VectorMath {
         return result
     }
 
-    /// Softmax of one row in place: exp(x - max) / sum.
-    static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
+    /// Replaces each of `count` floats by exp(x - max) and returns their sum: softmax without the division.
+    static func expShifted(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
         let peak = V(repeating: maximum(row, count: count))
-        var sum: Float = 0
-        map(row, count: count, padding: -.infinity) { v in
-            let e = Self.exp(v - peak)
-            return e
-        }
         var total = V()
         var i = 0
         let raw = UnsafeMutableRawPointer(row)
         while i + 8 <= count {
+            let e = exp(raw.loadUnaligned(fromByteOffset: i * 4, as: V.self) - peak)
+            raw.storeBytes(of: e, toByteOffset: i * 4, as: V.self)
+            total += e
+            i += 8
+        }
+        var sum = total.sum()
+        if i < count {
+            var v = V(repeating: -.infinity)
+            for lane in 0..<(count - i) { v[lane] = row[i + lane] }
+            let e = exp(v - peak)
+            for lane in 0..<(count - i) {
+                row[i + lane] = e[lane]
+                sum += e[lane]
+            }
+        }
+        return sum
+    }
+
+    /// LayerNorm of one row in place (biased variance, as PyTorch). Eight partial sums per reduction: a
+    /// single scalar accumulator would serialise every add behind the previous one.
+    static func layerNorm(
+        _ row: UnsafeMutablePointer<Float>, count: Int, gain: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        epsilon: Float
+    ) {
+        let raw = UnsafeMutableRawPointer(row)
+        let wide = count / 8 * 8
+        var total = V()
+        var i = 0
+        while i < wide {
             total += raw.loadUnaligned(fromByteOffset: i * 4, as: V.self)
             i += 8
         }
-        sum = total.sum()
-        while i < count {
-            sum += row[i]
-            i += 1
+        var sum = total.sum()
+        for j in wide..<count { sum += row[j] }
+        let mean = sum / Float(count)
+        let meanV = V(repeating: mean)
+        var squares = V()
+        i = 0
+        while i < wide {
+            let c = raw.loadUnaligned(fromByteOffset: i * 4, as: V.self) - meanV
+            squares += c * c
+            i += 8
         }
-        let inverse = V(repeating: 1 / sum)
-        map(row, count: count) { $0 * inverse }
+        var variance = squares.sum()
+        for j in wide..<count { variance += (row[j] - mean) * (row[j] - mean) }
+        let inverse = 1 / (variance / Float(count) + epsilon).squareRoot()
+        for j in 0..<count { row[j] = (row[j] - mean) * inverse * gain[j] + bias[j] }
     }
 }

@@ -69,8 +69,9 @@ struct Embed: AsyncParsableCommand {
         }
         if stats {
             let seconds = monotonicSeconds() - started
-            printError(String(format: "%d texts, %d tokens in %.2fs: %.1f texts/s, %.0f tokens/s", texts, tokens,
-                              seconds, Double(texts) / seconds, Double(tokens) / seconds))
+            printError(String(format: "%d texts, %d tokens in %.2fs: %.1f texts/s, %.0f tokens/s, peak RSS %d bytes",
+                              texts, tokens, seconds, Double(texts) / seconds, Double(tokens) / seconds,
+                              peakRSSBytes()))
         }
     }
 

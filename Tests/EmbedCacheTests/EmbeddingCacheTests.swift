@@ -112,7 +112,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
                 group.addTask {
-                    for round in 0..<20 {
+                    for round in 0..<10 {
                         let n = worker * 1000 + round
                         try cache.store([EmbeddingCache.Key(text: "text \(n)")], [self.vector(n)])
                         let all = try cache.lookup([EmbeddingCache.Key(text: "text \(n)")])
@@ -122,9 +122,9 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(cache.statistics.entries == 160)
+        #expect(cache.statistics.entries == 80)
         let reopened = try EmbeddingCache(directory: dir, fingerprint: "m", dimension: 8)
-        #expect(reopened.statistics.entries == 160)
+        #expect(reopened.statistics.entries == 80)
     }
 }
 

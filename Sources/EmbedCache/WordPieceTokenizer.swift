@@ -94,8 +94,17 @@ public struct WordPieceTokenizer: Sendable {
 
     /// The ids of `text`, `[CLS]` first and `[SEP]` last, truncated to `maxLength`.
     public func encode(_ text: String) -> [Int32] {
+        [clsID] + pieces(text, budget: maxLength - 2) + [sepID]
+    }
+
+    /// The number of word pieces in `text` without `[CLS]`, `[SEP]` or truncation: what a chunker needs to
+    /// fill the encoder's window (at most `maxLength - 2` pieces) exactly.
+    public func pieceCount(_ text: String) -> Int {
+        pieces(text, budget: .max).count
+    }
+
+    private func pieces(_ text: String, budget: Int) -> [Int32] {
         var pieces: [Int32] = []
-        let budget = maxLength - 2
         splitSpecials(text) { segment, specialID in
             if pieces.count >= budget { return }
             if let specialID {
@@ -105,7 +114,7 @@ public struct WordPieceTokenizer: Sendable {
             }
         }
         if pieces.count > budget { pieces.removeSubrange(budget...) }
-        return [clsID] + pieces + [sepID]
+        return pieces
     }
 
     /// The text after the normaliser (steps 1-4) applied to the whole input, special tokens included, as the

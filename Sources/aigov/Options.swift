@@ -23,8 +23,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Model directory (default: $EMBEDDING_MODEL_DIR, else the one scripts/setup installs).")
     var modelDir: String?
 
-    @Option(help: "Worker threads for embedding (each runs single-threaded BLAS).")
-    var threads: Int = 1
+    @Option(help: "Worker threads for embedding, each running single-threaded BLAS (default: one per core).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Texts per encoder batch.")
     var batchSize: Int = 32

@@ -53,3 +53,21 @@ import Testing
         #expect(throws: EmbedError.self) { try WordPieceTokenizer(vocabulary: ["a", "b"]) }
     }
 }
+
+@Suite struct PieceCountTests {
+    @Test func countsEveryPieceWithoutSpecialsOrTruncation() throws {
+        let t = try WordPieceTokenizer(
+            vocabulary: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "risk", "##s", "high", "-", "ai"], maxLength: 8)
+        #expect(t.pieceCount("High-risks AI") == 5)
+        #expect(t.pieceCount(String(repeating: "risk ", count: 40)) == 40)
+        #expect(t.pieceCount("") == 0)
+    }
+
+    @Test func agreesWithEncodeOnGoldenCases() throws {
+        let tokenizer = try WordPieceTokenizer(modelDirectory: Fixtures.modelDirectory())
+        for item in try Fixtures.jsonLines("tokenizer_cases.jsonl") {
+            let untruncated = item["n_ids_untruncated"] as! Int
+            #expect(tokenizer.pieceCount(item["text"] as! String) == untruncated - 2, "\(item["id"]!)")
+        }
+    }
+}

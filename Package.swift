@@ -32,7 +32,10 @@ let package = Package(
         ),
         .target(name: "Retrieval", dependencies: ["CBLAS"]),
         .target(name: "Store"),
-        .target(name: "Ingest", dependencies: ["EmbedCache", "Retrieval", "Store"]),
+        .target(
+            name: "Ingest",
+            dependencies: ["EmbedCache", "Retrieval", "Store", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "Answering", dependencies: ["Retrieval"]),
         .target(name: "APIServer", dependencies: ["EmbedCache", "Retrieval", "Ingest", "Store", "Answering"]),
         .executableTarget(

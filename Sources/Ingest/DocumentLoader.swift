@@ -1,0 +1,137 @@
+import Foundation
+
+/// Reads one input (file or bytes) into a `Document`: sniffs the type from the content, runs the matching
+/// loader and normalises the text. Every failure is an `IngestError` naming the input; nothing traps.
+public struct DocumentLoader: Sendable {
+    /// Inputs above this size are refused before parsing.
+    public var maxBytes: Int
+    /// Runs `pdftotext`/`pdfinfo` with their limits.
+    public var pdf: PDFTextExtractor
+
+    /// A loader refusing inputs over `maxBytes` (64 MiB by default).
+    public init(maxBytes: Int = 64 << 20, pdf: PDFTextExtractor = PDFTextExtractor()) {
+        self.maxBytes = maxBytes
+        self.pdf = pdf
+    }
+
+    /// Caller-chosen fields; anything nil is derived from the input (front matter, HTML title, file name).
+    public struct Options: Sendable {
+        public var id: String?
+        public var title: String?
+        public var source: String?
+        public var url: String?
+        /// Overrides for the derived fields; nil keeps what the loader finds.
+        public init(id: String? = nil, title: String? = nil, source: String? = nil, url: String? = nil) {
+            self.id = id
+            self.title = title
+            self.source = source
+            self.url = url
+        }
+    }
+
+    /// Loads the file at `url`. The document id defaults to the file name, the source to the file's path.
+    public func load(fileAt url: URL, options: Options = Options()) throws -> Document {
+        let name = url.lastPathComponent
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        if let size = attributes?[.size] as? Int, size > maxBytes {
+            throw IngestError(.tooLarge, file: name, "\(size) bytes is over the \(maxBytes)-byte limit")
+        }
+        guard let data = try? Data(contentsOf: url) else {
+            throw IngestError(.unreadable, file: name, "cannot read the file")
+        }
+        var options = options
+        if options.source == nil { options.source = url.path }
+        return try load(data: data, fileName: name, options: options, fileURL: url)
+    }
+
+    /// Loads in-memory bytes (an upload); `fileName` names the input in errors and helps sniffing.
+    public func load(data: Data, fileName: String, options: Options = Options()) throws -> Document {
+        try load(data: data, fileName: fileName, options: options, fileURL: nil)
+    }
+
+    private func load(data: Data, fileName: String, options: Options, fileURL: URL?) throws -> Document {
+        guard data.count <= maxBytes else {
+            throw IngestError(.tooLarge, file: fileName, "\(data.count) bytes is over the \(maxBytes)-byte limit")
+        }
+        guard !data.isEmpty else { throw IngestError(.empty, file: fileName, "the file is empty") }
+        guard let type = ContentSniffer.sniff(data, fileName: fileName) else {
+            throw IngestError(.unsupported, file: fileName, "not a PDF, HTML, Markdown, JSON or UTF-8 text file")
+        }
+        var builder: TextBuilder
+        var title: String?
+        var metadata: [String: String] = [:]
+        var source = options.source
+        var url = options.url
+        switch type {
+        case .pdf:
+            (builder, metadata) = try pdfText(data: data, fileName: fileName, fileURL: fileURL)
+            title = metadata["title"]
+        case .html:
+            let result = HTMLLoader.parse(String(decoding: data, as: UTF8.self))
+            builder = result.builder
+            title = result.title
+        case .markdown:
+            let result = MarkdownLoader.parse(String(decoding: data, as: UTF8.self))
+            builder = result.builder
+            metadata = result.metadata
+            title = result.title
+            url = url ?? metadata["source_url"] ?? metadata["url"]
+        case .text:
+            builder = TextBuilder()
+            // Splitting on Character newlines also splits "\r\n", which is one Character in Swift.
+            for line in String(decoding: data, as: UTF8.self).split(
+                omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            {
+                builder.appendLine(line)
+            }
+        case .json:
+            let record = try JSONDocument.decode(data, fileName: fileName)
+            builder = record.builder
+            title = record.title
+            metadata = record.metadata
+            source = options.source == nil || options.source == fileURL?.path ? record.source : options.source
+            url = url ?? record.url
+        }
+        guard builder.length > 0 else {
+            throw IngestError(.empty, file: fileName, "no text found after extraction")
+        }
+        let stem = (fileName as NSString).deletingPathExtension
+        let found = title.map(TextNormalizer.normalizeLine).flatMap { $0.isEmpty ? nil : $0 }
+        return Document(
+            id: options.id ?? fileName, title: options.title ?? found ?? stem, source: source ?? fileName,
+            url: url, type: type, metadata: metadata, text: builder.text, pages: builder.pages,
+            headings: builder.headings)
+    }
+
+    private func pdfText(data: Data, fileName: String, fileURL: URL?) throws -> (TextBuilder, [String: String]) {
+        var pages: [String]
+        var information: [String: String]
+        if let fileURL {
+            pages = try pdf.pages(of: fileURL, name: fileName)
+            information = pdf.information(of: fileURL, name: fileName)
+        } else {
+            // Uploads go through a private temporary file: pdftotext reads paths, not pipes, reliably.
+            let temporary = FileManager.default.temporaryDirectory
+                .appendingPathComponent("aigov-upload-\(UUID().uuidString).pdf")
+            do {
+                try data.write(to: temporary)
+            } catch {
+                throw IngestError(.unreadable, file: fileName, "cannot stage the PDF for extraction")
+            }
+            defer { try? FileManager.default.removeItem(at: temporary) }
+            pages = try pdf.pages(of: temporary, name: fileName)
+            information = pdf.information(of: temporary, name: fileName)
+        }
+        var builder = TextBuilder()
+        var page = 0
+        for line in PDFPageCleaner.clean(pages: pages) {
+            if line.page != page {
+                page = line.page
+                builder.beginPage(page)
+            }
+            if line.text.isEmpty { builder.paragraphBreak() } else { builder.appendLine(line.text) }
+        }
+        builder.endPage()
+        return (builder, information)
+    }
+}

@@ -1,0 +1,298 @@
+import Foundation
+
+/// A structural unit of a document: a recital, an article's heading, one numbered paragraph of an article, an
+/// annex point, a NIST subcategory or action, or the text under a heading. Units of one `group` (an article,
+/// a recital, a heading's section) may share a chunk; units of different groups never do.
+struct StructuralUnit: Equatable {
+    var start: Int
+    var end: Int
+    var group: Int
+    /// The unit's own label (`Article 6(1)`).
+    var section: String?
+    /// The label of the whole group (`Article 6`), used when a chunk spans several units.
+    var groupSection: String?
+    var headingPath: [String]
+    /// Only heading lines so far: a following heading joins this unit instead of leaving it alone.
+    var headingOnly: Bool
+}
+
+/// Splits a document's lines into structural units. EU-style acts are recognised by their articles; NIST ids,
+/// numbered headings, U.S. order sections and loader heading hints apply elsewhere.
+struct StructureParser {
+    private enum Phase { case preamble, recitals, articles, annexes }
+    private enum Expect { case none, chapterTitle, sectionTitle, articleTitle, annexTitle }
+
+    private var units: [StructuralUnit] = []
+    private var current: StructuralUnit?
+    private var group = 0
+    private var phase = Phase.preamble
+    private var expect = Expect.none
+    private var legal = false
+    private var lastRecital = 0
+    private var lastArticle = 0
+    private var lastParagraph = 0
+    private var lastAnnex = 0
+    private var article: String?
+    /// Outer legal headings: chapter, then section.
+    private var chapterHeading: String?
+    private var sectionHeading: String?
+    /// Markdown/HTML/numbered heading stack: (level, title).
+    private var headingStack: [(level: Int, title: String)] = []
+    /// A heading number seen alone on its line, waiting for its title on the next one.
+    private var pendingNumber: String?
+
+    static func parse(_ document: Document) -> [StructuralUnit] {
+        var parser = StructureParser()
+        parser.legal = isLegalText(document.text)
+        let hints = Dictionary(document.headings.map { ($0.offset, $0) }, uniquingKeysWith: { first, _ in first })
+        var offset = 0
+        for rawLine in document.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let length = rawLine.unicodeScalars.count
+            if length > 0 { parser.take(String(rawLine), start: offset, end: offset + length, hint: hints[offset]) }
+            offset += length + 1
+        }
+        parser.close()
+        return parser.units
+    }
+
+    /// An EU act has "Whereas:" before its recitals, an "Article 1" heading line, or a run of "Article N" ones.
+    static func isLegalText(_ text: String) -> Bool {
+        if text.contains("\nWhereas:\n") { return true }
+        var count = 0
+        for line in text.split(separator: "\n") where line.hasPrefix("Article ") {
+            if line == "Article 1" { return true }
+            if StructurePatterns.matches(StructurePatterns.article, String(line)) { count += 1 }
+            if count >= 3 { return true }
+        }
+        return false
+    }
+
+    private var headingTitles: [String] { headingStack.map(\.title) }
+
+    private mutating func take(_ line: String, start: Int, end: Int, hint: HeadingHint?) {
+        if let hint {
+            headingStack.removeAll { $0.level >= hint.level }
+            headingStack.append((hint.level, hint.title))
+            openGroup(section: hint.title, path: headingTitles, start: start, end: end, heading: true)
+            return
+        }
+        if legal {
+            takeLegal(line, start: start, end: end)
+        } else {
+            takeGeneral(line, start: start, end: end)
+        }
+    }
+
+    // MARK: EU acts
+
+    private var legalPath: [String] { [chapterHeading, sectionHeading, article].compactMap { $0 } }
+
+    private mutating func takeLegal(_ line: String, start: Int, end: Int) {
+        typealias P = StructurePatterns
+        switch expect {
+        case .chapterTitle, .sectionTitle, .articleTitle, .annexTitle:
+            if !P.isStructural(line), !P.matches(P.paragraph, line), line.count <= 250 {
+                switch expect {
+                case .chapterTitle: chapterHeading = (chapterHeading ?? "") + " " + line
+                case .sectionTitle: sectionHeading = (sectionHeading ?? "") + " " + line
+                case .articleTitle, .annexTitle: article = (article ?? "") + " " + line
+                case .none: break
+                }
+                expect = .none
+                let path = legalPath
+                current?.headingPath = path
+                extend(end: end, heading: true)
+                return
+            }
+            expect = .none
+        case .none:
+            break
+        }
+        if line == "Whereas:", phase == .preamble {
+            extend(end: end, heading: false, start: start)
+            phase = .recitals
+            return
+        }
+        if phase == .recitals, let groups = P.match(P.recital, line), let number = Int(groups[0]),
+            number == lastRecital + 1
+        {
+            lastRecital = number
+            openGroup(section: "Recital \(number)", path: ["Recitals"], start: start, end: end, heading: false)
+            return
+        }
+        if phase != .annexes, P.matches(P.chapter, line) {
+            chapterHeading = line
+            sectionHeading = nil
+            article = nil
+            expect = .chapterTitle
+            openGroup(section: nil, path: legalPath, start: start, end: end, heading: true)
+            return
+        }
+        if phase != .annexes, P.matches(P.legalSection, line) {
+            sectionHeading = line
+            article = nil
+            expect = .sectionTitle
+            openGroup(section: nil, path: legalPath, start: start, end: end, heading: true)
+            return
+        }
+        if phase != .annexes, let groups = P.match(P.article, line), let number = Int(groups[0]),
+            lastArticle == 0 ? number == 1 : (number > lastArticle && number <= lastArticle + 3)
+        {
+            lastArticle = number
+            lastParagraph = 0
+            phase = .articles
+            article = line
+            expect = .articleTitle
+            openGroup(section: line, path: legalPath, start: start, end: end, heading: true)
+            return
+        }
+        if phase == .articles || phase == .annexes, let groups = P.match(P.annex, line),
+            let number = P.roman(groups[0]), number == lastAnnex + 1
+        {
+            lastAnnex = number
+            lastParagraph = 0
+            phase = .annexes
+            chapterHeading = nil
+            sectionHeading = nil
+            article = "Annex \(groups[0])"
+            expect = .annexTitle
+            openGroup(section: article, path: legalPath, start: start, end: end, heading: true)
+            return
+        }
+        if phase == .articles || phase == .annexes, let groups = P.match(P.paragraph, line),
+            let number = Int(groups[0]), number == lastParagraph + 1, let label = article
+        {
+            lastParagraph = number
+            let name = label.split(separator: " ").prefix(2).joined(separator: " ")
+            let section = phase == .articles ? "\(name)(\(number))" : "\(name), point \(number)"
+            openUnit(section: section, start: start, end: end)
+            return
+        }
+        extend(end: end, heading: false, start: start)
+    }
+
+    // MARK: Other texts
+
+    private mutating func takeGeneral(_ line: String, start: Int, end: Int) {
+        typealias P = StructurePatterns
+        // pdfTeX layouts put a heading's number and its title on separate lines ("3.1" / "Valid and Reliable").
+        if let number = pendingNumber {
+            pendingNumber = nil
+            if P.matches(P.headingTitle, line), Self.plausibleHeading(number: number, title: line) {
+                let title = "\(number) \(line)"
+                headingStack.removeAll { $0.level >= number.split(separator: ".").count }
+                headingStack.append((number.split(separator: ".").count, title))
+                let path = headingTitles
+                current?.section = title
+                current?.groupSection = title
+                current?.headingPath = path
+                extend(end: end, heading: true)
+                return
+            }
+        }
+        if let groups = P.match(P.bareNumber, line) {
+            pendingNumber = groups[0]
+            openGroup(section: headingStack.last?.title, path: headingTitles, start: start, end: end, heading: true)
+            return
+        }
+        // Table-of-contents lines are short; the length check also spares the leader pattern's backtracking.
+        if line.utf16.count <= 400, P.matches(P.leader, line) {
+            extend(end: end, heading: false, start: start)
+            return
+        }
+        if let groups = P.match(P.nistAction, line) {
+            if current?.groupSection == nil { group += 1 }
+            openUnit(section: groups[0], start: start, end: end)
+            return
+        }
+        if let groups = P.match(P.nistSubcategory, line) {
+            let id = "\(groups[0]) \(groups[1]).\(groups[2])"
+            openGroup(section: id, path: headingTitles + [id], start: start, end: end, heading: line.count <= 12)
+            return
+        }
+        if let groups = P.match(P.nistCategory, line) {
+            let id = "\(groups[0]) \(groups[1])"
+            openGroup(section: id, path: headingTitles + [id], start: start, end: end, heading: line.count <= 12)
+            return
+        }
+        if let groups = P.match(P.usSection, line) {
+            let id = "Sec. \(groups[0])"
+            openGroup(section: id, path: headingTitles + [id], start: start, end: end, heading: false)
+            return
+        }
+        if let groups = P.match(P.numberedHeading, line), Self.plausibleHeading(number: groups[0], title: groups[1]) {
+            let number = groups[0]
+            let title = "\(number) \(groups[1])"
+            let level = number.split(separator: ".").count
+            headingStack.removeAll { $0.level >= level }
+            headingStack.append((level, title))
+            openGroup(section: title, path: headingTitles, start: start, end: end, heading: true)
+            return
+        }
+        extend(end: end, heading: false, start: start)
+    }
+
+    private static let trailingWords: Set<String> = [
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "that",
+    ]
+
+    /// Rejects numbered list items and footnotes that look like headings: a heading is short, does not stop
+    /// on a word that needs a continuation, and top-level section numbers stay small.
+    static func plausibleHeading(number: String, title: String) -> Bool {
+        let words = title.split(separator: " ")
+        guard words.count <= 9, title.count >= 4, !title.hasSuffix(","),
+            let last = words.last, !trailingWords.contains(last.lowercased())
+        else { return false }
+        if !number.contains("."), let value = Int(number), value > 12 { return false }
+        return true
+    }
+
+    // MARK: Units
+
+    /// Starts a new group, unless the open unit holds only headings: then the new heading joins it (a
+    /// chapter title stays with its first article, a heading with its first subheading).
+    private mutating func openGroup(section: String?, path: [String], start: Int, end: Int, heading: Bool) {
+        if var unit = current, unit.headingOnly {
+            unit.end = end
+            unit.section = section
+            unit.groupSection = section
+            unit.headingPath = path
+            unit.headingOnly = heading
+            current = unit
+            return
+        }
+        close()
+        group += 1
+        current = StructuralUnit(
+            start: start, end: end, group: group, section: section, groupSection: section, headingPath: path,
+            headingOnly: heading)
+    }
+
+    /// Starts a new unit inside the current group (a numbered paragraph, an action id).
+    private mutating func openUnit(section: String, start: Int, end: Int) {
+        let groupSection = current?.groupSection
+        let path = current?.headingPath ?? headingTitles
+        close()
+        current = StructuralUnit(
+            start: start, end: end, group: group, section: section, groupSection: groupSection ?? section,
+            headingPath: path, headingOnly: false)
+    }
+
+    private mutating func extend(end: Int, heading: Bool, start: Int? = nil) {
+        if current == nil, let start {
+            group += 1
+            let section: String? = legal ? "Preamble" : headingStack.last?.title
+            current = StructuralUnit(
+                start: start, end: end, group: group, section: section, groupSection: section,
+                headingPath: legal ? [] : headingTitles, headingOnly: heading)
+            return
+        }
+        current?.end = end
+        if !heading { current?.headingOnly = false }
+    }
+
+    private mutating func close() {
+        if let unit = current { units.append(unit) }
+        current = nil
+    }
+}

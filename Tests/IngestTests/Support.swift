@@ -1,0 +1,56 @@
+import EmbedCache
+import Foundation
+import Ingest
+
+/// Shared test inputs: the real governance fixtures and the encoder's tokenizer.
+enum Fixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let governance = root.appendingPathComponent("fixtures/governance")
+
+    static func url(_ name: String) -> URL { governance.appendingPathComponent(name) }
+
+    static let aiActPDF = "eu-ai-act_regulation-2024-1689_oj.pdf"
+    static let aiActHTML = "eu-ai-act_regulation-2024-1689_eurlex.html"
+    static let rmfPDF = "nist-ai-100-1_ai-rmf-1.0.pdf"
+    static let eo14179 = "us-eo-14179_removing-barriers-american-ai-leadership_2025-01-23.md"
+
+    /// The all-MiniLM-L6-v2 tokenizer that production counts with.
+    static let tokenizer: WordPieceTokenizer? = {
+        let directory = ModelLocator.modelDirectory(
+            explicit: root.appendingPathComponent(ModelLocator.relativeDefault).path)
+        return try? WordPieceTokenizer(modelDirectory: directory)
+    }()
+
+    /// Loading and chunking the big fixtures takes seconds; each is done once per test process.
+    static let cache = DocumentCache()
+}
+
+/// Memoises loaded and chunked fixtures across tests (the suites run in parallel).
+final class DocumentCache: Sendable {
+    private let lock = NSLock()
+    nonisolated(unsafe) private var documents: [String: Document] = [:]
+    nonisolated(unsafe) private var chunks: [String: [Chunk]] = [:]
+
+    func document(_ name: String) throws -> Document {
+        lock.lock()
+        defer { lock.unlock() }
+        if let document = documents[name] { return document }
+        let document = try DocumentLoader().load(fileAt: Fixtures.url(name))
+        documents[name] = document
+        return document
+    }
+
+    func chunks(_ name: String) throws -> [Chunk] {
+        let document = try self.document(name)
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = chunks[name] { return cached }
+        guard let tokenizer = Fixtures.tokenizer else { throw TestSetupError.noTokenizer }
+        let result = Chunker(counter: tokenizer).chunk(document)
+        chunks[name] = result
+        return result
+    }
+}
+
+enum TestSetupError: Error { case noTokenizer }

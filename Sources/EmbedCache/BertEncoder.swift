@@ -134,20 +134,22 @@ public final class BertEncoder: Sendable {
     /// Scratch matrices for one packed batch. Raw buffers: the hot loops index them millions of times.
     private struct Scratch {
         let x: UnsafeMutablePointer<Float>  // [T, H] hidden states
+        // The attention's [T, 3H] projections and the feed-forward's [T, I] activations are never live at
+        // the same time, so they share one buffer: the largest per batch.
         let qkv: UnsafeMutablePointer<Float>  // [T, 3H]
+        let inner: UnsafeMutablePointer<Float>  // [T, I], same memory as qkv
         let context: UnsafeMutablePointer<Float>  // [T, H]
         let projected: UnsafeMutablePointer<Float>  // [T, H]
-        let inner: UnsafeMutablePointer<Float>  // [T, I]
         let scores: UnsafeMutablePointer<Float>  // [L, L] for the longest sequence
         let rowSums: UnsafeMutablePointer<Float>  // [L]
 
         init(tokens: Int, longest: Int, configuration c: BertConfiguration) {
             let t = max(tokens, 1)
             x = .allocate(capacity: t * c.hiddenSize)
-            qkv = .allocate(capacity: t * 3 * c.hiddenSize)
+            qkv = .allocate(capacity: t * max(3 * c.hiddenSize, c.intermediateSize))
+            inner = qkv
             context = .allocate(capacity: t * c.hiddenSize)
             projected = .allocate(capacity: t * c.hiddenSize)
-            inner = .allocate(capacity: t * c.intermediateSize)
             scores = .allocate(capacity: max(longest * longest, 1))
             rowSums = .allocate(capacity: max(longest, 1))
         }
@@ -157,7 +159,6 @@ public final class BertEncoder: Sendable {
             qkv.deallocate()
             context.deallocate()
             projected.deallocate()
-            inner.deallocate()
             scores.deallocate()
             rowSums.deallocate()
         }

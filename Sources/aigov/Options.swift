@@ -29,17 +29,24 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Texts per encoder batch.")
     var batchSize: Int = 32
 
+    @Option(help: "Tokens per encoder batch: bounds each worker's scratch memory (about 11 KB per token).")
+    var maxBatchTokens: Int = 4096
+
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
         guard batchSize >= 1 && batchSize <= 4096 else {
             throw ValidationError("--batch-size must be between 1 and 4096")
+        }
+        guard maxBatchTokens >= 256 && maxBatchTokens <= 1 << 20 else {
+            throw ValidationError("--max-batch-tokens must be between 256 and 1048576")
         }
     }
 
     func load() throws -> BertEmbedder {
         let directory = ModelLocator.modelDirectory(explicit: modelDir)
         do {
-            return try BertEmbedder(modelDirectory: directory, threads: threads, batchSize: batchSize)
+            return try BertEmbedder(
+                modelDirectory: directory, threads: threads, batchSize: batchSize, maxBatchTokens: maxBatchTokens)
         } catch let error as EmbedError {
             throw CLIError(error.description)
         }

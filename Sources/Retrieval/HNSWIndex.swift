@@ -1,0 +1,501 @@
+import Foundation
+
+/// Construction and search parameters of an HNSW graph.
+public struct HNSWParameters: Sendable, Equatable, Codable {
+    /// Links per node on the upper layers; layer 0 keeps twice as many.
+    public var m: Int
+    /// Breadth of the candidate list while inserting.
+    public var efConstruction: Int
+    /// Default breadth of the candidate list while searching; raised to `k` when smaller.
+    public var efSearch: Int
+    /// Seed of the level generator, so that builds are reproducible.
+    public var seed: UInt64
+
+    /// The defaults are the design values (DESIGN section 5).
+    public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 0x5EED) {
+        self.m = m
+        self.efConstruction = efConstruction
+        self.efSearch = efSearch
+        self.seed = seed
+    }
+}
+
+/// A hierarchical navigable small world graph (Malkov & Yashunin, 2018) over float32 vectors.
+///
+/// Rows get dense labels `0, 1, 2, ...` in insertion order. Deletion is a tombstone: a deleted row is
+/// still routed through (so the graph stays connected) but never returned; callers rebuild when many
+/// rows are deleted. Searches run concurrently with each other; inserts and deletes take the lock
+/// exclusively.
+///
+/// Layout (as in hnswlib): layer-0 links of all nodes live in one flat array with a fixed stride of
+/// `1 + 2M` (a count, then the neighbour labels), so a search touches two arrays only: links and rows.
+/// Upper-layer links, which only about `1/M` of nodes have, are allocated per node.
+public final class HNSWIndex: @unchecked Sendable {
+    // @unchecked: all mutable state below is read under `lock`'s shared mode and written under its
+    // exclusive mode; the visited-set pool has its own lock.
+
+    /// Components per vector.
+    public let dimension: Int
+    /// How vectors are compared.
+    public let metric: Metric
+    /// Construction and default search parameters.
+    public let parameters: HNSWParameters
+
+    let lock = ReadWriteLock()
+    let store: VectorStore
+    let maxM: Int
+    let maxM0: Int
+    let levelMultiplier: Double
+    var random: SplitMix64
+    var capacity = 0
+    var links0: UnsafeMutablePointer<UInt32>
+    var upperLinks: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>
+    var levels: UnsafeMutablePointer<UInt8>
+    var tombstones: UnsafeMutablePointer<Bool>
+    var deletedTotal = 0
+    var entryPoint: UInt32 = 0
+    var maxLevel = -1
+    private let visitedPool = VisitedSetPool()
+    private let buildVisited = VisitedSet(capacity: 1024)
+
+    /// Creates an empty graph for vectors of `dimension` components.
+    public init(dimension: Int, metric: Metric, parameters: HNSWParameters = .init(), capacity: Int = 0) {
+        precondition(dimension > 0, "dimension must be positive")
+        precondition(parameters.m >= 2, "M must be at least 2")
+        self.dimension = dimension
+        self.metric = metric
+        self.parameters = parameters
+        maxM = parameters.m
+        maxM0 = 2 * parameters.m
+        levelMultiplier = 1 / log(Double(parameters.m))
+        random = SplitMix64(seed: parameters.seed)
+        store = VectorStore(dimension: dimension, metric: metric, capacity: capacity)
+        links0 = .allocate(capacity: 1)
+        upperLinks = .allocate(capacity: 1)
+        levels = .allocate(capacity: 1)
+        tombstones = .allocate(capacity: 1)
+        growGraph(to: max(capacity, 16))
+    }
+
+    deinit {
+        for i in 0..<store.count { upperLinks[i]?.deallocate() }
+        links0.deallocate()
+        upperLinks.deallocate()
+        levels.deallocate()
+        tombstones.deallocate()
+    }
+
+    // MARK: - Public surface
+
+    /// Number of rows ever inserted, deleted ones included (labels run from 0 to `count - 1`).
+    public var count: Int { lock.withReadLock { store.count } }
+
+    /// Number of rows marked deleted.
+    public var deletedCount: Int { lock.withReadLock { deletedTotal } }
+
+    /// Bytes held by vectors and links.
+    public var memoryBytes: Int {
+        lock.withReadLock {
+            var upper = 0
+            for i in 0..<store.count where levels[i] > 0 { upper += Int(levels[i]) * (maxM + 1) * 4 }
+            return store.bytes + capacity * ((maxM0 + 1) * 4 + MemoryLayout<UnsafeMutableRawPointer?>.stride + 2)
+                + upper
+        }
+    }
+
+    /// Reserves room for `rows` rows so a bulk load does not reallocate.
+    public func reserveCapacity(_ rows: Int) {
+        lock.withWriteLock {
+            store.reserve(rows)
+            growGraph(to: rows)
+        }
+    }
+
+    /// Inserts a vector and returns its label. Under cosine the stored copy is normalised.
+    @discardableResult
+    public func add(_ vector: [Float]) throws(RetrievalError) -> UInt32 {
+        guard vector.count == dimension else {
+            throw RetrievalError(.dimensionMismatch, "vector has \(vector.count) dimensions, index has \(dimension)")
+        }
+        return try vector.withUnsafeBufferPointer { (buffer) throws(RetrievalError) -> UInt32 in
+            try add(buffer.baseAddress!)
+        }
+    }
+
+    /// Inserts a vector of `dimension` floats from a pointer and returns its label.
+    @discardableResult
+    public func add(_ vector: UnsafePointer<Float>) throws(RetrievalError) -> UInt32 {
+        try lock.withWriteLock { () throws(RetrievalError) -> UInt32 in
+            let label = try store.append(vector)
+            if label >= capacity { growGraph(to: max(label + 1, capacity * 2)) }
+            link(UInt32(label))
+            return UInt32(label)
+        }
+    }
+
+    /// Marks a row deleted; it stops appearing in results. Returns false if it already was.
+    @discardableResult
+    public func markDeleted(_ label: UInt32) -> Bool {
+        lock.withWriteLock {
+            precondition(Int(label) < store.count, "label out of range")
+            if tombstones[Int(label)] { return false }
+            tombstones[Int(label)] = true
+            deletedTotal += 1
+            return true
+        }
+    }
+
+    /// Whether `label` is marked deleted.
+    public func isDeleted(_ label: UInt32) -> Bool {
+        lock.withReadLock { tombstones[Int(label)] }
+    }
+
+    /// The stored vector of `label` (normalised under cosine).
+    public func vector(_ label: UInt32) -> [Float] {
+        lock.withReadLock { Array(UnsafeBufferPointer(start: store.row(Int(label)), count: dimension)) }
+    }
+
+    /// The approximate `k` nearest live rows to `query`, nearest first.
+    ///
+    /// - Parameters:
+    ///   - ef: candidate-list breadth (default ``HNSWParameters/efSearch``, at least `k`); larger is
+    ///     slower and more exact.
+    ///   - filter: when given, only labels it admits are returned; the search keeps expanding until it
+    ///     holds `ef` admitted rows or runs out of candidates, so a very selective filter degenerates to
+    ///     a walk of the whole graph (callers should search exactly over the admitted rows instead).
+    public func search(
+        _ query: [Float], k: Int, ef: Int? = nil, filter: ((UInt32) -> Bool)? = nil
+    ) throws(RetrievalError) -> [Neighbor] {
+        let prepared = try store.prepareQuery(query)
+        return prepared.withUnsafeBufferPointer { searchPrepared($0.baseAddress!, k: k, ef: ef, filter: filter) }
+    }
+
+    /// The exact `k` nearest live rows to `query`, by brute force (BLAS).
+    public func exactSearch(
+        _ query: [Float], k: Int, filter: ((UInt32) -> Bool)? = nil
+    ) throws(RetrievalError) -> [Neighbor] {
+        let prepared = try store.prepareQuery(query)
+        return prepared.withUnsafeBufferPointer { exactPrepared($0.baseAddress!, k: k, filter: filter) }
+    }
+
+    /// Exact `k` nearest rows for many queries at once (blocked `sgemm`); deleted rows are not excluded.
+    public func exactBatchSearch(_ queries: [[Float]], k: Int) throws(RetrievalError) -> [[Neighbor]] {
+        var flat = [Float]()
+        flat.reserveCapacity(queries.count * dimension)
+        for query in queries { flat += try store.prepareQuery(query) }
+        return lock.withReadLock {
+            flat.withUnsafeBufferPointer {
+                ExactSearch.batchSearch(store: store, queries: $0.baseAddress!, queryCount: queries.count, k: k)
+            }
+        }
+    }
+
+    /// Labels of live rows that cannot be reached from the entry point by following links on any
+    /// layer; empty for a healthy graph.
+    public func unreachableLabels() -> [UInt32] {
+        lock.withReadLock {
+            let n = store.count
+            guard n > 0 else { return [] }
+            var seen = [Bool](repeating: false, count: n)
+            var stack: [UInt32] = [entryPoint]
+            seen[Int(entryPoint)] = true
+            while let node = stack.popLast() {
+                for level in 0...Int(levels[Int(node)]) {
+                    let list = linkList(node, level)
+                    for j in 0..<Int(list[0]) where !seen[Int(list[1 + j])] {
+                        seen[Int(list[1 + j])] = true
+                        stack.append(list[1 + j])
+                    }
+                }
+            }
+            return (0..<n).filter { !seen[$0] && !tombstones[$0] }.map { UInt32($0) }
+        }
+    }
+
+    // MARK: - Search internals (caller holds no lock; these take the shared lock)
+
+    func searchPrepared(
+        _ query: UnsafePointer<Float>, k: Int, ef: Int?, filter: ((UInt32) -> Bool)?
+    ) -> [Neighbor] {
+        guard k > 0 else { return [] }
+        return lock.withReadLock {
+            guard maxLevel >= 0 else { return [] }
+            let breadth = max(ef ?? parameters.efSearch, k)
+            var current = entryPoint
+            var currentDistance = distanceTo(query, current)
+            if maxLevel > 0 {
+                for level in stride(from: maxLevel, to: 0, by: -1) {
+                    (current, currentDistance) = greedyClosest(query, current, currentDistance, level: level)
+                }
+            }
+            let needsCheck = filter != nil || deletedTotal > 0
+            var results = visitedPool.withVisitedSet(count: store.count) { visited in
+                searchLayer(
+                    query, entry: current, entryDistance: currentDistance, ef: breadth, level: 0,
+                    visited: visited, filter: filter, checkAcceptance: needsCheck)
+            }
+            while results.count > k { results.pop() }
+            return results.drainAscending().map { Neighbor(label: $0.id, distance: $0.key) }
+        }
+    }
+
+    func exactPrepared(_ query: UnsafePointer<Float>, k: Int, filter: ((UInt32) -> Bool)?) -> [Neighbor] {
+        lock.withReadLock {
+            let tomb = tombstones
+            if deletedTotal == 0, filter == nil {
+                return ExactSearch.search(store: store, query: query, k: k, accept: nil)
+            }
+            return ExactSearch.search(store: store, query: query, k: k) { label in
+                !tomb[Int(label)] && (filter?(label) ?? true)
+            }
+        }
+    }
+
+    func exactPrepared(_ query: UnsafePointer<Float>, k: Int, rows: [UInt32]) -> [Neighbor] {
+        lock.withReadLock {
+            ExactSearch.search(store: store, query: query, k: k, rows: rows.filter { !tombstones[Int($0)] })
+        }
+    }
+
+    @inline(__always)
+    private func distanceTo(_ query: UnsafePointer<Float>, _ label: UInt32) -> Float {
+        distance(metric, query, store.rows + Int(label) &* dimension, dimension)
+    }
+
+    @inline(__always)
+    private func distanceBetween(_ a: UInt32, _ b: UInt32) -> Float {
+        distance(metric, store.rows + Int(a) &* dimension, store.rows + Int(b) &* dimension, dimension)
+    }
+
+    /// Distances from `query` to `count` rows, four at a time.
+    @inline(__always)
+    private func scoreBatch(
+        _ query: UnsafePointer<Float>, _ labels: UnsafePointer<UInt32>, _ count: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) {
+        let rows = store.rows
+        let dim = dimension
+        var i = 0
+        while i + 8 <= count {
+            distances8(metric, query, rows, labels + i, dim, into: out + i)
+            i += 8
+        }
+        while i + 4 <= count {
+            let d = distances4(
+                metric, query, rows + Int(labels[i]) &* dim, rows + Int(labels[i + 1]) &* dim,
+                rows + Int(labels[i + 2]) &* dim, rows + Int(labels[i + 3]) &* dim, dim)
+            out[i] = d[0]
+            out[i + 1] = d[1]
+            out[i + 2] = d[2]
+            out[i + 3] = d[3]
+            i += 4
+        }
+        while i < count {
+            out[i] = distanceTo(query, labels[i])
+            i += 1
+        }
+    }
+
+    /// The link list of `node` on `level`: a count followed by up to M (2M on layer 0) labels.
+    @inline(__always)
+    func linkList(_ node: UInt32, _ level: Int) -> UnsafeMutablePointer<UInt32> {
+        level == 0 ? links0 + Int(node) &* (maxM0 + 1) : upperLinks[Int(node)]! + (level - 1) * (maxM + 1)
+    }
+
+    /// Walks greedily towards `query` on one upper layer, returning the closest node found.
+    private func greedyClosest(
+        _ query: UnsafePointer<Float>, _ start: UInt32, _ startDistance: Float, level: Int
+    ) -> (UInt32, Float) {
+        var current = start
+        var currentDistance = startDistance
+        var changed = true
+        while changed {
+            changed = false
+            let list = linkList(current, level)
+            for j in 0..<Int(list[0]) {
+                let candidate = list[1 + j]
+                let d = distanceTo(query, candidate)
+                if d < currentDistance {
+                    current = candidate
+                    currentDistance = d
+                    changed = true
+                }
+            }
+        }
+        return (current, currentDistance)
+    }
+
+    /// Best-first search of one layer (the paper's SEARCH-LAYER). Returns a max-heap of at most `ef`
+    /// accepted nodes. Rejected nodes (deleted, or refused by `filter`) are still expanded, so they keep
+    /// routing, but never enter the results; with `checkAcceptance` false every node is accepted.
+    private func searchLayer(
+        _ query: UnsafePointer<Float>, entry: UInt32, entryDistance: Float, ef: Int, level: Int,
+        visited: VisitedSet, filter: ((UInt32) -> Bool)?, checkAcceptance: Bool
+    ) -> DistanceHeap {
+        var results = DistanceHeap(capacity: ef + 1)
+        var candidates = DistanceHeap(capacity: 4 * ef)
+        let tomb = tombstones
+        @inline(__always) func accepted(_ label: UInt32) -> Bool {
+            !checkAcceptance || (!tomb[Int(label)] && (filter?(label) ?? true))
+        }
+        _ = visited.testAndSet(entry)
+        var bound = Float.infinity
+        if accepted(entry) {
+            results.push(entryDistance, entry)
+            bound = entryDistance
+        }
+        candidates.push(-entryDistance, entry)
+        // Unvisited neighbours of the node being expanded, scored together (see `distances8` in Distance.swift).
+        let pending = UnsafeMutablePointer<UInt32>.allocate(capacity: maxM0 + 4)
+        let pendingDistances = UnsafeMutablePointer<Float>.allocate(capacity: maxM0 + 4)
+        defer {
+            pending.deallocate()
+            pendingDistances.deallocate()
+        }
+        while !candidates.isEmpty {
+            if -candidates.topKey > bound && results.count >= ef { break }
+            let current = candidates.pop().id
+            let list = linkList(current, level)
+            let degree = Int(list[0])
+            var count = 0
+            for j in 1..<(degree + 1) where !visited.testAndSet(list[j]) {
+                pending[count] = list[j]
+                count += 1
+            }
+            scoreBatch(query, pending, count, into: pendingDistances)
+            for i in 0..<count {
+                let d = pendingDistances[i]
+                if results.count < ef || d < bound {
+                    let neighbor = pending[i]
+                    candidates.push(-d, neighbor)
+                    if accepted(neighbor) {
+                        results.push(d, neighbor)
+                        if results.count > ef { results.pop() }
+                        bound = results.topKey
+                    }
+                }
+            }
+        }
+        return results
+    }
+
+    // MARK: - Construction (caller holds the exclusive lock)
+
+    private func randomLevel() -> Int {
+        let uniform = Double(random.next() >> 11) * 0x1.0p-53
+        let level = Int(-log(max(uniform, Double.leastNormalMagnitude)) * levelMultiplier)
+        return min(level, Int(UInt8.max) - 1)
+    }
+
+    /// Links a freshly appended row into the graph (the paper's INSERT).
+    private func link(_ node: UInt32) {
+        let level = randomLevel()
+        levels[Int(node)] = UInt8(level)
+        tombstones[Int(node)] = false
+        links0[Int(node) * (maxM0 + 1)] = 0
+        if level > 0 {
+            let block = UnsafeMutablePointer<UInt32>.allocate(capacity: level * (maxM + 1))
+            block.initialize(repeating: 0, count: level * (maxM + 1))
+            upperLinks[Int(node)] = block
+        } else {
+            upperLinks[Int(node)] = nil
+        }
+        guard maxLevel >= 0 else {
+            entryPoint = node
+            maxLevel = level
+            return
+        }
+        let query = UnsafePointer(store.row(Int(node)))
+        var current = entryPoint
+        var currentDistance = distanceTo(query, current)
+        if level < maxLevel {
+            for layer in stride(from: maxLevel, to: level, by: -1) {
+                (current, currentDistance) = greedyClosest(query, current, currentDistance, level: layer)
+            }
+        }
+        for layer in stride(from: min(level, maxLevel), through: 0, by: -1) {
+            buildVisited.reset(count: store.count)
+            var found = searchLayer(
+                query, entry: current, entryDistance: currentDistance, ef: parameters.efConstruction,
+                level: layer, visited: buildVisited, filter: nil, checkAcceptance: false)
+            let sorted = found.drainAscending()
+            let chosen = selectNeighbors(sorted, limit: maxM)
+            let list = linkList(node, layer)
+            list[0] = UInt32(chosen.count)
+            for (j, neighbor) in chosen.enumerated() { list[1 + j] = neighbor }
+            for neighbor in chosen { addBackLink(from: neighbor, to: node, level: layer) }
+            if let nearest = sorted.first {
+                current = nearest.id
+                currentDistance = nearest.key
+            }
+        }
+        if level > maxLevel {
+            entryPoint = node
+            maxLevel = level
+        }
+    }
+
+    /// The paper's neighbour-selection heuristic (its Algorithm 4, as hnswlib applies it): walking the
+    /// candidates nearest first, keep one only if it is nearer to the base than to every neighbour kept
+    /// so far. This keeps links spread in different directions, which is what lets clustered data stay
+    /// connected.
+    private func selectNeighbors(_ candidates: [(key: Float, id: UInt32)], limit: Int) -> [UInt32] {
+        if candidates.count <= limit { return candidates.map(\.id) }
+        var kept: [UInt32] = []
+        kept.reserveCapacity(limit)
+        for candidate in candidates {
+            if kept.count >= limit { break }
+            var diverse = true
+            for other in kept where distanceBetween(candidate.id, other) < candidate.key {
+                diverse = false
+                break
+            }
+            if diverse { kept.append(candidate.id) }
+        }
+        return kept
+    }
+
+    /// Adds `node` to `neighbor`'s links on `level`; when the list is full, re-selects among the old
+    /// links plus `node` with the heuristic.
+    private func addBackLink(from neighbor: UInt32, to node: UInt32, level: Int) {
+        let limit = level == 0 ? maxM0 : maxM
+        let list = linkList(neighbor, level)
+        let degree = Int(list[0])
+        if degree < limit {
+            list[1 + degree] = node
+            list[0] = UInt32(degree + 1)
+            return
+        }
+        var candidates = [(key: Float, id: UInt32)]()
+        candidates.reserveCapacity(degree + 1)
+        candidates.append((distanceBetween(neighbor, node), node))
+        for j in 0..<degree { candidates.append((distanceBetween(neighbor, list[1 + j]), list[1 + j])) }
+        candidates.sort { $0.key < $1.key }
+        let chosen = selectNeighbors(candidates, limit: limit)
+        list[0] = UInt32(chosen.count)
+        for (j, label) in chosen.enumerated() { list[1 + j] = label }
+    }
+
+    func growGraph(to newCapacity: Int) {
+        guard newCapacity > capacity else { return }
+        let used = store.count
+        let newLinks0 = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity * (maxM0 + 1))
+        newLinks0.moveInitialize(from: links0, count: used * (maxM0 + 1))
+        links0.deallocate()
+        links0 = newLinks0
+        let newUpper = UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>.allocate(capacity: newCapacity)
+        newUpper.moveInitialize(from: upperLinks, count: used)
+        (newUpper + used).initialize(repeating: nil, count: newCapacity - used)
+        upperLinks.deallocate()
+        upperLinks = newUpper
+        let newLevels = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newLevels.moveInitialize(from: levels, count: used)
+        levels.deallocate()
+        levels = newLevels
+        let newTombstones = UnsafeMutablePointer<Bool>.allocate(capacity: newCapacity)
+        newTombstones.moveInitialize(from: tombstones, count: used)
+        tombstones.deallocate()
+        tombstones = newTombstones
+        capacity = newCapacity
+    }
+}

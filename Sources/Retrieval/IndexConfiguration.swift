@@ -1,0 +1,55 @@
+/// Settings of a ``RetrievalIndex``. The dimension and metric are fixed when the index is created; a
+/// stored index opened with different ones is refused.
+public struct IndexConfiguration: Sendable {
+    /// Components per vector.
+    public var dimension: Int
+    /// How vectors are compared.
+    public var metric: Metric
+    /// Graph parameters (M, efConstruction, default ef).
+    public var hnsw: HNSWParameters
+    /// Below this many live records, dense search is exact (BLAS over all rows) instead of HNSW.
+    public var exactSearchThreshold: Int
+    /// The graph is rebuilt from live records once more than this fraction of its rows are deleted.
+    public var rebuildDeletedFraction: Double
+    /// A filter admitting at most this fraction of live records is answered by exact search over the
+    /// admitted records, since graph search would have to walk most of the graph to find enough of them.
+    public var selectiveFilterFraction: Double
+    /// A snapshot is written once the write-ahead log grows past this many bytes.
+    public var checkpointLogBytes: Int
+    /// Fault injection for crash tests: called at named points of the write path. Production code leaves
+    /// it nil.
+    public var writePointHook: (@Sendable (WritePoint) -> Void)?
+
+    /// A configuration with the design defaults for everything but the dimension.
+    public init(
+        dimension: Int, metric: Metric = .cosine, hnsw: HNSWParameters = HNSWParameters(),
+        exactSearchThreshold: Int = 20_000, rebuildDeletedFraction: Double = 0.2,
+        selectiveFilterFraction: Double = 0.02, checkpointLogBytes: Int = 64 << 20,
+        writePointHook: (@Sendable (WritePoint) -> Void)? = nil
+    ) {
+        self.dimension = dimension
+        self.metric = metric
+        self.hnsw = hnsw
+        self.exactSearchThreshold = exactSearchThreshold
+        self.rebuildDeletedFraction = rebuildDeletedFraction
+        self.selectiveFilterFraction = selectiveFilterFraction
+        self.checkpointLogBytes = checkpointLogBytes
+        self.writePointHook = writePointHook
+    }
+}
+
+/// Named points of the write path, where crash tests stop the process.
+public enum WritePoint: String, Sendable, CaseIterable {
+    /// Half of a log record is written, not yet fsynced.
+    case midLogAppend = "mid-log-append"
+    /// A log record is fsynced; the write is not yet applied in memory nor acknowledged.
+    case afterLogSync = "after-log-sync"
+    /// Half of a new snapshot segment is written.
+    case midSegmentWrite = "mid-segment-write"
+    /// The new segment and its empty log are fsynced; the manifest still names the old ones.
+    case afterSegmentSync = "after-segment-sync"
+    /// The new manifest is written and fsynced under its temporary name, not yet renamed.
+    case beforeManifestRename = "before-manifest-rename"
+    /// The manifest names the new snapshot; old files are not yet removed.
+    case afterManifestRename = "after-manifest-rename"
+}

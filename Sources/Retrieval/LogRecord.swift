@@ -1,0 +1,62 @@
+/// One acknowledged write as the write-ahead log stores it.
+enum LogOperation: Equatable {
+    case upsert([IndexRecord])
+    case delete([String])
+
+    private static let upsertCode: UInt8 = 1
+    private static let deleteCode: UInt8 = 2
+
+    func encoded(dimension: Int) throws -> [UInt8] {
+        var buffer = ByteBuffer()
+        switch self {
+        case .upsert(let records):
+            try buffer.appendInteger(Self.upsertCode)
+            try buffer.appendInteger(UInt32(records.count))
+            for record in records {
+                try buffer.appendString(record.id)
+                try buffer.appendString(record.text)
+                try buffer.appendString(record.documentID)
+                try buffer.appendString(record.source)
+                try buffer.appendString(record.docType)
+                try buffer.appendString(record.section)
+                precondition(record.vector.count == dimension, "validated before logging")
+                try record.vector.withUnsafeBufferPointer { try buffer.appendFloats($0.baseAddress!, count: dimension) }
+            }
+        case .delete(let ids):
+            try buffer.appendInteger(Self.deleteCode)
+            try buffer.appendInteger(UInt32(ids.count))
+            for id in ids { try buffer.appendString(id) }
+        }
+        return buffer.bytes
+    }
+
+    static func decode(_ reader: inout ByteReader, dimension: Int) throws -> LogOperation {
+        let code = try reader.integer(UInt8.self)
+        let count = Int(try reader.integer(UInt32.self))
+        switch code {
+        case upsertCode:
+            var records: [IndexRecord] = []
+            for _ in 0..<count {
+                let id = try reader.string()
+                let text = try reader.string()
+                let documentID = try reader.string()
+                let source = try reader.string()
+                let docType = try reader.string()
+                let section = try reader.string()
+                let raw = try reader.bytes(dimension * 4)
+                let vector = (0..<dimension).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
+                records.append(
+                    IndexRecord(
+                        id: id, vector: vector, text: text, documentID: documentID, source: source, docType: docType,
+                        section: section))
+            }
+            return .upsert(records)
+        case deleteCode:
+            var ids: [String] = []
+            for _ in 0..<count { ids.append(try reader.string()) }
+            return .delete(ids)
+        default:
+            throw RetrievalError(.checksumMismatch, "\(reader.fileName): unknown log operation \(code)")
+        }
+    }
+}

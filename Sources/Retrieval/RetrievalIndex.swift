@@ -1,0 +1,303 @@
+import Foundation
+
+/// The retrieval index: records with vectors, text and filterable fields, answering dense, lexical and
+/// hybrid top-k queries; optionally persisted crash-safely in a directory.
+///
+/// Concurrency: any number of searches run in parallel; writes are serialised (one writer) and hold the
+/// exclusive lock only to publish each record, so searches are not stalled by graph insertion or fsync.
+/// A write is acknowledged (the call returns) only after its log record is fsynced.
+public final class RetrievalIndex: @unchecked Sendable {
+    // @unchecked: `state` is read under `lock`'s shared mode and replaced or mutated under its exclusive
+    // mode; `directory` is only touched while holding `writer`.
+
+    /// The settings the index was created or opened with.
+    public let configuration: IndexConfiguration
+    private let lock = ReadWriteLock()
+    private let writer = Lock()
+    private var state: IndexState
+    private let directory: IndexDirectory?
+    private let tokenizer = Tokenizer()
+
+    /// An index held in memory only.
+    public init(configuration: IndexConfiguration) {
+        precondition(configuration.dimension > 0, "dimension must be positive")
+        self.configuration = configuration
+        state = IndexState(configuration: configuration)
+        directory = nil
+    }
+
+    private init(configuration: IndexConfiguration, state: IndexState, directory: IndexDirectory) {
+        self.configuration = configuration
+        self.state = state
+        self.directory = directory
+    }
+
+    /// Opens the index stored in `directory`, creating it if the directory holds none, and replays the
+    /// writes logged since the last snapshot.
+    ///
+    /// - Throws: ``RetrievalError`` with code `configurationMismatch` if the stored index has another
+    ///   dimension or metric, `unsupportedVersion`, `truncatedFile`, `checksumMismatch`, `notAnIndexFile`
+    ///   or `corruptManifest` for damaged files, `io` for failing system calls.
+    public static func open(directory path: String, configuration: IndexConfiguration) throws -> RetrievalIndex {
+        let (directory, state, operations) = try IndexDirectory.open(path: path, configuration: configuration)
+        let index = RetrievalIndex(configuration: configuration, state: state, directory: directory)
+        try index.writer.withLock {
+            for operation in operations {
+                switch operation {
+                case .upsert(let records): try index.apply(records)
+                case .delete(let ids): index.applyDelete(ids)
+                }
+            }
+            try index.rebuildIfNeeded()
+        }
+        return index
+    }
+
+    /// Number of live records.
+    public var count: Int { lock.withReadLock { state.liveCount } }
+
+    /// Ids of all live records, sorted.
+    public var ids: [String] { lock.withReadLock { state.labels.keys.sorted() } }
+
+    /// The record stored under `id` (its vector normalised under cosine), or nil.
+    public func record(id: String) -> IndexRecord? {
+        lock.withReadLock {
+            guard let label = state.labels[id], let fields = state.fields[Int(label)] else { return nil }
+            return IndexRecord(
+                id: fields.id, vector: state.graph.vector(label), text: fields.text, documentID: fields.documentID,
+                source: fields.source, docType: fields.docType, section: fields.section)
+        }
+    }
+
+    // MARK: - Writes
+
+    /// Inserts records, replacing any with the same id; the batch is logged as one atomic write.
+    public func upsert(_ records: [IndexRecord]) throws {
+        guard !records.isEmpty else { return }
+        for record in records { try validate(record.vector) }
+        try writer.withLock {
+            try directory?.append(.upsert(records))
+            try apply(records)
+            try afterWrite()
+        }
+    }
+
+    /// Deletes the records with these ids; returns how many existed.
+    @discardableResult
+    public func delete(ids: [String]) throws -> Int {
+        try writer.withLock {
+            var seen = Set<String>()
+            let existing = lock.withReadLock { ids.filter { state.labels[$0] != nil && seen.insert($0).inserted } }
+            guard !existing.isEmpty else { return 0 }
+            try directory?.append(.delete(existing))
+            applyDelete(existing)
+            try afterWrite()
+            return existing.count
+        }
+    }
+
+    /// Writes a snapshot and starts an empty log, so reopening does not replay the log. A no-op in memory.
+    public func checkpoint() throws {
+        try writer.withLock {
+            guard let directory else { return }
+            try lock.withReadLock { try directory.checkpoint(state) }
+        }
+    }
+
+    private func validate(_ vector: [Float]) throws {
+        guard vector.count == configuration.dimension else {
+            throw RetrievalError(
+                .dimensionMismatch, "vector has \(vector.count) dimensions, index has \(configuration.dimension)")
+        }
+        guard vector.allSatisfy(\.isFinite) else {
+            throw RetrievalError(.invalidVector, "vector has a non-finite component")
+        }
+        if configuration.metric == .cosine && !vector.contains(where: { $0 != 0 }) {
+            throw RetrievalError(.invalidVector, "a zero vector has no direction under the cosine metric")
+        }
+    }
+
+    /// Adds records to the graph one by one and publishes each under the exclusive lock. Caller holds
+    /// `writer`, so `state` cannot be replaced meanwhile.
+    private func apply(_ records: [IndexRecord]) throws {
+        let current = state
+        for record in records {
+            let label = try current.graph.add(record.vector)
+            let tokens = tokenizer.tokens(record.text)
+            lock.withWriteLock { current.register(label: label, fields: StoredFields(record), tokens: tokens) }
+        }
+    }
+
+    private func applyDelete(_ ids: [String]) {
+        lock.withWriteLock { for id in ids { state.remove(id: id) } }
+    }
+
+    private func afterWrite() throws {
+        try rebuildIfNeeded()
+        if let directory, directory.logBytes > configuration.checkpointLogBytes {
+            try lock.withReadLock { try directory.checkpoint(state) }
+        }
+    }
+
+    /// Rebuilds the graph from live records once too many rows are tombstones. The new state is built
+    /// while searches continue on the old one, then swapped in.
+    private func rebuildIfNeeded() throws {
+        let old = state
+        let rows = old.graph.count
+        guard rows >= 64, Double(old.graph.deletedCount) > configuration.rebuildDeletedFraction * Double(rows) else {
+            return
+        }
+        let rebuilt = IndexState(configuration: configuration)
+        rebuilt.graph.reserveCapacity(old.liveCount)
+        try lock.withReadLock {
+            for (index, fields) in old.fields.enumerated() {
+                guard let fields else { continue }
+                let label = try rebuilt.graph.add(old.graph.vector(UInt32(index)))
+                rebuilt.register(label: label, fields: fields, tokens: tokenizer.tokens(fields.text))
+            }
+        }
+        lock.withWriteLock { state = rebuilt }
+    }
+
+    // MARK: - Search
+
+    /// The top `query.k` records for the query, best first.
+    public func search(_ query: SearchQuery) throws -> [SearchHit] {
+        guard query.k > 0 else { throw RetrievalError(.invalidArgument, "k must be positive, got \(query.k)") }
+        let useDense: Bool
+        let useLexical: Bool
+        switch query.mode {
+        case .dense:
+            guard query.vector != nil else { throw RetrievalError(.invalidArgument, "dense search needs a vector") }
+            (useDense, useLexical) = (true, false)
+        case .lexical:
+            guard query.text != nil else { throw RetrievalError(.invalidArgument, "lexical search needs text") }
+            (useDense, useLexical) = (false, true)
+        case .hybrid:
+            guard query.vector != nil || query.text != nil else {
+                throw RetrievalError(.invalidArgument, "hybrid search needs a vector or text")
+            }
+            (useDense, useLexical) = (query.vector != nil, query.text != nil)
+        }
+        let fused = useDense && useLexical
+        let depth = fused ? max(query.fusionDepth ?? max(50, 4 * query.k), query.k) : query.k
+        return try lock.withReadLock {
+            let state = self.state
+            let filter = query.filter.isEmpty ? nil : query.filter
+            let dense = try useDense ? denseSearch(state, query.vector!, k: depth, ef: query.ef, filter: filter) : []
+            let lexical = useLexical ? lexicalSearch(state, query.text!, k: depth, filter: filter) : []
+            func hit(_ label: UInt32, _ score: Double, dense: Int?, lexical: Int?) -> SearchHit {
+                let fields = state.fields[Int(label)]!
+                return SearchHit(
+                    id: fields.id, score: score, denseRank: dense, lexicalRank: lexical, documentID: fields.documentID,
+                    section: fields.section)
+            }
+            if !fused {
+                let list = useDense ? dense : lexical
+                return list.prefix(query.k).enumerated().map { rank, item in
+                    hit(
+                        item.label, Double(item.score), dense: useDense ? rank + 1 : nil,
+                        lexical: useDense ? nil : rank + 1)
+                }
+            }
+            let denseRanks = Dictionary(uniqueKeysWithValues: dense.enumerated().map { ($1.label, $0 + 1) })
+            let lexicalRanks = Dictionary(uniqueKeysWithValues: lexical.enumerated().map { ($1.label, $0 + 1) })
+            let fusion = RankFusion.reciprocalRank([dense.map(\.label), lexical.map(\.label)])
+            return fusion.prefix(query.k).map {
+                hit($0.id, $0.score, dense: denseRanks[$0.id], lexical: lexicalRanks[$0.id])
+            }
+        }
+    }
+
+    /// Dense ranking: exact below the size threshold or for very selective filters, HNSW otherwise.
+    private func denseSearch(
+        _ state: IndexState, _ vector: [Float], k: Int, ef: Int?, filter: SearchFilter?
+    ) throws -> [(label: UInt32, score: Float)] {
+        let prepared = try state.graph.store.prepareQuery(vector)
+        let metric = configuration.metric
+        let live = state.liveCount
+        let neighbors: [Neighbor] = prepared.withUnsafeBufferPointer { buffer in
+            let query = buffer.baseAddress!
+            let accept: (UInt32) -> Bool
+            if let filter {
+                accept = { label in state.isLive(label) && filter.matches(state.fields[Int(label)]!) }
+            } else {
+                accept = { label in state.isLive(label) }
+            }
+            if live < configuration.exactSearchThreshold {
+                return state.graph.exactPrepared(query, k: k, filter: accept)
+            }
+            if let filter,
+                Double(state.estimatedMatches(filter)) <= configuration.selectiveFilterFraction * Double(live)
+            {
+                return state.graph.exactPrepared(query, k: k, rows: state.matchingLabels(filter))
+            }
+            return state.graph.searchPrepared(query, k: k, ef: ef, filter: accept)
+        }
+        return neighbors.map { (label: $0.label, score: metric.score(fromDistance: $0.distance)) }
+    }
+
+    private func lexicalSearch(_ state: IndexState, _ text: String, k: Int, filter: SearchFilter?) -> [(
+        label: UInt32, score: Float
+    )] {
+        if let filter {
+            return state.bm25.search(text, k: k) { label in filter.matches(state.fields[Int(label)]!) }
+        }
+        return state.bm25.search(text, k: k)
+    }
+
+    // MARK: - Verification
+
+    /// What ``verify()`` checked.
+    public struct VerificationReport: Sendable, Equatable {
+        /// Records that can be returned.
+        public var liveRecords: Int
+        /// Rows in the graph, tombstones included.
+        public var graphRows: Int
+        /// Tombstoned graph rows awaiting a rebuild.
+        public var deletedRows: Int
+        /// Size of the live snapshot file (0 in memory or before the first snapshot).
+        public var segmentBytes: Int
+        /// Writes in the log since the last snapshot.
+        public var logRecords: Int
+    }
+
+    /// Checks that the id map, stored fields, BM25 index and graph agree on the live records; that every
+    /// live record is reachable in the graph; and, when persisted, that the live segment and log pass their
+    /// checksums.
+    ///
+    /// - Throws: ``RetrievalError`` with code `verificationFailed`, or a file error code.
+    public func verify() throws -> VerificationReport {
+        try writer.withLock {
+            try lock.withReadLock {
+                let graphRows = state.graph.count
+                let deleted = state.graph.deletedCount
+                let liveFields = state.fields.lazy.filter { $0 != nil }.count
+                func fail(_ message: String) -> RetrievalError { RetrievalError(.verificationFailed, message) }
+                guard state.fields.count == graphRows else {
+                    throw fail("\(state.fields.count) stored records for \(graphRows) graph rows")
+                }
+                guard liveFields == state.liveCount, state.bm25.documentCount == state.liveCount,
+                    graphRows - deleted == state.liveCount
+                else {
+                    throw fail(
+                        "counts disagree: \(state.liveCount) ids, \(liveFields) records, \(state.bm25.documentCount) "
+                            + "BM25 documents, \(graphRows - deleted) live graph rows")
+                }
+                for (id, label) in state.labels {
+                    guard state.fields[Int(label)]?.id == id, !state.graph.isDeleted(label) else {
+                        throw fail("id \(id) maps to label \(label), which does not hold it")
+                    }
+                }
+                let unreachable = state.graph.unreachableLabels()
+                guard unreachable.isEmpty else {
+                    throw fail("\(unreachable.count) live rows unreachable in the graph, e.g. label \(unreachable[0])")
+                }
+                let files = try directory?.verifyFiles() ?? (segmentBytes: 0, logRecords: 0)
+                return VerificationReport(
+                    liveRecords: state.liveCount, graphRows: graphRows, deletedRows: deleted,
+                    segmentBytes: files.segmentBytes, logRecords: files.logRecords)
+            }
+        }
+    }
+}

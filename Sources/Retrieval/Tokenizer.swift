@@ -1,0 +1,151 @@
+import Foundation
+
+/// The BM25 tokenizer: lowercases, folds accents, drops a small English stopword list, and keeps the clause
+/// identifiers of governance texts whole so they can be searched as written.
+///
+/// For an identifier it emits the whole form and its parts, so both the exact citation and its pieces match:
+/// - `6(1)(a)` gives `6(1)(a)`, `6(1)`, `6`, `1` (`a` is a stopword);
+/// - `GV-1.1-001` gives `gv-1.1-001`, `gv`, `1.1`, `001`;
+/// - a structure keyword followed by a number or roman numeral also gives the pair: `Article 6` gives
+///   `article`, `6`, `article 6`; `Article 6(1)` adds `article 6(1)` and `article 6`; `GOVERN 1.1` gives
+///   `govern 1.1`; `Annex III` gives `annex iii`.
+public struct Tokenizer: Sendable {
+    /// Words too common to help ranking.
+    public static let stopwords: Set<String> = [
+        "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "has", "have", "if", "in",
+        "into", "is", "it", "its", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+        "they", "this", "those", "to", "was", "were", "which", "will", "with",
+    ]
+
+    /// Words that name a unit of structure when a number follows ("Article 6", "MEASURE 2.3").
+    static let structureKeywords: Set<String> = [
+        "article", "articles", "annex", "recital", "chapter", "section", "title", "part", "paragraph", "point",
+        "appendix", "govern", "map", "measure", "manage", "subcategory", "category", "table", "figure",
+    ]
+
+    /// Keywords after which a roman numeral is an identifier ("Annex III", "Chapter IV").
+    static let romanKeywords: Set<String> = ["annex", "chapter", "title", "part", "section", "appendix"]
+
+    /// The standard tokenizer.
+    public init() {}
+
+    /// The tokens of `text`, in order, possibly repeated; compound identifiers come with their parts.
+    public func tokens(_ text: String) -> [String] {
+        let words = Self.rawWords(Self.fold(text))
+        var out: [String] = []
+        out.reserveCapacity(words.count * 2)
+        for (i, word) in words.enumerated() {
+            Self.emit(word, into: &out)
+            if Self.structureKeywords.contains(word), i + 1 < words.count {
+                let next = words[i + 1]
+                if Self.isIdentifier(next, after: word) {
+                    out.append(word + " " + next)
+                    if let paren = next.firstIndex(of: "("), paren != next.startIndex {
+                        out.append(word + " " + next[..<paren])
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Lowercases and removes combining marks after canonical decomposition ("Données" -> "donnees").
+    static func fold(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars
+        where scalar.properties.generalCategory != .nonspacingMark {
+            scalars.append(scalar)
+        }
+        return String(scalars)
+    }
+
+    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        s.properties.isAlphabetic || s.properties.numericType != nil
+    }
+
+    private static func isConnector(_ s: Unicode.Scalar) -> Bool {
+        s == "." || s == "-" || s == "(" || s == ")" || s == "/" || s == "_"
+    }
+
+    /// Maximal runs of letters, digits and connectors, with connectors trimmed from the ends and
+    /// unbalanced parentheses removed ("(b)," stays "(b)", "6(1)." becomes "6(1)", "(see" becomes "see").
+    static func rawWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        func flush() {
+            defer { current = String.UnicodeScalarView() }
+            var scalars = Array(current)
+            while let first = scalars.first, isConnector(first), first != "(" { scalars.removeFirst() }
+            while let last = scalars.last, isConnector(last), last != ")" { scalars.removeLast() }
+            var opens = scalars.filter { $0 == "(" }.count
+            var closes = scalars.filter { $0 == ")" }.count
+            while let first = scalars.first, first == "(", opens > closes {
+                scalars.removeFirst()
+                opens -= 1
+            }
+            while let last = scalars.last, last == ")", closes > opens {
+                scalars.removeLast()
+                closes -= 1
+            }
+            while let first = scalars.first, isConnector(first), first != "(" { scalars.removeFirst() }
+            while let last = scalars.last, isConnector(last), last != ")" { scalars.removeLast() }
+            guard scalars.contains(where: isWordScalar) else { return }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars)
+            words.append(String(view))
+        }
+        for scalar in text.unicodeScalars {
+            if isWordScalar(scalar) || isConnector(scalar) {
+                current.append(scalar)
+            } else if !current.isEmpty {
+                flush()
+            }
+        }
+        if !current.isEmpty { flush() }
+        return words
+    }
+
+    /// Adds the tokens of one raw word: a plain word as itself (unless a stopword); an identifier with
+    /// digits whole plus its parts; other punctuated words ("e.g.", "state-of-the-art") as their parts.
+    private static func emit(_ word: String, into out: inout [String]) {
+        let hasConnector = word.unicodeScalars.contains(where: isConnector)
+        if !hasConnector {
+            if !stopwords.contains(word) { out.append(word) }
+            return
+        }
+        let hasDigit = word.unicodeScalars.contains { $0.properties.numericType != nil }
+        if hasDigit {
+            out.append(word)
+            // Prefixes of a parenthesised chain: "6(1)(a)" -> "6(1)", so a query for "6(1)" finds it.
+            var depth = 0
+            var prefixEnds: [String.Index] = []
+            for index in word.indices {
+                if word[index] == "(" { depth += 1 }
+                if word[index] == ")" {
+                    depth -= 1
+                    if depth == 0 && word.index(after: index) != word.endIndex { prefixEnds.append(index) }
+                }
+            }
+            for end in prefixEnds { out.append(String(word[...end])) }
+            // Parts split at hyphens, slashes and parentheses; dots stay, so "1.1" remains one part.
+            let parts = word.split(whereSeparator: { "-/()_".contains($0) }).map(String.init)
+            if parts.count > 1 {
+                for part in parts where !stopwords.contains(part) { out.append(part) }
+            }
+        } else {
+            for part in word.split(whereSeparator: { ".-/()_".contains($0) }).map(String.init)
+            where !stopwords.contains(part) {
+                out.append(part)
+            }
+        }
+    }
+
+    private static func isIdentifier(_ word: String, after keyword: String) -> Bool {
+        guard let first = word.unicodeScalars.first else { return false }
+        if first.properties.numericType != nil { return true }
+        if romanKeywords.contains(keyword), word.count <= 7 {
+            return word.allSatisfy { "ivxlc".contains($0) }
+        }
+        return false
+    }
+}

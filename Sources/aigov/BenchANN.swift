@@ -1,0 +1,281 @@
+import ArgumentParser
+import Foundation
+import Retrieval
+
+/// `aigov bench ann`: HNSW build time, memory, recall and query speed on fvecs/ivecs files (the
+/// TEXMEX/ann-benchmarks layout), or `--generate clustered` to write such files with exact ground truth.
+struct BenchANN: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ann",
+        abstract: "ANN benchmark: HNSW build time, memory, recall@k and QPS on fvecs/ivecs files.",
+        discussion: """
+            Benchmark: aigov bench ann --base B.fvecs --query Q.fvecs --groundtruth G.ivecs --json
+            Generate:  aigov bench ann --generate clustered --rows 100000 --dim 384 --out DIR
+                       (writes DIR/base.fvecs, DIR/query.fvecs, DIR/groundtruth.ivecs; cosine ground truth)
+            """
+    )
+
+    @Option(help: "Base vectors (.fvecs).") var base: String?
+    @Option(help: "Query vectors (.fvecs).") var query: String?
+    @Option(help: "Ground-truth neighbour ids (.ivecs), nearest first.") var groundtruth: String?
+    @Option(help: "cosine or l2.") var metric: String = "cosine"
+    @Option(help: "Neighbours per query for recall@k.") var k: Int = 10
+    @Option(help: "HNSW M (2M links on layer 0).") var m: Int = 16
+    @Option(help: "HNSW efConstruction.") var efConstruction: Int = 200
+    @Option(help: "Comma-separated efSearch values.") var ef: String = "10,20,40,80,160,320"
+    @Option(help: "Query threads (the build is single-threaded).") var threads: Int = 1
+    @Flag(help: "Print one JSON object.") var json = false
+
+    @Option(help: "Generate a synthetic set instead of benchmarking: 'clustered'.") var generate: String?
+    @Option(help: "Rows to generate.") var rows: Int = 100_000
+    @Option(help: "Dimension to generate.") var dim: Int = 384
+    @Option(help: "Queries to generate.") var queries: Int = 1000
+    @Option(help: "Clusters to generate (default rows / 100).") var clusters: Int?
+    @Option(help: "Neighbours stored per query in the generated ground truth.") var groundtruthK: Int = 100
+    @Option(help: "Random seed for generation.") var seed: UInt64 = 1
+    @Option(help: "Output directory for generation.") var out: String?
+
+    func run() async throws {
+        if let generate {
+            guard generate == "clustered" else { throw ValidationError("--generate supports only 'clustered'") }
+            guard let out else { throw ValidationError("--generate needs --out DIR") }
+            try generateClustered(into: out)
+            return
+        }
+        guard let base, let query, let groundtruth else {
+            throw ValidationError("--base, --query and --groundtruth are required (or use --generate)")
+        }
+        guard let metric = Metric(rawValue: metric) else { throw ValidationError("--metric must be cosine or l2") }
+        let efs = try ef.split(separator: ",").map { part -> Int in
+            guard let value = Int(part.trimmingCharacters(in: .whitespaces)), value > 0 else {
+                throw ValidationError("bad --ef value '\(part)'")
+            }
+            return value
+        }
+        let queryRows = try VectorFile.readFvecs(query)
+        let truth = try VectorFile.readIvecs(groundtruth)
+        guard truth.count == queryRows.count, truth.allSatisfy({ $0.count >= k }) else {
+            throw ValidationError("ground truth must have one row of at least k ids per query")
+        }
+
+        // Stream the base file into the index chunk by chunk so the process never holds a second copy.
+        let parameters = HNSWParameters(m: m, efConstruction: efConstruction)
+        let header = try VectorFile.fvecsShape(base)
+        let index = HNSWIndex(dimension: header.dimension, metric: metric, parameters: parameters)
+        index.reserveCapacity(header.rows)
+        let progress = ProgressBar("build", total: header.rows)
+        let started = monotonicSeconds()
+        try VectorFile.forEachFvecsChunk(base, rowsPerChunk: 4096) { pointer, count in
+            for r in 0..<count { try index.add(pointer + r * header.dimension) }
+            progress.advance(by: count)
+        }
+        let buildSeconds = monotonicSeconds() - started
+        progress.finish()
+
+        var runs: [[String: Any]] = []
+        for efValue in efs {
+            let (results, latencies, wall) = runQueries(index: index, queries: queryRows, efValue: efValue)
+            var hits = 0
+            for (found, expected) in zip(results, truth) {
+                let wanted = Set(expected.prefix(k))
+                hits += found.prefix(k).filter { wanted.contains(Int32(bitPattern: $0)) }.count
+            }
+            let sorted = latencies.sorted()
+            let run: [String: Any] = [
+                "ef": efValue,
+                "recall": Double(hits) / Double(k * queryRows.count),
+                "qps": Double(queryRows.count) / wall,
+                "p50_us": sorted[sorted.count / 2] * 1e6,
+                "p99_us": sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))] * 1e6,
+            ]
+            runs.append(run)
+            if !json {
+                print(
+                    String(
+                        format: "ef=%4d recall@%d=%.4f qps=%9.1f p50=%8.1fus p99=%8.1fus", efValue, k,
+                        run["recall"] as! Double, run["qps"] as! Double, run["p50_us"] as! Double,
+                        run["p99_us"] as! Double))
+            }
+        }
+        let summary: [String: Any] = [
+            "implementation": "aigov-swift",
+            "rows": header.rows, "dim": header.dimension, "metric": metric.rawValue, "k": k, "m": m,
+            "ef_construction": efConstruction, "threads": threads,
+            "build_seconds": buildSeconds,
+            "index_bytes": index.memoryBytes,
+            "raw_vector_bytes": header.rows * header.dimension * 4,
+            "peak_rss_bytes": peakRSSBytes(),
+            "runs": runs,
+        ]
+        if json {
+            try printJSON(summary)
+        } else {
+            print(
+                String(
+                    format: "rows=%d dim=%d build=%.2fs index=%.1f MiB (raw %.1f MiB) peak RSS=%.1f MiB", header.rows,
+                    header.dimension, buildSeconds, Double(index.memoryBytes) / 1_048_576,
+                    Double(header.rows * header.dimension * 4) / 1_048_576, Double(peakRSSBytes()) / 1_048_576))
+        }
+    }
+
+    /// Runs every query at one ef; returns labels per query, per-query latencies and the wall time.
+    private func runQueries(index: HNSWIndex, queries: [[Float]], efValue: Int) -> ([[UInt32]], [Double], Double) {
+        let results = ResultSlots(count: queries.count)
+        let started = monotonicSeconds()
+        let workers = max(1, threads)
+        if workers == 1 {
+            for (i, q) in queries.enumerated() { results.record(i, search(index, q, efValue)) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for i in stride(from: worker, to: queries.count, by: workers) {
+                    results.record(i, search(index, queries[i], efValue))
+                }
+            }
+        }
+        let wall = monotonicSeconds() - started
+        return (results.labels, results.latencies, wall)
+    }
+
+    private func search(_ index: HNSWIndex, _ query: [Float], _ efValue: Int) -> ([UInt32], Double) {
+        let t0 = monotonicSeconds()
+        let found = (try? index.search(query, k: k, ef: efValue)) ?? []
+        return (found.map(\.label), monotonicSeconds() - t0)
+    }
+
+    private func generateClustered(into directory: String) throws {
+        let clusterCount = clusters ?? max(1, rows / 100)
+        printError("generating \(rows) x \(dim) around \(clusterCount) clusters, \(queries) queries")
+        let data = SyntheticVectors.clusteredPair(
+            rows: rows, queries: queries, dimension: dim, clusters: clusterCount, seed: seed)
+        let flat = FlatIndex(dimension: dim, metric: .cosine, capacity: rows)
+        try data.base.withUnsafeBufferPointer { buffer in
+            for r in 0..<rows { try flat.add(buffer.baseAddress! + r * dim) }
+        }
+        let queryRows = (0..<queries).map { Array(data.queries[($0 * dim)..<(($0 + 1) * dim)]) }
+        let started = monotonicSeconds()
+        let truth = try flat.batchSearch(queryRows, k: groundtruthK)
+        printError(String(format: "exact ground truth in %.1fs", monotonicSeconds() - started))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let dir = URL(fileURLWithPath: directory)
+        try VectorFile.writeFvecs(data.base, dimension: dim, to: dir.appendingPathComponent("base.fvecs").path)
+        try VectorFile.writeFvecs(data.queries, dimension: dim, to: dir.appendingPathComponent("query.fvecs").path)
+        try VectorFile.writeIvecs(
+            truth.map { $0.map { Int32(bitPattern: $0.label) } },
+            to: dir.appendingPathComponent("groundtruth.ivecs").path)
+        printError("wrote \(directory)/{base,query}.fvecs and groundtruth.ivecs")
+    }
+}
+
+/// Per-query result slots written by index from several threads without overlap.
+private final class ResultSlots: @unchecked Sendable {
+    // @unchecked: each slot is written by exactly one worker and read after all workers finished.
+    var labels: [[UInt32]]
+    var latencies: [Double]
+
+    init(count: Int) {
+        labels = Array(repeating: [], count: count)
+        latencies = Array(repeating: 0, count: count)
+    }
+
+    func record(_ index: Int, _ result: ([UInt32], Double)) {
+        labels[index] = result.0
+        latencies[index] = result.1
+    }
+}
+
+/// Reading and writing the `.fvecs` / `.ivecs` formats: per row, a little-endian Int32 dimension followed
+/// by that many float32 or int32 values.
+enum VectorFile {
+    static func fvecsShape(_ path: String) throws -> (rows: Int, dimension: Int) {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        guard let head = try handle.read(upToCount: 4), head.count == 4 else {
+            throw ValidationError("\(path): empty file")
+        }
+        let dimension = Int(head.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) })
+        let size = try handle.seekToEnd()
+        let rowBytes = 4 + 4 * dimension
+        guard dimension > 0, Int(size) % rowBytes == 0 else { throw ValidationError("\(path): not an fvecs file") }
+        return (Int(size) / rowBytes, dimension)
+    }
+
+    static func forEachFvecsChunk(
+        _ path: String, rowsPerChunk: Int, _ body: (UnsafePointer<Float>, Int) throws -> Void
+    ) throws {
+        let (rows, dimension) = try fvecsShape(path)
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let rowBytes = 4 + 4 * dimension
+        var packed = [Float](repeating: 0, count: rowsPerChunk * dimension)
+        var done = 0
+        while done < rows {
+            let count = min(rowsPerChunk, rows - done)
+            guard let data = try handle.read(upToCount: count * rowBytes), data.count == count * rowBytes else {
+                throw ValidationError("\(path): truncated")
+            }
+            data.withUnsafeBytes { raw in
+                packed.withUnsafeMutableBufferPointer { dst in
+                    for r in 0..<count {
+                        let src = raw.baseAddress! + r * rowBytes + 4
+                        memcpy(dst.baseAddress! + r * dimension, src, 4 * dimension)
+                    }
+                }
+            }
+            try packed.withUnsafeBufferPointer { try body($0.baseAddress!, count) }
+            done += count
+        }
+    }
+
+    static func readFvecs(_ path: String) throws -> [[Float]] {
+        let (_, dimension) = try fvecsShape(path)
+        var out: [[Float]] = []
+        try forEachFvecsChunk(path, rowsPerChunk: 4096) { pointer, count in
+            for r in 0..<count {
+                out.append(Array(UnsafeBufferPointer(start: pointer + r * dimension, count: dimension)))
+            }
+        }
+        return out
+    }
+
+    static func readIvecs(_ path: String) throws -> [[Int32]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var out: [[Int32]] = []
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                guard offset + 4 <= raw.count else { throw ValidationError("\(path): truncated") }
+                let dimension = Int(raw.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+                guard dimension >= 0, offset + 4 + 4 * dimension <= raw.count else {
+                    throw ValidationError("\(path): truncated")
+                }
+                out.append(
+                    (0..<dimension).map { raw.loadUnaligned(fromByteOffset: offset + 4 + 4 * $0, as: Int32.self) })
+                offset += 4 + 4 * dimension
+            }
+        }
+        return out
+    }
+
+    static func writeFvecs(_ flat: [Float], dimension: Int, to path: String) throws {
+        var data = Data()
+        data.reserveCapacity(flat.count / dimension * (4 + 4 * dimension))
+        var dim32 = Int32(dimension)
+        flat.withUnsafeBufferPointer { buffer in
+            for r in 0..<(flat.count / dimension) {
+                withUnsafeBytes(of: &dim32) { data.append(contentsOf: $0) }
+                data.append(UnsafeBufferPointer(start: buffer.baseAddress! + r * dimension, count: dimension))
+            }
+        }
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
+    static func writeIvecs(_ rows: [[Int32]], to path: String) throws {
+        var data = Data()
+        for row in rows {
+            var dim32 = Int32(row.count)
+            withUnsafeBytes(of: &dim32) { data.append(contentsOf: $0) }
+            row.withUnsafeBufferPointer { data.append($0) }
+        }
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+}

@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
     ],
     targets: [
         // OpenBLAS's cblas.h. Linked as `openblas` on purpose: the generic `blas` may resolve to netlib's
@@ -31,7 +32,7 @@ let package = Package(
             ]
         ),
         .target(name: "Retrieval", dependencies: ["CBLAS"]),
-        .target(name: "Store"),
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Ingest",
             dependencies: ["EmbedCache", "Retrieval", "Store", .product(name: "Crypto", package: "swift-crypto")]
@@ -51,7 +52,7 @@ let package = Package(
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnsweringTests", dependencies: ["Answering"]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer"]),
         .testTarget(name: "aigovTests", dependencies: ["aigov"]),

@@ -1,0 +1,127 @@
+/// The metadata database as the rest of aigov sees it: documents, chunks, users, jobs and the Qdrant outbox.
+/// SQLite implements it now (`SQLiteStore`); PostgreSQL will implement the same protocol, so nothing here
+/// names an SQL dialect. Every method throws `StoreError`.
+public protocol MetadataStore: Sendable {
+    /// Brings the schema to the newest version; safe to call on every start.
+    @discardableResult
+    func migrate() async throws -> MigrationReport
+
+    // MARK: Documents and chunks
+
+    /// The document with `id`, or nil.
+    func document(id: String) async throws -> StoredDocument?
+    /// Documents, most recently updated first (ties by id), `limit` from `offset`.
+    func documents(limit: Int, offset: Int) async throws -> [StoredDocument]
+    /// The chunks of a document in ordinal order, read in one snapshot.
+    func chunks(documentID: String) async throws -> [StoredChunk]
+    /// The chunk with `id`, or nil.
+    func chunk(id: String) async throws -> StoredChunk?
+    /// The chunks among `ids` that exist, in the order of `ids`.
+    func chunks(ids: [String]) async throws -> [StoredChunk]
+    /// Every chunk id with its content hash, for reconciling the index with the store at open.
+    func chunkContentHashes() async throws -> [String: String]
+    /// How many documents and chunks are stored.
+    func counts() async throws -> StoreCounts
+
+    /// Commits one ingested document in a single transaction, so a crash leaves the previous or the next
+    /// state: upserts `document`, deletes `removedChunkIDs` (of this document), upserts `chunks` (new or changed
+    /// ones; a chunk passed unchanged is left alone) and, when `outbox` is true, queues an outbox upsert per
+    /// written chunk and a delete per removed one.
+    @discardableResult
+    func commitDocument(
+        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], outbox: Bool
+    ) async throws -> CommitSummary
+
+    /// Deletes a document and its chunks; when `outbox` is true queues a delete per chunk. Throws `not_found`.
+    /// Returns the removed chunk ids.
+    @discardableResult
+    func deleteDocument(id: String, outbox: Bool) async throws -> [String]
+
+    // MARK: Users
+
+    /// Creates a user; a taken username (case-insensitive) throws `conflict`.
+    func createUser(_ user: NewUser) async throws -> User
+    /// The user named `username` (case-insensitive), or nil.
+    func user(username: String) async throws -> User?
+    /// All users by username.
+    func users() async throws -> [User]
+
+    // MARK: Qdrant outbox
+
+    /// The oldest `limit` pending entries, in commit order.
+    func pendingOutbox(limit: Int) async throws -> [OutboxEntry]
+    /// Removes entries the mirror has applied.
+    func markOutboxDone(ids: [Int64]) async throws
+    /// Records a failed push: attempts + 1 and the (secret-free) error.
+    func markOutboxFailed(ids: [Int64], error: String) async throws
+    /// Entries still to push.
+    func pendingOutboxCount() async throws -> Int
+
+    // MARK: Jobs
+
+    /// Creates a `queued` job.
+    func createJob(kind: String, payload: [String: String]) async throws -> Job
+    /// Moves a job to `status` (setting its start or finish time); throws `not_found`.
+    @discardableResult
+    func updateJob(id: String, status: JobStatus, error: String?) async throws -> Job
+    /// The job with `id`, or nil.
+    func job(id: String) async throws -> Job?
+}
+
+/// Row counts, for health and the ingest summary.
+public struct StoreCounts: Sendable, Equatable {
+    public var documents: Int
+    public var chunks: Int
+
+    /// Counts as read from the store.
+    public init(documents: Int, chunks: Int) {
+        self.documents = documents
+        self.chunks = chunks
+    }
+}
+
+/// What `commitDocument` changed.
+public struct CommitSummary: Sendable, Equatable {
+    /// True when the document id was new.
+    public var documentCreated: Bool
+    /// Chunk ids that did not exist before.
+    public var chunksAdded: Int
+    /// Existing chunk ids whose columns changed.
+    public var chunksUpdated: Int
+    /// Chunks passed in that were already stored exactly so: not written, not queued.
+    public var chunksUnchanged: Int
+    /// Chunk rows deleted.
+    public var chunksRemoved: Int
+    /// Outbox rows queued.
+    public var outboxEnqueued: Int
+
+    /// A summary with every count given.
+    public init(
+        documentCreated: Bool, chunksAdded: Int, chunksUpdated: Int, chunksUnchanged: Int, chunksRemoved: Int,
+        outboxEnqueued: Int
+    ) {
+        self.documentCreated = documentCreated
+        self.chunksAdded = chunksAdded
+        self.chunksUpdated = chunksUpdated
+        self.chunksUnchanged = chunksUnchanged
+        self.chunksRemoved = chunksRemoved
+        self.outboxEnqueued = outboxEnqueued
+    }
+}
+
+/// What `migrate()` did.
+public struct MigrationReport: Sendable, Equatable {
+    /// Versions applied by this call, ascending (empty when the schema was current).
+    public var applied: [Int]
+    /// Every version recorded in the database after the call, ascending.
+    public var versions: [Int]
+
+    /// A report with both lists given.
+    public init(applied: [Int], versions: [Int]) {
+        self.applied = applied
+        self.versions = versions
+    }
+
+    /// The newest recorded version, 0 for an empty database.
+    public var current: Int { versions.last ?? 0 }
+}

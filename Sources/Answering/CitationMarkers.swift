@@ -8,7 +8,8 @@ public enum CitationMarkers {
     public static func cited(in text: String, sourceCount: Int) -> [Int] {
         var seen: [Int] = []
         for marker in markers(in: text) {
-            for n in marker.numbers where (1...max(sourceCount, 1)).contains(n) && sourceCount > 0 && !seen.contains(n) {
+            for n in marker.numbers where (1...max(sourceCount, 1)).contains(n) && sourceCount > 0 && !seen.contains(n)
+            {
                 seen.append(n)
             }
         }

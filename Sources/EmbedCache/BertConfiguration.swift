@@ -58,17 +58,20 @@ public struct BertConfiguration: Sendable, Equatable {
         typeVocabularySize = try int("type_vocab_size", default: 2)
         layerNormEpsilon = Float(json["layer_norm_eps"] as? Double ?? 1e-12)
         guard hiddenSize % heads == 0 else {
-            throw EmbedError(.unsupportedModel, "\(configURL.path): hidden_size \(hiddenSize) is not a multiple of \(heads) heads")
+            throw EmbedError(
+                .unsupportedModel, "\(configURL.path): hidden_size \(hiddenSize) is not a multiple of \(heads) heads")
         }
         let activation = json["hidden_act"] as? String ?? "gelu"
         switch activation {
         case "gelu": exactGELU = true
         case "gelu_new", "gelu_pytorch_tanh": exactGELU = false
         default:
-            throw EmbedError(.unsupportedModel, "\(configURL.path): hidden_act \"\(activation)\" is not supported (gelu, gelu_new)")
+            throw EmbedError(
+                .unsupportedModel, "\(configURL.path): hidden_act \"\(activation)\" is not supported (gelu, gelu_new)")
         }
         if let position = json["position_embedding_type"] as? String, position != "absolute" {
-            throw EmbedError(.unsupportedModel, "\(configURL.path): position_embedding_type \"\(position)\" is not supported")
+            throw EmbedError(
+                .unsupportedModel, "\(configURL.path): position_embedding_type \"\(position)\" is not supported")
         }
 
         let sentence = Self.optionalJSON(directory.appendingPathComponent("sentence_bert_config.json"))

@@ -45,8 +45,9 @@ public final class BertEmbedder: Embedder {
                     + "\(configuration.vocabularySize)")
         }
         encoder = try BertEncoder(configuration: configuration, weights: weights)
-        fingerprint = try Self.fingerprint(of: [directory.appendingPathComponent("config.json"), vocabulary, weights],
-                                           configuration: configuration)
+        fingerprint = try Self.fingerprint(
+            of: [directory.appendingPathComponent("config.json"), vocabulary, weights],
+            configuration: configuration)
         self.threads = max(1, threads)
         self.batchSize = max(1, batchSize)
         self.maxBatchTokens = max(configuration.maxSequenceLength, maxBatchTokens)
@@ -124,7 +125,8 @@ public final class BertEmbedder: Embedder {
                 hasher.update(data: chunk)
             }
         }
-        let settings = "\(configuration.maxSequenceLength)|\(configuration.pooling.rawValue)|"
+        let settings =
+            "\(configuration.maxSequenceLength)|\(configuration.pooling.rawValue)|"
             + "\(configuration.lowercase)|\(configuration.normalize)"
         hasher.update(data: Data(settings.utf8))
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

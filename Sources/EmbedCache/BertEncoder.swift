@@ -202,8 +202,9 @@ public final class BertEncoder: Sendable {
         let heads = configuration.heads
         let d = h / heads
         let width = 3 * h
-        linear(input: s.x, rows: total, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias, output: s.qkv,
-               outputWidth: width)
+        linear(
+            input: s.x, rows: total, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias, output: s.qkv,
+            outputWidth: width)
         let scale = 1 / Float(d).squareRoot()
         var offset = 0
         for sequence in sequences {
@@ -212,14 +213,16 @@ public final class BertEncoder: Sendable {
                 let q = s.qkv + offset * width + head * d
                 let k = q + h
                 let v = q + 2 * h
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(length), Int32(length), Int32(d),
-                            scale, q, Int32(width), k, Int32(width), 0, s.scores, Int32(length))
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(length), Int32(length), Int32(d),
+                    scale, q, Int32(width), k, Int32(width), 0, s.scores, Int32(length))
                 // exp(x - max) per row; the division by the row sum is applied to the 32-wide context
                 // slice after P·V instead of to the L-wide row of P.
                 for r in 0..<length { s.rowSums[r] = VectorMath.expShifted(s.scores + r * length, count: length) }
                 let out = s.context + offset * h + head * d
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(length), Int32(d), Int32(length),
-                            1, s.scores, Int32(length), v, Int32(width), 0, out, Int32(h))
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(length), Int32(d), Int32(length),
+                    1, s.scores, Int32(length), v, Int32(width), 0, out, Int32(h))
                 for r in 0..<length {
                     let inverse = 1 / s.rowSums[r]
                     let row = out + r * h
@@ -228,19 +231,22 @@ public final class BertEncoder: Sendable {
             }
             offset += length
         }
-        linear(input: s.context, rows: total, inputWidth: h, weight: layer.outWeight, bias: layer.outBias,
-               output: s.projected, outputWidth: h)
+        linear(
+            input: s.context, rows: total, inputWidth: h, weight: layer.outWeight, bias: layer.outBias,
+            output: s.projected, outputWidth: h)
         residualLayerNorm(s.x, adding: s.projected, rows: total, gain: layer.norm1Gain, shift: layer.norm1Bias)
     }
 
     private func feedForward(_ layer: Layer, scratch s: Scratch, total: Int) {
         let h = configuration.hiddenSize
         let inner = configuration.intermediateSize
-        linear(input: s.x, rows: total, inputWidth: h, weight: layer.upWeight, bias: layer.upBias, output: s.inner,
-               outputWidth: inner)
+        linear(
+            input: s.x, rows: total, inputWidth: h, weight: layer.upWeight, bias: layer.upBias, output: s.inner,
+            outputWidth: inner)
         gelu(s.inner, count: total * inner, exact: configuration.exactGELU)
-        linear(input: s.inner, rows: total, inputWidth: inner, weight: layer.downWeight, bias: layer.downBias,
-               output: s.projected, outputWidth: h)
+        linear(
+            input: s.inner, rows: total, inputWidth: inner, weight: layer.downWeight, bias: layer.downBias,
+            output: s.projected, outputWidth: h)
         residualLayerNorm(s.x, adding: s.projected, rows: total, gain: layer.norm2Gain, shift: layer.norm2Bias)
     }
 
@@ -257,8 +263,9 @@ public final class BertEncoder: Sendable {
             }
         }
         weight.withUnsafeBufferPointer { w in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputWidth), Int32(inputWidth),
-                        1, input, Int32(inputWidth), w.baseAddress, Int32(inputWidth), 1, output, Int32(outputWidth))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputWidth), Int32(inputWidth),
+                1, input, Int32(inputWidth), w.baseAddress, Int32(inputWidth), 1, output, Int32(outputWidth))
         }
     }
 
@@ -278,8 +285,9 @@ public final class BertEncoder: Sendable {
         gain.withUnsafeBufferPointer { g in
             bias.withUnsafeBufferPointer { b in
                 for r in 0..<rows {
-                    VectorMath.layerNorm(x + r * h, count: h, gain: g.baseAddress!, bias: b.baseAddress!,
-                                         epsilon: epsilon)
+                    VectorMath.layerNorm(
+                        x + r * h, count: h, gain: g.baseAddress!, bias: b.baseAddress!,
+                        epsilon: epsilon)
                 }
             }
         }

@@ -30,8 +30,10 @@ public struct CachedEmbedder: Embedder {
         if !missingTexts.isEmpty {
             let computed = try await base.embed(missingTexts)
             guard computed.count == missingTexts.count, computed.allSatisfy({ $0.count == dimension }) else {
-                throw EmbedError(.providerMismatch, "the embedder returned \(computed.count) vectors for "
-                    + "\(missingTexts.count) texts or a wrong dimension")
+                throw EmbedError(
+                    .providerMismatch,
+                    "the embedder returned \(computed.count) vectors for "
+                        + "\(missingTexts.count) texts or a wrong dimension")
             }
             try cache.store(missingKeys, computed)
             for i in vectors.indices where vectors[i] == nil {

@@ -54,7 +54,8 @@ struct SafeTensorsFile {
             guard dataStart + offsets[1] <= size else {
                 throw EmbedError(
                     .modelFileCorrupt,
-                    "\(path) is truncated: tensor \(name) ends at byte \(dataStart + offsets[1]) of a \(size)-byte file")
+                    "\(path) is truncated: tensor \(name) ends at byte \(dataStart + offsets[1]) of a \(size)-byte file"
+                )
             }
             tensors[name] = TensorInfo(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
         }

@@ -62,8 +62,9 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Builds a tokenizer from vocabulary entries in id order.
     public init(vocabulary: [String], maxLength: Int = 256, lowercase: Bool = true) throws {
-        try self.init(vocabulary: vocabulary.map { Array($0.utf8) }, maxLength: maxLength, lowercase: lowercase,
-                      origin: "vocabulary")
+        try self.init(
+            vocabulary: vocabulary.map { Array($0.utf8) }, maxLength: maxLength, lowercase: lowercase,
+            origin: "vocabulary")
     }
 
     private init(vocabulary: [[UInt8]], maxLength: Int, lowercase: Bool, origin: String) throws {
@@ -77,7 +78,8 @@ public struct WordPieceTokenizer: Sendable {
         }
         func id(_ name: String) throws -> Int32 {
             guard let value = ids[Array(name.utf8)] else {
-                throw EmbedError(.modelFileCorrupt, "\(origin) has no \(name) token: expected a BERT WordPiece vocabulary")
+                throw EmbedError(
+                    .modelFileCorrupt, "\(origin) has no \(name) token: expected a BERT WordPiece vocabulary")
             }
             return value
         }

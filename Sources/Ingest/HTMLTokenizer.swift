@@ -44,7 +44,8 @@ struct HTMLTokenizer {
             if next == "!" || next == "?" {
                 flushText(index)
                 let isComment = index + 3 < scalars.count && scalars[index + 2] == "-" && scalars[index + 3] == "-"
-                let close = isComment
+                let close =
+                    isComment
                     ? find("-->", from: index + 4).map { $0 + 3 } : find(">", from: index).map { $0 + 1 }
                 index = close ?? scalars.count
                 textStart = index
@@ -121,7 +122,8 @@ struct HTMLTokenizer {
                     let valueBody = rest.dropFirst()
                     let close = valueBody.firstIndex(of: quote) ?? valueBody.endIndex
                     value = String(valueBody[..<close])
-                    rest = close < valueBody.endIndex
+                    rest =
+                        close < valueBody.endIndex
                         ? valueBody[valueBody.index(after: close)...] : valueBody[close...]
                 } else {
                     let close = rest.firstIndex(where: \.isWhitespace) ?? rest.endIndex

@@ -61,10 +61,12 @@ enum MarkdownLoader {
     /// Removes a leading `---` ... `---` block and returns its flat `key: value` pairs.
     static func frontMatter(_ lines: inout [String]) -> [String: String] {
         guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else { return [:] }
-        guard let close = lines.indices.dropFirst().first(where: {
-            let line = lines[$0].trimmingCharacters(in: .whitespaces)
-            return line == "---" || line == "..."
-        }) else { return [:] }
+        guard
+            let close = lines.indices.dropFirst().first(where: {
+                let line = lines[$0].trimmingCharacters(in: .whitespaces)
+                return line == "---" || line == "..."
+            })
+        else { return [:] }
         var metadata: [String: String] = [:]
         var index = 1
         while index < close {

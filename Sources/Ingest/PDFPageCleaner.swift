@@ -49,8 +49,10 @@ enum PDFPageCleaner {
 
     /// Lines that must never be taken for a running header even if they recur (structure markers).
     private static func isProtected(_ line: String) -> Bool {
-        StructurePatterns.isStructural(line) || line.range(of: #"^\(?[0-9a-zA-Z]{1,4}[.)]$"#,
-            options: .regularExpression) != nil
+        StructurePatterns.isStructural(line)
+            || line.range(
+                of: #"^\(?[0-9a-zA-Z]{1,4}[.)]$"#,
+                options: .regularExpression) != nil
     }
 
     /// Keys of lines seen near the top or bottom of many pages.

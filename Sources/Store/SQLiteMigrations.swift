@@ -17,79 +17,85 @@ struct SQLiteMigration: Sendable {
 
     // Timestamps are GRDB's text form (`YYYY-MM-DD HH:MM:SS.SSS`, UTC), so text order is time order.
     // JSON columns are checked with json_valid so a bad write fails at the write, not at a later read.
-    static let documentsAndChunks = SQLiteMigration(version: 1, name: "documents_and_chunks", sql: """
-        CREATE TABLE documents (
-            id TEXT PRIMARY KEY NOT NULL,
-            title TEXT NOT NULL,
-            source TEXT NOT NULL,
-            url TEXT,
-            type TEXT NOT NULL,
-            content_hash TEXT NOT NULL,
-            metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX documents_updated_at ON documents(updated_at, id);
-        CREATE TABLE chunks (
-            chunk_id TEXT PRIMARY KEY NOT NULL,
-            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-            ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
-            text TEXT NOT NULL,
-            section TEXT,
-            heading_path TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(heading_path)),
-            page_start INTEGER CHECK (page_start IS NULL OR page_start >= 1),
-            page_end INTEGER CHECK (page_end IS NULL OR page_end >= page_start),
-            char_start INTEGER NOT NULL CHECK (char_start >= 0),
-            char_end INTEGER NOT NULL CHECK (char_end >= char_start),
-            token_count INTEGER NOT NULL CHECK (token_count >= 0),
-            content_hash TEXT NOT NULL
-        );
-        CREATE INDEX chunks_document_id ON chunks(document_id, ordinal);
-        """)
+    static let documentsAndChunks = SQLiteMigration(
+        version: 1, name: "documents_and_chunks",
+        sql: """
+            CREATE TABLE documents (
+                id TEXT PRIMARY KEY NOT NULL,
+                title TEXT NOT NULL,
+                source TEXT NOT NULL,
+                url TEXT,
+                type TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX documents_updated_at ON documents(updated_at, id);
+            CREATE TABLE chunks (
+                chunk_id TEXT PRIMARY KEY NOT NULL,
+                document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+                text TEXT NOT NULL,
+                section TEXT,
+                heading_path TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(heading_path)),
+                page_start INTEGER CHECK (page_start IS NULL OR page_start >= 1),
+                page_end INTEGER CHECK (page_end IS NULL OR page_end >= page_start),
+                char_start INTEGER NOT NULL CHECK (char_start >= 0),
+                char_end INTEGER NOT NULL CHECK (char_end >= char_start),
+                token_count INTEGER NOT NULL CHECK (token_count >= 0),
+                content_hash TEXT NOT NULL
+            );
+            CREATE INDEX chunks_document_id ON chunks(document_id, ordinal);
+            """)
 
-    static let usersOriginsJobs = SQLiteMigration(version: 2, name: "users_origins_jobs", sql: """
-        CREATE TABLE users (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
-            email TEXT,
-            password_hash TEXT NOT NULL,
-            role TEXT NOT NULL DEFAULT 'viewer' CHECK (role IN ('admin', 'viewer')),
-            is_active INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),
-            created_at TEXT NOT NULL
-        );
-        CREATE TABLE origins (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            url TEXT NOT NULL UNIQUE,
-            title TEXT,
-            source TEXT,
-            frequency_hours INTEGER NOT NULL DEFAULT 24 CHECK (frequency_hours > 0),
-            last_fetched_at TEXT,
-            last_status TEXT,
-            enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1))
-        );
-        CREATE TABLE jobs (
-            id TEXT PRIMARY KEY NOT NULL,
-            kind TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
-            payload TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
-            created_at TEXT NOT NULL,
-            started_at TEXT,
-            finished_at TEXT,
-            error TEXT
-        );
-        CREATE INDEX jobs_status ON jobs(status, created_at);
-        """)
+    static let usersOriginsJobs = SQLiteMigration(
+        version: 2, name: "users_origins_jobs",
+        sql: """
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                email TEXT,
+                password_hash TEXT NOT NULL,
+                role TEXT NOT NULL DEFAULT 'viewer' CHECK (role IN ('admin', 'viewer')),
+                is_active INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),
+                created_at TEXT NOT NULL
+            );
+            CREATE TABLE origins (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                url TEXT NOT NULL UNIQUE,
+                title TEXT,
+                source TEXT,
+                frequency_hours INTEGER NOT NULL DEFAULT 24 CHECK (frequency_hours > 0),
+                last_fetched_at TEXT,
+                last_status TEXT,
+                enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1))
+            );
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY NOT NULL,
+                kind TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
+                payload TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+                created_at TEXT NOT NULL,
+                started_at TEXT,
+                finished_at TEXT,
+                error TEXT
+            );
+            CREATE INDEX jobs_status ON jobs(status, created_at);
+            """)
 
     // No foreign key to chunks or documents: a delete entry must outlive the rows it deletes.
-    static let qdrantOutbox = SQLiteMigration(version: 3, name: "qdrant_outbox", sql: """
-        CREATE TABLE qdrant_outbox (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            chunk_id TEXT NOT NULL,
-            document_id TEXT NOT NULL,
-            operation TEXT NOT NULL CHECK (operation IN ('upsert', 'delete')),
-            created_at TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT
-        );
-        """)
+    static let qdrantOutbox = SQLiteMigration(
+        version: 3, name: "qdrant_outbox",
+        sql: """
+            CREATE TABLE qdrant_outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                chunk_id TEXT NOT NULL,
+                document_id TEXT NOT NULL,
+                operation TEXT NOT NULL CHECK (operation IN ('upsert', 'delete')),
+                created_at TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT
+            );
+            """)
 }

@@ -119,17 +119,18 @@ extension SQLiteStore {
                 documentCreated: previous == nil, chunksAdded: 0, chunksUpdated: 0, chunksUnchanged: 0,
                 chunksRemoved: removed.count, outboxEnqueued: 0)
             var upserted: [String] = []
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO chunks (chunk_id, document_id, ordinal, text, section, heading_path, page_start, page_end,
-                                    char_start, char_end, token_count, content_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(chunk_id) DO UPDATE SET
-                    ordinal = excluded.ordinal, text = excluded.text, section = excluded.section,
-                    heading_path = excluded.heading_path, page_start = excluded.page_start,
-                    page_end = excluded.page_end, char_start = excluded.char_start, char_end = excluded.char_end,
-                    token_count = excluded.token_count, content_hash = excluded.content_hash
-                WHERE chunks.document_id = excluded.document_id
-                """)
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO chunks (chunk_id, document_id, ordinal, text, section, heading_path, page_start, page_end,
+                                        char_start, char_end, token_count, content_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(chunk_id) DO UPDATE SET
+                        ordinal = excluded.ordinal, text = excluded.text, section = excluded.section,
+                        heading_path = excluded.heading_path, page_start = excluded.page_start,
+                        page_end = excluded.page_end, char_start = excluded.char_start, char_end = excluded.char_end,
+                        token_count = excluded.token_count, content_hash = excluded.content_hash
+                    WHERE chunks.document_id = excluded.document_id
+                    """)
             for (chunk, headingPath) in zip(chunks, headingPaths) {
                 let existing = stored[chunk.chunkID]
                 if existing == chunk {
@@ -205,10 +206,11 @@ extension SQLiteStore {
     static func enqueue(
         _ db: Database, _ chunkIDs: [String], documentID: String, _ operation: OutboxOperation, at date: Date
     ) throws -> Int {
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO qdrant_outbox (chunk_id, document_id, operation, created_at, attempts)
-            VALUES (?, ?, ?, ?, 0)
-            """)
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO qdrant_outbox (chunk_id, document_id, operation, created_at, attempts)
+                VALUES (?, ?, ?, ?, 0)
+                """)
         for chunkID in chunkIDs {
             try insert.execute(arguments: [chunkID, documentID, operation.rawValue, date])
         }

@@ -48,8 +48,9 @@ extension SQLiteStore {
     }
 
     static func fetchJob(_ db: Database, id: String) throws -> Job {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT \(SQLiteRows.jobColumns) FROM jobs WHERE id = ?", arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(SQLiteRows.jobColumns) FROM jobs WHERE id = ?", arguments: [id])
         else { throw StoreError(.notFound, "no job with id \(id)") }
         return try SQLiteRows.job(row)
     }

@@ -5,7 +5,7 @@ struct Aigov: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aigov",
         abstract: "Retrieval engine and API server for AI-governance texts.",
-        subcommands: [Tokenize.self, Embed.self, Warmup.self, Bench.self]
+        subcommands: [Tokenize.self, Embed.self, Warmup.self, Database.self, Bench.self]
     )
 }
 

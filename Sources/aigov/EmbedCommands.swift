@@ -69,9 +69,11 @@ struct Embed: AsyncParsableCommand {
         }
         if stats {
             let seconds = monotonicSeconds() - started
-            printError(String(format: "%d texts, %d tokens in %.2fs: %.1f texts/s, %.0f tokens/s, peak RSS %d bytes",
-                              texts, tokens, seconds, Double(texts) / seconds, Double(tokens) / seconds,
-                              peakRSSBytes()))
+            printError(
+                String(
+                    format: "%d texts, %d tokens in %.2fs: %.1f texts/s, %.0f tokens/s, peak RSS %d bytes",
+                    texts, tokens, seconds, Double(texts) / seconds, Double(tokens) / seconds,
+                    peakRSSBytes()))
         }
     }
 
@@ -197,9 +199,11 @@ struct BenchEmbed: AsyncParsableCommand {
         if json {
             try printJSON(result)
         } else {
-            print(String(format: "%d texts, %d tokens in %.2fs: %.1f texts/s, %.0f tokens/s, peak RSS %.0f MB",
-                         all.count, tokens, best, Double(all.count) / best, Double(tokens) / best,
-                         Double(peakRSSBytes()) / 1e6))
+            print(
+                String(
+                    format: "%d texts, %d tokens in %.2fs: %.1f texts/s, %.0f tokens/s, peak RSS %.0f MB",
+                    all.count, tokens, best, Double(all.count) / best, Double(tokens) / best,
+                    Double(peakRSSBytes()) / 1e6))
         }
     }
 }

@@ -14,6 +14,7 @@ import Testing
 
     @Test func invalidMarkersAreRemovedAndValidOnesKept() {
         let text = "A [1]. B [7]. C [2, 9]. Article 6(1)(a) stays."
-        #expect(CitationMarkers.removingInvalid(from: text, sourceCount: 2) == "A [1]. B . C [2]. Article 6(1)(a) stays.")
+        #expect(
+            CitationMarkers.removingInvalid(from: text, sourceCount: 2) == "A [1]. B . C [2]. Article 6(1)(a) stays.")
     }
 }

@@ -9,8 +9,10 @@ import Testing
     private func modelCopy() throws -> URL {
         let source = try Fixtures.modelDirectory()
         let copy = try Fixtures.temporaryDirectory()
-        for name in ["config.json", "vocab.txt", "model.safetensors", "tokenizer_config.json",
-                     "sentence_bert_config.json", "modules.json"] {
+        for name in [
+            "config.json", "vocab.txt", "model.safetensors", "tokenizer_config.json",
+            "sentence_bert_config.json", "modules.json",
+        ] {
             try FileManager.default.createSymbolicLink(
                 at: copy.appendingPathComponent(name), withDestinationURL: source.appendingPathComponent(name))
         }
@@ -48,7 +50,8 @@ import Testing
 
     @Test func truncatedWeights() throws {
         let dir = try modelCopy()
-        let full = try FileHandle(forReadingFrom: try Fixtures.modelDirectory().appendingPathComponent("model.safetensors"))
+        let full = try FileHandle(
+            forReadingFrom: try Fixtures.modelDirectory().appendingPathComponent("model.safetensors"))
         let head = try full.read(upToCount: 2_000_000) ?? Data()
         try replace("model.safetensors", in: dir, with: head)
         let error = loadError(dir)
@@ -74,10 +77,15 @@ import Testing
 
     @Test func configThatDisagreesWithWeights() throws {
         let dir = try modelCopy()
-        let config = try String(contentsOf: try Fixtures.modelDirectory().appendingPathComponent("config.json"),
-                                encoding: .utf8)
-        try replace("config.json", in: dir, with: Data(config.replacingOccurrences(
-            of: "\"intermediate_size\": 1536", with: "\"intermediate_size\": 1024").utf8))
+        let config = try String(
+            contentsOf: try Fixtures.modelDirectory().appendingPathComponent("config.json"),
+            encoding: .utf8)
+        try replace(
+            "config.json", in: dir,
+            with: Data(
+                config.replacingOccurrences(
+                    of: "\"intermediate_size\": 1536", with: "\"intermediate_size\": 1024"
+                ).utf8))
         let error = loadError(dir)
         #expect(error?.code == .tensorMismatch)
         #expect(error?.message.contains("intermediate.dense") == true)

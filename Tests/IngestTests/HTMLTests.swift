@@ -39,10 +39,11 @@ import Testing
             """
         let document = try load(html)
         let lines = document.text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        #expect(lines == [
-            "Guidance", "Intro", "second line", "Scope & use", "first item", "second bold item", "Term | Meaning",
-            "AI system | a machine-based system", "(a) point text", "unclosed paragraph", "inner",
-        ])
+        #expect(
+            lines == [
+                "Guidance", "Intro", "second line", "Scope & use", "first item", "second bold item", "Term | Meaning",
+                "AI system | a machine-based system", "(a) point text", "unclosed paragraph", "inner",
+            ])
         #expect(document.title == "Guidance")
         #expect(document.headings.map(\.title) == ["Guidance", "Scope & use"])
         let chunks = Chunker(counter: WhitespaceTokenCounter()).chunk(document)
@@ -52,8 +53,10 @@ import Testing
     }
 
     @Test func brokenMarkupNeverTraps() throws {
-        for html in ["<html><body><p>a < b and <<<", "<html><body><table><td>x</tr></table><p unterminated=\"",
-                     "<html><body><tr><td><tr><td>y</td></td></table>z", "<html><body>&#0; &#xFFFFFFFF; &#;"] {
+        for html in [
+            "<html><body><p>a < b and <<<", "<html><body><table><td>x</tr></table><p unterminated=\"",
+            "<html><body><tr><td><tr><td>y</td></td></table>z", "<html><body>&#0; &#xFFFFFFFF; &#;",
+        ] {
             _ = try? load(html)
         }
         let document = try load("<html><body><p>a < b and <<< c</p>")

@@ -30,10 +30,12 @@ import Testing
             #expect(chunks[1].pageStart == nil && chunks[1].pageEnd == nil && chunks[1].section == nil)
             #expect(try await store.chunk(id: pdfChunk.chunkID) == pdfChunk)
             #expect(try await store.chunk(id: "missing") == nil)
-            #expect(try await store.chunks(ids: [htmlChunk.chunkID, "missing", pdfChunk.chunkID])
-                == [htmlChunk, pdfChunk])
-            #expect(try await store.chunkContentHashes()
-                == [pdfChunk.chunkID: pdfChunk.contentHash, htmlChunk.chunkID: htmlChunk.contentHash])
+            #expect(
+                try await store.chunks(ids: [htmlChunk.chunkID, "missing", pdfChunk.chunkID])
+                    == [htmlChunk, pdfChunk])
+            #expect(
+                try await store.chunkContentHashes()
+                    == [pdfChunk.chunkID: pdfChunk.contentHash, htmlChunk.chunkID: htmlChunk.contentHash])
             #expect(try await store.document(id: "missing") == nil)
         }
     }

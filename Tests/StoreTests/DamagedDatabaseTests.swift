@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-@testable import Store
 import Testing
+
+@testable import Store
 
 /// States only another program (a newer aigov, a hand edit) could leave, written through the raw pool.
 @Suite struct DamagedDatabaseTests {

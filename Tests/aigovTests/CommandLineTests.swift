@@ -8,8 +8,9 @@ enum CLI {
 
     /// SwiftPM builds the executable into the folder that holds the test bundle.
     static var executable: URL {
-        let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0])
+        let bundle = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         return bundle.deletingLastPathComponent().appendingPathComponent("aigov")
     }
 
@@ -42,7 +43,8 @@ enum CLI {
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, reason: process.terminationReason,
-            stdout: try String(contentsOf: output, encoding: .utf8), stderr: try String(contentsOf: errors, encoding: .utf8))
+            stdout: try String(contentsOf: output, encoding: .utf8),
+            stderr: try String(contentsOf: errors, encoding: .utf8))
     }
 
     static func fixtureLines(_ name: String) throws -> [String] {
@@ -80,8 +82,9 @@ enum CLI {
 
     @Test func embedReproducesGoldenVectorsAndPassesOtherKeysThrough() throws {
         let lines = try CLI.fixtureLines("embeddings.jsonl")
-        let result = try CLI.run(["embed", "--no-cache", "--batch-size", "7", "--threads", "2"],
-                                 stdin: lines.joined(separator: "\n"))
+        let result = try CLI.run(
+            ["embed", "--no-cache", "--batch-size", "7", "--threads", "2"],
+            stdin: lines.joined(separator: "\n"))
         #expect(result.status == 0, "\(result.stderr)")
         let got = try CLI.objects(result.stdout)
         let expected = try CLI.objects(lines.joined(separator: "\n"))
@@ -124,7 +127,8 @@ enum CLI {
     }
 
     @Test func missingModelIsNamedInTheError() throws {
-        let result = try CLI.run(["embed", "--no-cache", "--model-dir", "/nonexistent/minilm"], stdin: "{\"text\": \"x\"}")
+        let result = try CLI.run(
+            ["embed", "--no-cache", "--model-dir", "/nonexistent/minilm"], stdin: "{\"text\": \"x\"}")
         #expect(result.reason == .exit && result.status == 1)
         #expect(result.stderr.contains("/nonexistent/minilm"))
     }
@@ -136,8 +140,10 @@ enum CLI {
         let result = try CLI.run(["bench", "embed", "--texts", file.path, "--threads", "2", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try CLI.objects(result.stdout).first ?? [:]
-        for key in ["texts", "tokens", "seconds", "texts_per_second", "tokens_per_second", "peak_rss_bytes",
-                    "batch_size", "threads"] {
+        for key in [
+            "texts", "tokens", "seconds", "texts_per_second", "tokens_per_second", "peak_rss_bytes",
+            "batch_size", "threads",
+        ] {
             #expect(object[key] != nil, "missing \(key)")
         }
         #expect(object["texts"] as? Int == 10 && object["threads"] as? Int == 2)

@@ -97,8 +97,8 @@ public final class EmbeddingCache: Sendable {
                 } else {
                     try checkHeader()
                 }
+                try catchUp(repairTail: true)
             }
-            try withFileLock(LOCK_EX) { try catchUp(repairTail: true) }
         } catch {
             close(fd)
             throw error

@@ -48,7 +48,7 @@ struct Embed: AsyncParsableCommand {
 
     func run() async throws {
         let embedder = try model.load()
-        let cached: (any Embedder)? = try noCache ? nil : openCache(for: embedder)
+        let cached: (any Embedder)? = try noCache ? nil : data.cachedEmbedder(for: embedder)
         var reader = JSONLinesReader()
         var texts = 0
         var tokens = 0
@@ -76,17 +76,6 @@ struct Embed: AsyncParsableCommand {
                     peakRSSBytes()))
         }
     }
-
-    private func openCache(for embedder: BertEmbedder) throws -> CachedEmbedder {
-        do {
-            let cache = try EmbeddingCache(
-                directory: data.embeddingCacheDirectory, fingerprint: embedder.fingerprint,
-                dimension: embedder.dimension)
-            return try CachedEmbedder(base: embedder, cache: cache)
-        } catch let error as EmbedError {
-            throw CLIError(error.description)
-        }
-    }
 }
 
 struct Warmup: AsyncParsableCommand {
@@ -105,37 +94,24 @@ struct Warmup: AsyncParsableCommand {
 
     func run() async throws {
         let all = try readTexts(texts)
-        let embedder = try model.load()
-        let cache: EmbeddingCache
-        do {
-            cache = try EmbeddingCache(
-                directory: data.embeddingCacheDirectory, fingerprint: embedder.fingerprint,
-                dimension: embedder.dimension)
-        } catch let error as EmbedError {
-            throw CLIError(error.description)
-        }
-        let keys = all.map(EmbeddingCache.Key.init(text:))
-        let present = try cache.lookup(keys)
-        var seen = Set<EmbeddingCache.Key>()
-        var missing: [(EmbeddingCache.Key, String)] = []
-        for (i, vector) in present.enumerated() where vector == nil && seen.insert(keys[i]).inserted {
-            missing.append((keys[i], all[i]))
-        }
+        let cached = try data.cachedEmbedder(for: try model.load())
+        let before = cached.cache.statistics
         let started = monotonicSeconds()
-        let progress = ProgressBar("warmup", total: missing.count)
+        let progress = ProgressBar("warmup", total: all.count)
+        // CachedEmbedder looks each chunk up, embeds only its distinct misses in one call and stores them.
         let chunk = max(model.batchSize * model.threads * 4, 64)
-        for start in stride(from: 0, to: missing.count, by: chunk) {
-            let part = missing[start..<min(start + chunk, missing.count)]
-            let vectors = try await embedder.embed(part.map(\.1))
-            try cache.store(part.map(\.0), vectors)
+        for start in stride(from: 0, to: all.count, by: chunk) {
+            let part = Array(all[start..<min(start + chunk, all.count)])
+            _ = try await cached.embed(part)
             progress.advance(by: part.count)
         }
         progress.finish()
         if json {
+            let after = cached.cache.statistics
             try printJSON([
-                "texts": all.count, "already_cached": present.filter { $0 != nil }.count,
-                "embedded": missing.count, "seconds": monotonicSeconds() - started,
-                "cache_entries": cache.statistics.entries,
+                "texts": all.count, "already_cached": after.hits - before.hits,
+                "embedded": after.entries - before.entries, "seconds": monotonicSeconds() - started,
+                "cache_entries": after.entries,
             ])
         }
     }

@@ -16,6 +16,17 @@ struct DataOptions: ParsableArguments {
     }
 
     var embeddingCacheDirectory: URL { dataDirectory.appendingPathComponent("embeddings") }
+
+    /// `embedder` in front of its persistent cache in this data directory.
+    func cachedEmbedder(for embedder: BertEmbedder) throws -> CachedEmbedder {
+        do {
+            let cache = try EmbeddingCache(
+                directory: embeddingCacheDirectory, fingerprint: embedder.fingerprint, dimension: embedder.dimension)
+            return try CachedEmbedder(base: embedder, cache: cache)
+        } catch let error as EmbedError {
+            throw CLIError(error.description)
+        }
+    }
 }
 
 /// Options for commands that load the built-in model.

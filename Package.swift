@@ -3,6 +3,10 @@ import PackageDescription
 
 // Release builds for benchmarks add `-Xswiftc -target-cpu -Xswiftc haswell` (see README, "Build flags"):
 // without a target CPU, `SIMD.addingProduct` lowers to per-lane `fmaf` calls. The default stays portable.
+// The encoder and the index are optimised in debug builds too: unoptimised, the encoder embeds about one chunk
+// per second, which would make every test that ingests a real document take minutes.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "aigov",
     platforms: [.macOS(.v14)],
@@ -15,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // OpenBLAS's cblas.h. Linked as `openblas` on purpose: the generic `blas` may resolve to netlib's
@@ -29,15 +34,19 @@ let package = Package(
             dependencies: [
                 "CBLAS",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: optimizedInDebug
         ),
-        .target(name: "Retrieval", dependencies: ["CBLAS"]),
+        .target(name: "Retrieval", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Ingest",
             dependencies: ["EmbedCache", "Retrieval", "Store", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "Answering", dependencies: ["Retrieval"]),
+        .target(
+            name: "Answering",
+            dependencies: ["Retrieval", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .target(name: "APIServer", dependencies: ["EmbedCache", "Retrieval", "Ingest", "Store", "Answering"]),
         .executableTarget(
             name: "aigov",
@@ -51,9 +60,9 @@ let package = Package(
             name: "retrieval-crash-writer", dependencies: ["Retrieval"], path: "Tests/Support/RetrievalCrashWriter"),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AnsweringTests", dependencies: ["Answering"]),
+        .testTarget(name: "AnsweringTests", dependencies: ["Answering"], exclude: ["Fixtures"]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer"]),
         .testTarget(name: "aigovTests", dependencies: ["aigov"]),
     ],

@@ -1,0 +1,71 @@
+import Testing
+
+@testable import Answering
+
+@Suite struct GroundingCheckTests {
+    @Test func everyParagraphMustCiteAValidSource() {
+        let grounded = GroundingCheck(text: "First point [1].\n\nSecond point [2, 3].", sourceCount: 3)
+        #expect(grounded.grounded)
+        #expect(grounded.citedSources == [1, 2, 3])
+
+        let missing = GroundingCheck(text: "First point [1].\n\nSecond point without one.", sourceCount: 3)
+        #expect(!missing.grounded)
+
+        let invalidOnly = GroundingCheck(text: "First point [1].\n  \nSecond point [8].", sourceCount: 3)
+        #expect(!invalidOnly.grounded)
+        #expect(invalidOnly.text == "First point [1].\n  \nSecond point .")
+        #expect(invalidOnly.citedSources == [1])
+    }
+
+    @Test func linesOfOneParagraphShareItsCitation() {
+        #expect(GroundingCheck(text: "Intro line\n- item one\n- item two [2]", sourceCount: 2).grounded)
+        #expect(GroundingCheck.paragraphs(of: "a\nb\n\n\n c \r\n\r\nd") == ["a\nb", " c ", "d"])
+    }
+
+    @Test func emptyTextIsNotGrounded() {
+        #expect(!GroundingCheck(text: "", sourceCount: 2).grounded)
+        #expect(!GroundingCheck(text: " \n\n ", sourceCount: 2).grounded)
+        #expect(!GroundingCheck(text: "Claim [1].", sourceCount: 0).grounded)
+    }
+}
+
+@Suite struct CitationStreamFilterTests {
+    static let samples = [
+        "Providers must act [1]. Deployers too [2][7]. Fines [9]!", "Bad [12345] and [1,  9] and [ 2] and [[3]",
+        "Nested [1[2]] ends [", "Array a[0] and [x] and [3, ] and [2,3] [4 , 1].\n\n[7]", "No markers at all.",
+        "Unicode — “[2]” 🤖 [٣] end",
+    ]
+
+    @Test func anySplitGivesWhatRemovingInvalidGivesOnTheWhole() {
+        for text in Self.samples {
+            let expected = CitationMarkers.removingInvalid(from: text, sourceCount: 3)
+            let characters = Array(text)
+            for cut in 0...characters.count {
+                for second in cut...characters.count {
+                    var filter = CitationStreamFilter(sourceCount: 3)
+                    let output =
+                        filter.push(String(characters[..<cut])) + filter.push(String(characters[cut..<second]))
+                        + filter.push(String(characters[second...])) + filter.finish()
+                    #expect(output == expected, "\(text) split at \(cut), \(second)")
+                }
+            }
+        }
+    }
+
+    @Test func characterByCharacter() {
+        for text in Self.samples {
+            var filter = CitationStreamFilter(sourceCount: 3)
+            let output = text.map { filter.push(String($0)) }.joined() + filter.finish()
+            #expect(output == CitationMarkers.removingInvalid(from: text, sourceCount: 3))
+        }
+    }
+
+    @Test func textIsReleasedAsSoonAsItCannotBeAMarker() {
+        var filter = CitationStreamFilter(sourceCount: 3)
+        #expect(filter.push("See [") == "See ")
+        #expect(filter.push("1") == "")
+        #expect(filter.push("]. And [x") == "[1]. And [x")
+        #expect(filter.push(" [9") == " ")
+        #expect(filter.push("] done") == " done")
+    }
+}

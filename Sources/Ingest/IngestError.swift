@@ -29,6 +29,14 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unreadable = Code(rawValue: "unreadable")
         /// A required external tool (`pdftotext`) is not installed.
         public static let toolMissing = Code(rawValue: "tool_missing")
+        /// Two inputs of one run would get the same document id.
+        public static let duplicateID = Code(rawValue: "duplicate_id")
+        /// Another process holds the data directory's index.
+        public static let locked = Code(rawValue: "locked")
+        /// A path names nothing, or nothing ingestible.
+        public static let notFound = Code(rawValue: "not_found")
+        /// The store, the index or the embedder failed while committing an input.
+        public static let commitFailed = Code(rawValue: "commit_failed")
     }
 
     /// Why the input failed.

@@ -5,7 +5,10 @@ struct Aigov: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aigov",
         abstract: "Retrieval engine and API server for AI-governance texts.",
-        subcommands: [Tokenize.self, Embed.self, Warmup.self, Database.self, Bench.self]
+        subcommands: [
+            IngestCommand.self, SearchCommand.self, IndexCommand.self, Warmup.self, Embed.self, Tokenize.self,
+            Database.self, Bench.self,
+        ]
     )
 }
 

@@ -81,37 +81,51 @@ struct Embed: AsyncParsableCommand {
 struct Warmup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Embed into the persistent cache whatever is missing.",
-        discussion: "Until the document store exists, the texts come from a JSONL file of {\"text\"} lines.")
+        discussion: """
+            Without --texts, every stored chunk is embedded through the cache (after the cache was deleted or \
+            the model changed), so later re-ingests and index rebuilds do no model work.
+            """)
 
     @OptionGroup var data: DataOptions
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "JSONL file of {\"text\"} lines to warm the cache with.")
-    var texts: String
+    @Option(help: "JSONL file of {\"text\"} lines to warm the cache with instead of the stored chunks.")
+    var texts: String?
 
     @Flag(help: "Print a JSON summary on stdout.")
     var json = false
 
     func run() async throws {
-        let all = try readTexts(texts)
-        let cached = try data.cachedEmbedder(for: try model.load())
-        let before = cached.cache.statistics
         let started = monotonicSeconds()
-        let progress = ProgressBar("warmup", total: all.count)
-        // CachedEmbedder looks each chunk up, embeds only its distinct misses in one call and stores them.
-        let chunk = max(model.batchSize * model.threads * 4, 64)
-        for start in stride(from: 0, to: all.count, by: chunk) {
-            let part = Array(all[start..<min(start + chunk, all.count)])
-            _ = try await cached.embed(part)
-            progress.advance(by: part.count)
-        }
-        progress.finish()
-        if json {
+        var count = 0
+        var embedded = 0
+        var entries = 0
+        if let texts {
+            let all = try readTexts(texts)
+            let cached = try data.cachedEmbedder(for: try model.load())
+            let before = cached.cache.statistics
+            let progress = ProgressBar("warmup", total: all.count)
+            // CachedEmbedder looks each slice up, embeds only its distinct misses in one call and stores them.
+            let slice = max(model.batchSize * model.threads * 4, 64)
+            for start in stride(from: 0, to: all.count, by: slice) {
+                let part = Array(all[start..<min(start + slice, all.count)])
+                _ = try await cached.embed(part)
+                progress.advance(by: part.count)
+            }
+            progress.finish()
             let after = cached.cache.statistics
+            (count, embedded, entries) = (all.count, after.misses - before.misses, after.entries)
+        } else {
+            let base = try await openKnowledgeBase(data, model)
+            let bar = ProgressBarBox("warmup")
+            (count, embedded) = try await base.warmCache(progress: bar.update)
+            bar.finish()
+            entries = (base.embedder as? CachedEmbedder)?.cache.statistics.entries ?? 0
+        }
+        if json {
             try printJSON([
-                "texts": all.count, "already_cached": after.hits - before.hits,
-                "embedded": after.entries - before.entries, "seconds": monotonicSeconds() - started,
-                "cache_entries": after.entries,
+                "texts": count, "already_cached": count - embedded, "embedded": embedded,
+                "seconds": monotonicSeconds() - started, "cache_entries": entries,
             ])
         }
     }

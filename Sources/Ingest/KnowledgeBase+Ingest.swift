@@ -1,0 +1,196 @@
+import Crypto
+import Foundation
+import Retrieval
+import Store
+
+extension KnowledgeBase {
+    /// Metadata key holding the SHA-256 of the input's bytes: equal bytes skip parsing altogether.
+    public static let fileHashKey = "file_sha256"
+
+    /// Ingests files one after another; a file that fails is reported in the summary and the rest go on.
+    ///
+    /// `options` apply to every file (an `id` or `title` only makes sense for one). Two inputs that would get
+    /// the same document id fail the second one rather than letting it overwrite the first.
+    public func ingest(
+        files: [URL], options: DocumentLoader.Options = DocumentLoader.Options(),
+        progress: (@Sendable (IngestProgress) -> Void)? = nil
+    ) async -> IngestSummary {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var summary = IngestSummary()
+        var claimed: [String: String] = [:]
+        for (position, file) in files.enumerated() {
+            progress?(.started(path: file.path, index: position, total: files.count))
+            let id = options.id ?? file.lastPathComponent
+            var outcome: DocumentOutcome?
+            var failure: IngestFailure?
+            if let first = claimed[id] {
+                failure = IngestFailure(
+                    path: file.path,
+                    error: "\(IngestError.Code.duplicateID): document id \(id) is already taken by \(first) in this "
+                        + "run; rename one file or ingest it separately with --id")
+            } else {
+                claimed[id] = file.path
+                do {
+                    outcome = try await ingest(fileAt: file, options: options) { done, total in
+                        progress?(.embedding(done: done, total: total))
+                    }
+                } catch {
+                    failure = IngestFailure(path: file.path, error: Self.describe(error))
+                }
+            }
+            if let outcome { summary.record(outcome) }
+            if let failure { summary.record(failure) }
+            progress?(
+                .finished(path: file.path, index: position, total: files.count, outcome: outcome, failure: failure))
+        }
+        do {
+            try await checkpoint()
+        } catch {
+            summary.record(IngestFailure(path: "index", error: Self.describe(error)))
+        }
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return summary
+    }
+
+    /// Ingests one file: unchanged bytes are skipped without parsing; otherwise the file is loaded (PDFs in
+    /// a child process) and committed with ``commit(_:embeddingProgress:)``. The document id defaults to the
+    /// file name and the source to the file name too (a local path means nothing to readers of a citation).
+    public func ingest(
+        fileAt url: URL, options: DocumentLoader.Options = DocumentLoader.Options(),
+        embeddingProgress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async throws -> DocumentOutcome {
+        let name = url.lastPathComponent
+        let maxBytes = self.options.maxInputBytes
+        let data: Data = try await blocking {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+            if let size = attributes?[.size] as? Int, size > maxBytes {
+                throw IngestError(.tooLarge, file: name, "\(size) bytes is over the \(maxBytes)-byte limit")
+            }
+            guard let data = try? Data(contentsOf: url) else {
+                throw IngestError(.unreadable, file: name, "cannot read the file")
+            }
+            return data
+        }
+        return try await ingest(data: data, fileName: name, options: options, embeddingProgress: embeddingProgress)
+    }
+
+    /// Ingests in-memory bytes (an upload) named `fileName`, as ``ingest(fileAt:options:embeddingProgress:)``.
+    public func ingest(
+        data: Data, fileName: String, options: DocumentLoader.Options = DocumentLoader.Options(),
+        embeddingProgress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async throws -> DocumentOutcome {
+        let id = options.id ?? fileName
+        let fileHash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        if let existing = try await store.document(id: id), existing.metadata[Self.fileHashKey] == fileHash,
+            options.title.map({ $0 == existing.title }) ?? true,
+            options.source.map({ $0 == existing.source }) ?? true,
+            options.url.map({ $0 == existing.url }) ?? true
+        {
+            let chunks = try await store.chunks(documentID: id).count
+            return DocumentOutcome(
+                documentID: id, status: .unchanged, chunks: chunks, chunksAdded: 0, chunksRemoved: 0, chunksEmbedded: 0)
+        }
+        var options = options
+        options.id = id
+        if options.source == nil { options.source = fileName }
+        let loader = self.loader
+        let loadOptions = options
+        var document = try await blocking { try loader.load(data: data, fileName: fileName, options: loadOptions) }
+        document.metadata[Self.fileHashKey] = fileHash
+        return try await commit(document, embeddingProgress: embeddingProgress)
+    }
+
+    /// Commits a loaded document: chunks it, keeps chunks whose ids (document, text, ordinal) are unchanged,
+    /// embeds the new ones through the cache, writes them to the index, commits the store in one transaction
+    /// and prunes the chunks that are gone from the index.
+    public func commit(
+        _ document: Document, embeddingProgress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async throws -> DocumentOutcome {
+        try await gate.run {
+            try await commitLocked(document, embeddingProgress: embeddingProgress)
+        }
+    }
+
+    private func commitLocked(
+        _ document: Document, embeddingProgress: (@Sendable (Int, Int) -> Void)?
+    ) async throws -> DocumentOutcome {
+        let existing = try await store.document(id: document.id)
+        let contentHash = document.contentHash
+        let stored = StoredDocument(
+            id: document.id, title: document.title, source: document.source, url: document.url,
+            type: document.type.rawValue, contentHash: contentHash, metadata: document.metadata)
+        let previous = try await store.chunks(documentID: document.id)
+        if let existing, existing.contentHash == contentHash, existing.title == stored.title,
+            existing.source == stored.source, existing.url == stored.url, existing.type == stored.type
+        {
+            // Same text and fields. Metadata may differ (new file bytes with the same text): record it so the
+            // next run can skip parsing, but count the document as unchanged.
+            if existing.metadata != stored.metadata {
+                try await store.commitDocument(
+                    stored, chunks: previous, removedChunkIDs: [], outbox: options.queueOutbox)
+            }
+            return DocumentOutcome(
+                documentID: document.id, status: .unchanged, chunks: previous.count, chunksAdded: 0,
+                chunksRemoved: 0, chunksEmbedded: 0)
+        }
+        let chunker = self.chunker
+        let chunks = try await blocking { chunker.chunk(document) }.map(Self.stored)
+        guard !chunks.isEmpty else {
+            throw IngestError(.empty, file: document.id, "no text to index after extraction")
+        }
+        let newIDs = Set(chunks.map(\.chunkID))
+        let previousIDs = Set(previous.map(\.chunkID))
+        let removed = previous.map(\.chunkID).filter { !newIDs.contains($0) }
+        // A chunk needs an index write when its id is new, or when a field the index filters on changed.
+        let toIndex = chunks.filter { chunk in
+            guard previousIDs.contains(chunk.chunkID), let record = index.record(id: chunk.chunkID) else { return true }
+            return record.source != stored.source || record.docType != stored.type
+                || record.section != (chunk.section ?? "")
+        }
+        var embedded = 0
+        var done = 0
+        embeddingProgress?(0, toIndex.count)
+        for start in stride(from: 0, to: toIndex.count, by: Self.sliceSize) {
+            let slice = Array(toIndex[start..<min(start + Self.sliceSize, toIndex.count)])
+            let (vectors, misses) = try await embedCounting(slice.map(Self.embeddingText(of:)))
+            embedded += misses
+            let records = zip(slice, vectors).map { Self.record(chunk: $0, document: stored, vector: $1) }
+            try await blocking { [index] in try index.upsert(records) }
+            done += slice.count
+            embeddingProgress?(done, toIndex.count)
+        }
+        let summary = try await store.commitDocument(
+            stored, chunks: chunks, removedChunkIDs: removed, outbox: options.queueOutbox)
+        if !removed.isEmpty {
+            try await blocking { [index] in try index.delete(ids: removed) }
+        }
+        return DocumentOutcome(
+            documentID: document.id, status: summary.documentCreated ? .added : .updated, chunks: chunks.count,
+            chunksAdded: chunks.count - chunks.filter { previousIDs.contains($0.chunkID) }.count,
+            chunksRemoved: removed.count, chunksEmbedded: embedded)
+    }
+
+    /// Deletes a document from the store and the index. Throws `StoreError` `not_found` for an unknown id.
+    @discardableResult
+    public func deleteDocument(id: String) async throws -> Int {
+        try await gate.run {
+            let removed = try await store.deleteDocument(id: id, outbox: options.queueOutbox)
+            try await blocking { [index] in try index.delete(ids: removed) }
+            return removed.count
+        }
+    }
+
+    static func stored(_ chunk: Chunk) -> StoredChunk {
+        StoredChunk(
+            chunkID: chunk.chunkID, documentID: chunk.documentID, ordinal: chunk.ordinal, text: chunk.text,
+            section: chunk.section, headingPath: chunk.headingPath, pageStart: chunk.pageStart,
+            pageEnd: chunk.pageEnd, charStart: chunk.charStart, charEnd: chunk.charEnd, tokenCount: chunk.tokenCount,
+            contentHash: chunk.contentHash)
+    }
+
+    /// `code: message` for any error the pipeline meets; never includes file contents.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? IngestError { return "\(error.code): \(error.message)" }
+        return String(describing: error)
+    }
+}

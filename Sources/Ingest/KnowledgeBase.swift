@@ -1,0 +1,194 @@
+import EmbedCache
+import Foundation
+import Retrieval
+import Store
+
+/// The ingest and query paths over one data directory (DESIGN section 1): the metadata store, which is the
+/// source of truth, the local retrieval index, and the embedder (normally behind its persistent cache).
+///
+/// Writes (ingest, delete, repair) run one at a time; searches run concurrently with them and each other.
+/// The index is written before the store commit and pruned after it, so a crash anywhere leaves the index
+/// with extra or missing chunks only; ``open(dataDirectory:store:embedder:tokenCounter:options:)`` repairs
+/// both kinds from the store and the embedding cache.
+public final class KnowledgeBase: Sendable {
+    /// Settings that are not the components themselves.
+    public struct Options: Sendable {
+        /// Queue Qdrant outbox rows with every commit (set when `QDRANT_URL` is configured).
+        public var queueOutbox: Bool
+        /// Word-piece budget per chunk (the encoder's 256 minus `[CLS]` and `[SEP]`).
+        public var maxChunkTokens: Int
+        /// Index settings; the dimension is always taken from the embedder.
+        public var index: IndexConfiguration?
+        /// Inputs above this size are refused.
+        public var maxInputBytes: Int
+
+        /// The defaults of DESIGN sections 3 and 5.
+        public init(
+            queueOutbox: Bool = false, maxChunkTokens: Int = 254, index: IndexConfiguration? = nil,
+            maxInputBytes: Int = 64 << 20
+        ) {
+            self.queueOutbox = queueOutbox
+            self.maxChunkTokens = maxChunkTokens
+            self.index = index
+            self.maxInputBytes = maxInputBytes
+        }
+    }
+
+    /// What opening found and fixed.
+    public struct RepairReport: Sendable, Equatable {
+        /// Index records with no stored chunk (a crash before the store commit, or after it but before the
+        /// old chunks were pruned), now deleted.
+        public var removedFromIndex: Int
+        /// Stored chunks the index lacked (a lost or rebuilt index), now indexed.
+        public var addedToIndex: Int
+        /// Of those, texts the model had to embed because the cache lacked them.
+        public var embedded: Int
+
+        /// Whether nothing needed repair.
+        public var isClean: Bool { removedFromIndex == 0 && addedToIndex == 0 }
+    }
+
+    public let store: any MetadataStore
+    public let index: RetrievalIndex
+    public let embedder: any Embedder
+    public let options: Options
+    let chunker: Chunker
+    let loader: DocumentLoader
+    let gate = AsyncGate()
+    private let lock: DirectoryLock?
+    private let cacheStatistics: (@Sendable () -> EmbeddingCache.Statistics)?
+
+    init(
+        store: any MetadataStore, index: RetrievalIndex, embedder: any Embedder, tokenCounter: any TokenCounter,
+        options: Options, lock: DirectoryLock?
+    ) {
+        self.store = store
+        self.index = index
+        self.embedder = embedder
+        self.options = options
+        self.lock = lock
+        chunker = Chunker(counter: tokenCounter, maxTokens: options.maxChunkTokens)
+        loader = DocumentLoader(maxBytes: options.maxInputBytes)
+        if let cached = embedder as? CachedEmbedder {
+            let cache = cached.cache
+            cacheStatistics = { cache.statistics }
+        } else {
+            cacheStatistics = nil
+        }
+    }
+
+    /// The index folder inside a data directory.
+    public static func indexDirectory(in dataDirectory: URL) -> URL {
+        dataDirectory.appendingPathComponent("index")
+    }
+
+    /// Opens the knowledge base of `dataDirectory` (its index in `index/`, locked against other processes),
+    /// or an in-memory index when `dataDirectory` is nil, then repairs the index against the store.
+    ///
+    /// - Throws: `IngestError` `locked` when another process uses the directory; `RetrievalError`,
+    ///   `StoreError` or `EmbedError` when a component fails.
+    public static func open(
+        dataDirectory: URL?, store: any MetadataStore, embedder: any Embedder, tokenCounter: any TokenCounter,
+        options: Options = Options()
+    ) async throws -> (KnowledgeBase, RepairReport) {
+        var configuration = options.index ?? IndexConfiguration(dimension: embedder.dimension)
+        configuration.dimension = embedder.dimension
+        let index: RetrievalIndex
+        var lock: DirectoryLock?
+        if let dataDirectory {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+            lock = try DirectoryLock(path: dataDirectory.appendingPathComponent("index.lock").path)
+            let path = indexDirectory(in: dataDirectory).path
+            let settings = configuration
+            index = try await blocking { try RetrievalIndex.open(directory: path, configuration: settings) }
+        } else {
+            index = RetrievalIndex(configuration: configuration)
+        }
+        let base = KnowledgeBase(
+            store: store, index: index, embedder: embedder, tokenCounter: tokenCounter, options: options, lock: lock)
+        let report = try await base.repair()
+        return (base, report)
+    }
+
+    /// Makes the index hold exactly the stored chunks: deletes records the store lacks and indexes stored
+    /// chunks the index lacks (vectors from the cache where it has them).
+    @discardableResult
+    public func repair(progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RepairReport {
+        try await gate.run {
+            let stored = try await store.chunkContentHashes()
+            let indexed = index.ids
+            let extra = indexed.filter { stored[$0] == nil }
+            let indexedSet = Set(indexed)
+            let missing = stored.keys.filter { !indexedSet.contains($0) }.sorted()
+            if !extra.isEmpty { try index.delete(ids: extra) }
+            let embedded = try await indexStoredChunks(ids: missing, progress: progress)
+            if !extra.isEmpty || !missing.isEmpty { try index.checkpoint() }
+            return RepairReport(removedFromIndex: extra.count, addedToIndex: missing.count, embedded: embedded)
+        }
+    }
+
+    /// Loads stored chunks by id, embeds them (cache first) and upserts them into the index, in slices so
+    /// memory stays flat. Returns how many texts the model ran on. Caller holds the gate.
+    func indexStoredChunks(ids: [String], progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int {
+        var embedded = 0
+        var documents: [String: StoredDocument] = [:]
+        var done = 0
+        for start in stride(from: 0, to: ids.count, by: Self.sliceSize) {
+            let slice = Array(ids[start..<min(start + Self.sliceSize, ids.count)])
+            let chunks = try await store.chunks(ids: slice)
+            for documentID in Set(chunks.map(\.documentID)) where documents[documentID] == nil {
+                documents[documentID] = try await store.document(id: documentID)
+            }
+            let pairs = chunks.compactMap { chunk in documents[chunk.documentID].map { (chunk, $0) } }
+            let (vectors, misses) = try await embedCounting(pairs.map { Self.embeddingText(of: $0.0) })
+            embedded += misses
+            let records = zip(pairs, vectors).map { pair, vector in
+                Self.record(chunk: pair.0, document: pair.1, vector: vector)
+            }
+            try await blocking { [index] in try index.upsert(records) }
+            done += slice.count
+            progress?(done, ids.count)
+        }
+        return embedded
+    }
+
+    static let sliceSize = 128
+
+    /// Embeds `texts`, returning the vectors and how many of them the model computed (cache misses).
+    func embedCounting(_ texts: [String]) async throws -> ([[Float]], Int) {
+        guard !texts.isEmpty else { return ([], 0) }
+        let before = cacheStatistics?().misses
+        let vectors = try await embedder.embed(texts)
+        if let before, let after = cacheStatistics?().misses {
+            return (vectors, after - before)
+        }
+        return (vectors, texts.count)
+    }
+
+    /// The text that is embedded and BM25-indexed for a chunk. Kept to the chunk's own text: its section
+    /// heading is already inside it where the source prints one, and every extra token would push the
+    /// chunk's tail out of the encoder's 256-piece window.
+    static func embeddingText(of chunk: StoredChunk) -> String { chunk.text }
+
+    static func record(chunk: StoredChunk, document: StoredDocument, vector: [Float]) -> IndexRecord {
+        IndexRecord(
+            id: chunk.chunkID, vector: vector, text: embeddingText(of: chunk), documentID: chunk.documentID,
+            source: document.source, docType: document.type, section: chunk.section ?? "")
+    }
+
+    /// Writes a snapshot of the index, so the next open need not replay its log.
+    public func checkpoint() async throws {
+        try await gate.run { try await blocking { [index] in try index.checkpoint() } }
+    }
+}
+
+/// Runs blocking work (a child process, file I/O, a long computation) on a Dispatch thread, keeping it off
+/// Swift's cooperative pool, which has only one thread per core and also runs the server's event handling.
+@discardableResult
+func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try work() })
+        }
+    }
+}

@@ -15,7 +15,8 @@ public final class KnowledgeBase: Sendable {
     public struct Options: Sendable {
         /// Queue Qdrant outbox rows with every commit (set when `QDRANT_URL` is configured).
         public var queueOutbox: Bool
-        /// Word-piece budget per chunk (the encoder's 256 minus `[CLS]` and `[SEP]`).
+        /// Word-piece budget per chunk: the encoder's 256 minus `[CLS]` and `[SEP]` and room for the heading
+        /// that prefixes each chunk when it is embedded.
         public var maxChunkTokens: Int
         /// Index settings; the dimension is always taken from the embedder.
         public var index: IndexConfiguration?
@@ -24,7 +25,7 @@ public final class KnowledgeBase: Sendable {
 
         /// The defaults of DESIGN sections 3 and 5.
         public init(
-            queueOutbox: Bool = false, maxChunkTokens: Int = 254, index: IndexConfiguration? = nil,
+            queueOutbox: Bool = false, maxChunkTokens: Int = 224, index: IndexConfiguration? = nil,
             maxInputBytes: Int = 64 << 20
         ) {
             self.queueOutbox = queueOutbox
@@ -165,10 +166,23 @@ public final class KnowledgeBase: Sendable {
         return (vectors, texts.count)
     }
 
-    /// The text that is embedded and BM25-indexed for a chunk. Kept to the chunk's own text: its section
-    /// heading is already inside it where the source prints one, and every extra token would push the
-    /// chunk's tail out of the encoder's 256-piece window.
-    static func embeddingText(of chunk: StoredChunk) -> String { chunk.text }
+    /// The text that is embedded and BM25-indexed for a chunk: the chunk's own heading (`Article 5 Prohibited AI
+    /// practices`, `2.8 Information Integrity`) when the text does not start with it, then the text. A paragraph
+    /// deep inside an article says nothing of its subject on its own, so without the heading a question like
+    /// "which practices are banned" cannot reach it. The chunk budget leaves room for the heading (see
+    /// ``Options/maxChunkTokens``); an overlong heading is cut to its first words.
+    static func embeddingText(of chunk: StoredChunk) -> String {
+        guard let heading = chunk.headingPath.last?.trimmingCharacters(in: .whitespacesAndNewlines), !heading.isEmpty
+        else { return chunk.text }
+        let words = heading.split(whereSeparator: \.isWhitespace)
+        let context = words.prefix(maxHeadingWords).joined(separator: " ")
+        let opening = chunk.text.split(whereSeparator: \.isWhitespace).prefix(words.count + 12).joined(separator: " ")
+        if opening.contains(words.joined(separator: " ")) { return chunk.text }
+        return context + "\n" + chunk.text
+    }
+
+    /// Headings are cut to this many words before they prefix a chunk (about 30 word pieces at most).
+    static let maxHeadingWords = 16
 
     static func record(chunk: StoredChunk, document: StoredDocument, vector: [Float]) -> IndexRecord {
         IndexRecord(

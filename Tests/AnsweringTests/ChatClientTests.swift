@@ -127,7 +127,7 @@ import Testing
             }
             #expect(failure?.code == .llmRateLimited)
             #expect(failure?.httpStatus == 429)
-            #expect(elapsed < 1)
+            #expect(elapsed < 10, "the 120 s retry-after is not waited for")
             #expect(server.requests(model: name).count == 1)
         }
     }
@@ -232,11 +232,10 @@ import Testing
             let client = try ChatClient(
                 configuration: Self.configuration(server, model: name, firstByteTimeout: .milliseconds(500)))
             var failure: AnsweringError?
-            let elapsed = await seconds {
-                failure = await error { _ = try await client.streamCompletion(Self.messages) { _ in } }
-            }
+            // A reply does come after 3 s (inside the 15 s budget), so `llmTimeout` alone shows that the
+            // first-byte timer cut the request; no wall-clock bound, which a loaded machine would blur.
+            failure = await error { _ = try await client.streamCompletion(Self.messages) { _ in } }
             #expect(failure?.code == .llmTimeout)
-            #expect(elapsed < 2.5)
             #expect(server.requests(model: name).count == 1)
         }
     }
@@ -247,12 +246,10 @@ import Testing
             let client = try ChatClient(configuration: Self.configuration(server, model: name, timeout: .seconds(1)))
             let deltas = Collector<String>()
             var failure: AnsweringError?
-            let elapsed = await seconds {
-                failure = await error { _ = try await client.streamCompletion(Self.messages) { deltas.append($0) } }
-            }
+            // The stream would complete after 10 s, so `llmTimeout` shows the 1 s budget cut it.
+            failure = await error { _ = try await client.streamCompletion(Self.messages) { deltas.append($0) } }
             #expect(failure?.code == .llmTimeout)
             #expect(deltas.all == ["Providers must act [1]."])
-            #expect(elapsed < 3)
             #expect(await server.waitForDisconnect(model: name, timeout: .seconds(3)))
         }
     }
@@ -272,7 +269,7 @@ import Testing
                 failure = await task.value
             }
             #expect(failure?.code == .cancelled)
-            #expect(elapsed < 1.5)
+            #expect(elapsed < 6, "the 10 s stream is not waited for")
             #expect(await server.waitForDisconnect(model: name, timeout: .seconds(3)))
         }
     }

@@ -95,7 +95,9 @@ struct ContentRoutes: Sendable {
         let buffer = try await RequestBodies.collect(&request, limit: state.configuration.maxUploadBytes)
         let parts: [MultipartFormData.Part]
         do {
-            parts = try MultipartFormData.parse(Data(buffer.readableBytesView), boundary: boundary)
+            // Scanning up to 50 MB for boundaries is CPU work: off the cooperative pool.
+            let bytes = Data(buffer.readableBytesView)
+            parts = try await Blocking.run { try MultipartFormData.parse(bytes, boundary: boundary) }
         } catch let error as MultipartFormData.ParseError {
             throw APIError.malformed(error.message)
         }

@@ -5,6 +5,7 @@ import Store
 /// The per-request context: Hummingbird's core storage plus the client's address, the request id and the
 /// authenticated user, which middleware fills in for the handlers.
 public struct APIRequestContext: RequestContext {
+    /// Hummingbird's own per-request storage (logger, route parameters, matched route).
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address, the key of per-client rate limits; nil for in-process test requests.
     public let clientAddress: String?
@@ -13,6 +14,7 @@ public struct APIRequestContext: RequestContext {
     /// The user an authentication check accepted.
     public internal(set) var user: User?
 
+    /// A context for a request arriving on `source`'s channel.
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         clientAddress = source.channel.remoteAddress?.ipAddress

@@ -8,6 +8,7 @@ struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
     let metrics: ServerMetrics
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     func handle(
         _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
@@ -31,7 +32,9 @@ struct AccessLogMiddleware: RouterMiddleware {
         let elapsed = (ContinuousClock.now - start).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let route = context.endpointPath ?? "NotFound"
-        metrics.recordRequest(method: request.method.rawValue, route: route, status: status, seconds: seconds)
+        // Clients choose the method token: only known ones become label values, so labels stay bounded.
+        let method = Self.knownMethods.contains(request.method.rawValue) ? request.method.rawValue : "OTHER"
+        metrics.recordRequest(method: method, route: route, status: status, seconds: seconds)
         context.logger.info(
             "request",
             metadata: [

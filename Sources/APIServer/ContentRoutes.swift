@@ -214,12 +214,3 @@ enum ContentFields {
         }
     }
 }
-
-/// Runs blocking work (parsing a document) on a Dispatch thread, off Swift's cooperative pool.
-enum Blocking {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
-    }
-}

@@ -5,8 +5,11 @@ import Synchronization
 /// One JSON object per log line on standard error (`LOG_FORMAT=json`): `ts`, `level`, `logger`, `message`,
 /// then the metadata, with Hummingbird's `hb.request.id` named `request_id`.
 public struct JSONLogHandler: LogHandler {
+    /// Metadata written on every line of this handler.
     public var metadata: Logger.Metadata = [:]
+    /// The lowest level written.
     public var logLevel: Logger.Level
+    /// Metadata added at log time (task-local context).
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let output: @Sendable (String) -> Void
@@ -21,11 +24,13 @@ public struct JSONLogHandler: LogHandler {
         self.output = output
     }
 
+    /// One metadata value of this handler.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes `event` as one JSON line.
     public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }

@@ -196,6 +196,12 @@ enum WebPages {
           if (question) ask(question);
         });
         $("stop").addEventListener("click", () => { if (controller) controller.abort(); });
+        // A link such as /?q=What+is+a+high-risk+AI+system asks at once (shareable questions).
+        const initial = new URLSearchParams(location.search).get("q");
+        if (initial && initial.trim()) {
+          $("question").value = initial.trim().slice(0, 2000);
+          ask($("question").value);
+        }
         $("question").addEventListener("keydown", (e) => {
           if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("form").requestSubmit(); }
         });

@@ -7,7 +7,7 @@ import Testing
 
 @testable import APIServer
 
-@Suite struct AuthTests {
+@Suite(.serialized) struct AuthTests {
     @Test func loginWithFormAndJSONThenMe() async throws {
         let library = try await TestLibrary.shared()
         try await library.application().test(.router) { client in

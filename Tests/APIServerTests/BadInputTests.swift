@@ -156,7 +156,7 @@ struct BadRequest: Sendable, CustomTestStringConvertible {
     ]
 }
 
-@Suite struct BadInputTests {
+@Suite(.serialized) struct BadInputTests {
     @Test func thereAreAtLeastFortyCases() {
         #expect(BadRequest.all.count >= 40)
     }

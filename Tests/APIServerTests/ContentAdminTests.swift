@@ -6,7 +6,7 @@ import Testing
 
 @testable import APIServer
 
-@Suite struct ContentAdminTests {
+@Suite(.serialized) struct ContentAdminTests {
     @Test func ingestUpdateListDetailDelete() async throws {
         let library = try await TestLibrary.shared()
         let token = try await library.token(for: library.admin)

@@ -8,7 +8,7 @@ import Testing
 @testable import APIServer
 
 /// Answers through a real OpenAI-compatible server on loopback (the scripted one), JSON and streamed.
-@Suite struct LLMTests {
+@Suite(.serialized) struct LLMTests {
     static let question = #"{"question": "What does the order say about AI leadership?", "top_k": 3"#
 
     @Test func generatedAnswerFromTheModel() async throws {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import APIServer
 
-@Suite struct RouteTests {
+@Suite(.serialized) struct RouteTests {
     @Test func healthReadyAndRequestIDs() async throws {
         let library = try await TestLibrary.shared()
         try await library.application().test(.router) { client in

@@ -44,7 +44,8 @@ final class TestLibrary: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let modelDirectory = ModelLocator.modelDirectory(
             explicit: root.appendingPathComponent(ModelLocator.relativeDefault).path)
-        let bert = try BertEmbedder(modelDirectory: modelDirectory, threads: 1)
+        // Loading the weights blocks for a while: off the cooperative pool the other suites share.
+        let bert = try await offThePool { try BertEmbedder(modelDirectory: modelDirectory, threads: 1) }
         let cache = try EmbeddingCache(
             directory: directory.appendingPathComponent("embeddings"), fingerprint: bert.fingerprint,
             dimension: bert.dimension)
@@ -54,8 +55,9 @@ final class TestLibrary: Sendable {
             tokenCounter: bert.tokenizer)
         _ = try await base.ingest(
             fileAt: eoFixture, options: DocumentLoader.Options(id: eoDocumentID, source: "Federal Register"))
-        // One hash for both users: each costs 600,000 PBKDF2 rounds.
-        let hash = try PasswordHasher().hash(password)
+        // Few rounds: verification reads the count from the stored hash, and 600,000 rounds per login (the
+        // production default, tested in AuthTests) would load the CPU the other suites' timing tests share.
+        let hash = try PasswordHasher(iterations: 1_000).hash(password)
         let admin = try await store.createUser(NewUser(username: "admin-test", passwordHash: hash, role: .admin))
         let viewer = try await store.createUser(
             NewUser(username: "viewer-test", email: "viewer@example.org", passwordHash: hash, role: .viewer))

@@ -6,7 +6,7 @@ import Testing
 #endif
 
 /// `aigov admin create`, `aigov ask` and `aigov serve` run as a user would.
-@Suite struct ServeCommandTests {
+@Suite(.serialized) struct ServeCommandTests {
     static let eoFixture = CLI.root.appendingPathComponent(
         "fixtures/governance/us-eo-14179_removing-barriers-american-ai-leadership_2025-01-23.md")
 
@@ -19,37 +19,37 @@ import Testing
         return (base + "/var", corpus)
     }
 
-    @Test func adminCreateReadsThePasswordFromStandardInput() throws {
+    @Test func adminCreateReadsThePasswordFromStandardInput() async throws {
         let (data, _) = try Self.workspace()
-        let created = try CLI.run(
+        let created = try await Self.run(
             ["admin", "create", "--data-dir", data, "--username", "alice", "--password-stdin", "--json"],
             stdin: "a sufficiently long password\n")
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.contains(#""role":"admin""#) && created.stdout.contains(#""username":"alice""#))
-        let again = try CLI.run(
+        let again = try await Self.run(
             ["admin", "create", "--data-dir", data, "--username", "ALICE", "--password-stdin"],
             stdin: "another long password\n")
         #expect(again.status == 1 && again.stderr.contains("taken"))
-        let short = try CLI.run(
+        let short = try await Self.run(
             ["admin", "create", "--data-dir", data, "--username", "bob", "--password-stdin", "--role", "viewer"],
             stdin: "short\n")
         #expect(short.status == 1 && short.stderr.contains("at least 12"))
-        let noStdin = try CLI.run(["admin", "create", "--data-dir", data, "--username", "carol"])
+        let noStdin = try await Self.run(["admin", "create", "--data-dir", data, "--username", "carol"])
         #expect(noStdin.status != 0 && noStdin.stderr.contains("--password-stdin"))
     }
 
-    @Test func productionRefusesTheDevelopmentSecret() throws {
+    @Test func productionRefusesTheDevelopmentSecret() async throws {
         let (data, _) = try Self.workspace()
-        let result = try CLI.run(
+        let result = try await Self.run(
             ["serve", "--data-dir", data], environment: ["ENVIRONMENT": "production", "SECRET_KEY": ""])
         #expect(result.status == 1 && result.stderr.contains("SECRET_KEY"))
     }
 
-    @Test func askAnswersExtractivelyWithoutAModel() throws {
+    @Test func askAnswersExtractivelyWithoutAModel() async throws {
         let (data, corpus) = try Self.workspace()
-        let ingest = try CLI.run(["ingest", "--data-dir", data, corpus])
+        let ingest = try await Self.run(["ingest", "--data-dir", data, corpus])
         #expect(ingest.status == 0, "\(ingest.stderr)")
-        let result = try CLI.run(
+        let result = try await Self.run(
             ["ask", "--data-dir", data, "--top-k", "3", "--json", "Which executive order is revoked?"],
             environment: ["GROQ_API_KEY": "", "GROQ_BASE_URL": ""])
         #expect(result.status == 0, "\(result.stderr)")
@@ -62,7 +62,7 @@ import Testing
     @Test func serveIngestsWhenEmptyServesAndStopsOnSIGTERM() async throws {
         let (data, corpus) = try Self.workspace()
         let port = 20_000 + Int.random(in: 0..<20_000)
-        let created = try CLI.run(
+        let created = try await Self.run(
             ["admin", "create", "--data-dir", data, "--username", "root", "--password-stdin"],
             stdin: "root password for the test\n")
         #expect(created.status == 0, "\(created.stderr)")
@@ -104,6 +104,18 @@ import Testing
         let log = try String(contentsOf: errors, encoding: .utf8)
         #expect(log.contains("ingesting 1 files"))
         #expect(log.contains(#""message":"request""#) && log.contains(#""request_id":"#))
+    }
+
+    /// `CLI.run` on a Dispatch thread: it blocks until the child exits (seconds, for the password hashing and
+    /// model loading), which on the cooperative pool would stall other suites' timers.
+    static func run(
+        _ arguments: [String], stdin: String = "", environment: [String: String] = [:]
+    ) async throws -> CLI.Output {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try CLI.run(arguments, stdin: stdin, environment: environment) })
+            }
+        }
     }
 
     static func get(_ url: String) async throws -> (Int, [String: Any]) {

@@ -60,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
                     configuration.chat.map { URLComponents(string: $0.baseURL)?.host ?? "configured" } ?? "none"),
                 "index_vectors": .stringConvertible(base.index.count),
             ])
+        if (try? await base.store.users().isEmpty) == true {
+            logger.notice("no users yet: create an admin with `aigov admin create --username NAME --password-stdin`")
+        }
         try await application.runService()
         try? await base.checkpoint()
     }

@@ -17,9 +17,15 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        // jwt-kit 5 needs swift-crypto 4; the API aigov uses is the same in 3 and 4.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // OpenBLAS's cblas.h. Linked as `openblas` on purpose: the generic `blas` may resolve to netlib's
@@ -47,12 +53,26 @@ let package = Package(
             name: "Answering",
             dependencies: ["Retrieval", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .target(name: "APIServer", dependencies: ["EmbedCache", "Retrieval", "Ingest", "Store", "Answering"]),
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "EmbedCache", "Retrieval", "Ingest", "Store", "Answering",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "aigov",
             dependencies: [
                 "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "APIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Child process of the Retrieval crash-safety test: performs writes, stops at a named write point.
@@ -63,7 +83,15 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnsweringTests", dependencies: ["Answering"], exclude: ["Fixtures"]),
-        .testTarget(name: "APIServerTests", dependencies: ["APIServer"]),
+        .testTarget(
+            name: "APIServerTests",
+            dependencies: [
+                "APIServer", "EmbedCache", "Retrieval", "Ingest", "Store", "Answering",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "aigovTests", dependencies: ["aigov"]),
     ],
     swiftLanguageModes: [.v6]

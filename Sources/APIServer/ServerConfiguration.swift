@@ -1,4 +1,6 @@
+import Answering
 import Foundation
+import Logging
 
 /// A configuration problem that stops the server from starting.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -10,6 +12,8 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
 /// The server's settings from the environment, under the old platform's names (DESIGN section 10).
 public struct ServerConfiguration: Sendable, Equatable {
     public enum Environment: String, Sendable { case development, production }
+    /// How log lines are written: one JSON object per line, or swift-log's plain text.
+    public enum LogFormat: String, Sendable { case json, text }
 
     public var environment: Environment
     public var host: String
@@ -21,6 +25,17 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var groqAPIKey: String?
     public var groqBaseURL: String
     public var groqModel: String
+    /// The chat model to answer with: set when `GROQ_API_KEY` or `GROQ_BASE_URL` is (a local llama.cpp needs
+    /// no key); nil means extractive answers only.
+    public var chat: ChatConfiguration?
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    /// Whether `QDRANT_URL` is set (the mirror itself is not part of the server yet).
+    public var qdrantConfigured: Bool
+    /// Cap on JSON request bodies (DESIGN section 11).
+    public var maxJSONBodyBytes = 1 << 20
+    /// Cap on multipart uploads (DESIGN section 11).
+    public var maxUploadBytes = 50 << 20
 
     /// The development-only signing key; production refuses it.
     public static let developmentSecretKey = "aigov-development-secret-key-change-me-0123456789"
@@ -53,6 +68,20 @@ public struct ServerConfiguration: Sendable, Equatable {
         groqAPIKey = value("GROQ_API_KEY")
         groqBaseURL = value("GROQ_BASE_URL") ?? "https://api.groq.com/openai/v1"
         groqModel = value("GROQ_MODEL") ?? "openai/gpt-oss-20b"
+        chat = Self.chatConfiguration(variables: variables)
+        let levelName = value("LOG_LEVEL")?.lowercased() ?? "info"
+        // Python's names (the old platform's) alongside swift-log's.
+        let aliases = ["warn": "warning", "fatal": "critical"]
+        guard let level = Logger.Level(rawValue: aliases[levelName] ?? levelName) else {
+            throw ConfigurationError(
+                variable: "LOG_LEVEL", message: "must be trace, debug, info, notice, warning, error or critical")
+        }
+        logLevel = level
+        guard let format = LogFormat(rawValue: value("LOG_FORMAT")?.lowercased() ?? "json") else {
+            throw ConfigurationError(variable: "LOG_FORMAT", message: "must be json or text")
+        }
+        logFormat = format
+        qdrantConfigured = value("QDRANT_URL") != nil
         if let algorithm = value("ALGORITHM"), algorithm != "HS256" {
             throw ConfigurationError(variable: "ALGORITHM", message: "only HS256 is supported")
         }
@@ -71,5 +100,20 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: "SECRET_KEY", message: "must be at least 32 bytes")
         }
         secretKey = key ?? Self.developmentSecretKey
+    }
+
+    /// The chat model named by `GROQ_API_KEY`, `GROQ_BASE_URL` and `GROQ_MODEL`: configured when a key or a
+    /// base URL is set (a local llama.cpp needs no key); nil means extractive answers only.
+    public static func chatConfiguration(variables: [String: String]) -> ChatConfiguration? {
+        func value(_ name: String) -> String? {
+            guard let v = variables[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        let key = value("GROQ_API_KEY")
+        let base = value("GROQ_BASE_URL")
+        guard key != nil || base != nil else { return nil }
+        return ChatConfiguration(
+            baseURL: base ?? "https://api.groq.com/openai/v1", apiKey: key,
+            model: value("GROQ_MODEL") ?? "openai/gpt-oss-20b")
     }
 }

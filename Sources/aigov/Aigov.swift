@@ -6,8 +6,8 @@ struct Aigov: AsyncParsableCommand {
         commandName: "aigov",
         abstract: "Retrieval engine and API server for AI-governance texts.",
         subcommands: [
-            IngestCommand.self, SearchCommand.self, IndexCommand.self, Warmup.self, Embed.self, Tokenize.self,
-            Database.self, Bench.self,
+            ServeCommand.self, AskCommand.self, IngestCommand.self, SearchCommand.self, IndexCommand.self,
+            AdminCommand.self, Warmup.self, Embed.self, Tokenize.self, Database.self, Bench.self,
         ]
     )
 }

@@ -38,3 +38,23 @@ import Testing
         #expect(c.corsOrigins == ["https://a.example", "https://b.example"])
     }
 }
+
+@Suite struct ServerSettingsTests {
+    @Test func logSettingsAndChatModel() throws {
+        let defaults = try ServerConfiguration(variables: [:])
+        #expect(defaults.logLevel == .info && defaults.logFormat == .json && defaults.chat == nil)
+        #expect(!defaults.qdrantConfigured && defaults.maxJSONBodyBytes == 1 << 20)
+        #expect(defaults.maxUploadBytes == 50 << 20)
+        let set = try ServerConfiguration(
+            variables: [
+                "LOG_LEVEL": "WARN", "LOG_FORMAT": "text", "GROQ_BASE_URL": "http://127.0.0.1:8080/v1",
+                "QDRANT_URL": "http://127.0.0.1:6333",
+            ])
+        #expect(set.logLevel == .warning && set.logFormat == .text && set.qdrantConfigured)
+        #expect(set.chat?.baseURL == "http://127.0.0.1:8080/v1" && set.chat?.apiKey == nil)
+        let groq = try ServerConfiguration(variables: ["GROQ_API_KEY": "gsk_test"])
+        #expect(groq.chat?.baseURL == "https://api.groq.com/openai/v1" && groq.chat?.model == "openai/gpt-oss-20b")
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration(variables: ["LOG_LEVEL": "loud"]) }
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration(variables: ["LOG_FORMAT": "xml"]) }
+    }
+}

@@ -1,0 +1,70 @@
+import Answering
+import Foundation
+import Hummingbird
+import Ingest
+import Logging
+import Store
+
+/// Builds the HTTP application (DESIGN section 8) over an opened knowledge base and store.
+///
+/// The caller owns the knowledge base and store (and their data directory lock) and keeps them open while
+/// the application runs; run it with `runService()` for graceful shutdown on SIGINT and SIGTERM.
+///
+/// - Parameters:
+///   - configuration: the server settings (`ServerConfiguration(variables:)`); host and port are bound from it.
+///   - chat: the model to answer with; nil gives extractive answers (normally `configuration.chat`).
+///   - logger: the server's logger; each request's lines carry its `X-Request-Id`.
+/// - Throws: `AnsweringError` `invalid_configuration` when `chat` cannot be used.
+public func buildApplication(
+    configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
+    chat: ChatConfiguration?, logger: Logger
+) async throws -> some ApplicationProtocol {
+    let client = try chat.map { try ChatClient(configuration: $0) }
+    let tokens = await TokenService.make(secret: configuration.secretKey, minutes: configuration.accessTokenMinutes)
+    let state = ServerState(
+        configuration: configuration, knowledgeBase: knowledgeBase, store: store, answerer: Answerer(chat: client),
+        tokens: tokens, logger: logger)
+    return Application(
+        router: buildRouter(state),
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "aigov"),
+        logger: logger)
+}
+
+/// The router with every route and middleware; the order of `add(middleware:)` is outermost first.
+func buildRouter(_ state: ServerState) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: AccessLogMiddleware(metrics: state.metrics))
+    router.add(middleware: CORSPolicyMiddleware(origins: state.configuration.corsOrigins))
+    router.add(middleware: ErrorMiddleware())
+
+    let pages = PublicRoutes(state: state)
+    router.get("/") { _, _ in pages.askPage() }
+    router.get("/health") { _, _ in pages.health() }
+    router.get("/ready") { _, context in try await pages.ready(context) }
+    router.get("/metrics") { _, _ in pages.metrics() }
+    router.get("/openapi.json") { _, _ in pages.openAPI() }
+    router.get("/docs") { _, _ in pages.docsPage() }
+
+    SearchRoutes(state: state).register(
+        on: router.group("/api/search").add(middleware: RateLimitMiddleware(limiter: state.searchLimiter)))
+
+    let auth = AuthRoutes(state: state)
+    router.post("/api/auth/login") { request, context in try await auth.login(request, context) }
+    router.group("/api/auth").add(middleware: AuthMiddleware(state: state, role: nil))
+        .get("me") { request, context in try await auth.me(request, context) }
+
+    let content = ContentRoutes(state: state)
+    router.group("/api/content").add(middleware: AuthMiddleware(state: state, role: .admin))
+        .post("ingest") { request, context in try await content.ingest(request, context) }
+        .post("upload") { request, context in try await content.upload(request, context) }
+
+    let admin = AdminRoutes(state: state)
+    router.group("/api/admin").add(middleware: AuthMiddleware(state: state, role: .admin))
+        .get("documents") { request, context in try await admin.list(request, context) }
+        .get("documents/{id}") { request, context in try await admin.detail(request, context) }
+        .delete("documents/{id}") { request, context in try await admin.delete(request, context) }
+        .get("health") { request, context in try await admin.health(request, context) }
+    return router
+}

@@ -1,0 +1,101 @@
+import Answering
+import Hummingbird
+import Ingest
+
+/// Timings of a search answer in milliseconds.
+struct QueryTimings: Encodable, Sendable {
+    var retrievalMs: Double
+    var generationMs: Double
+    var totalMs: Double
+    /// From the start of generation to the model's first token, when a model streamed one.
+    var firstTokenMs: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case retrievalMs = "retrieval_ms"
+        case generationMs = "generation_ms"
+        case totalMs = "total_ms"
+        case firstTokenMs = "first_token_ms"
+    }
+
+    init(retrievalMs: Double, answer: Answer, totalMs: Double) {
+        self.retrievalMs = retrievalMs
+        generationMs = answer.timings.generationMilliseconds
+        firstTokenMs = answer.timings.firstTokenMilliseconds
+        self.totalMs = totalMs
+    }
+}
+
+/// The answer part shared by the JSON response and the stream's `done` event.
+struct AnswerSummary: Encodable, Sendable {
+    var answer: String
+    var mode: String
+    var grounded: Bool
+    /// Numbers `n` of the `[n]` markers in the answer; `citations[n-1]` is the source.
+    var citedSources: [Int]
+    var timings: QueryTimings
+    /// Why the model did not write (all of) the answer, e.g. `llm_not_configured`, `llm_unavailable`.
+    var fallbackReason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case answer, mode, grounded, timings
+        case citedSources = "cited_sources"
+        case fallbackReason = "fallback_reason"
+    }
+
+    init(_ answer: Answer, timings: QueryTimings) {
+        self.answer = answer.text
+        mode = answer.mode.rawValue
+        grounded = answer.grounded
+        citedSources = answer.citedSources
+        self.timings = timings
+        fallbackReason = answer.fallbackReason?.rawValue
+    }
+}
+
+/// `POST /api/search/query` without streaming.
+struct QueryResponse: Encodable, Sendable {
+    var summary: AnswerSummary
+    var citations: [Citation]
+
+    enum CodingKeys: String, CodingKey { case citations }
+
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(citations, forKey: .citations)
+    }
+}
+
+/// `POST /api/search/retrieve`.
+struct RetrieveResponse: Encodable, Sendable {
+    var results: [Citation]
+}
+
+/// The stream's first event.
+struct CitationsEvent: Encodable, Sendable {
+    var citations: [Citation]
+    var retrievalMs: Double
+
+    enum CodingKeys: String, CodingKey {
+        case citations
+        case retrievalMs = "retrieval_ms"
+    }
+}
+
+/// A stream's `delta` event.
+struct DeltaEvent: Encodable, Sendable {
+    var text: String
+}
+
+/// A stream's `error` event.
+struct ErrorEvent: Encodable, Sendable {
+    var detail: String
+}
+
+/// One `text/event-stream` event: `event:` name and a one-line JSON `data:`.
+enum ServerSentEventEncoding {
+    static func event(_ name: String, _ payload: some Encodable) -> ByteBuffer {
+        // JSON text never contains a raw newline (the encoder escapes them), so one data line suffices.
+        ByteBuffer(string: "event: \(name)\ndata: \(JSONResponse.string(payload))\n\n")
+    }
+}

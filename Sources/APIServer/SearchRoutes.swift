@@ -1,0 +1,121 @@
+import Answering
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ingest
+import Retrieval
+
+/// `POST /api/search/query` (answer, JSON or server-sent events) and `POST /api/search/retrieve` (passages).
+struct SearchRoutes: Sendable {
+    let state: ServerState
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.post("query") { request, context in try await query(request, context) }
+        group.post("retrieve") { request, context in try await retrieve(request, context) }
+    }
+
+    func retrieve(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        var request = request
+        let body = try await RequestBodies.json(
+            RetrieveRequest.self, from: &request, limit: state.configuration.maxJSONBodyBytes)
+        let (results, _) = try await search(body.query, body.topK, body.mode, body.filters)
+        return JSONResponse.make(RetrieveResponse(results: results))
+    }
+
+    func query(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        var request = request
+        let start = ContinuousClock.now
+        let body = try await RequestBodies.json(
+            QueryRequest.self, from: &request, limit: state.configuration.maxJSONBodyBytes)
+        let (citations, retrievalMs) = try await search(body.question, body.topK, body.mode, body.filters)
+        let passages = citations.enumerated().map { index, citation in Self.passage(number: index + 1, citation) }
+        let wantsStream = body.stream || (request.headers[.accept]?.contains("text/event-stream") ?? false)
+        if wantsStream {
+            return stream(
+                request, question: body.question, citations: citations, passages: passages,
+                retrievalMs: retrievalMs, start: start)
+        }
+        let answer: Answer
+        do {
+            answer = try await state.answerer.answer(question: body.question, passages: passages)
+        } catch {
+            throw APIError.unavailable("the request was cancelled")
+        }
+        record(answer)
+        let timings = QueryTimings(retrievalMs: retrievalMs, answer: answer, totalMs: Self.milliseconds(since: start))
+        return JSONResponse.make(QueryResponse(summary: AnswerSummary(answer, timings: timings), citations: citations))
+    }
+
+    /// Server-sent events: `citations` first, then `delta`s as the answer is written, then `done`. When the
+    /// client goes away the body's inbound side closes, which cancels the answering task and with it the
+    /// model request.
+    private func stream(
+        _ request: Request, question: String, citations: [Citation], passages: [Passage], retrievalMs: Double,
+        start: ContinuousClock.Instant
+    ) -> Response {
+        let answerer = state.answerer
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
+            HTTPField.Name("X-Accel-Buffering")!: "no",
+        ]
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                try await writer.write(
+                    ServerSentEventEncoding.event(
+                        "citations", CitationsEvent(citations: citations, retrievalMs: retrievalMs)))
+                try await request.body.consumeWithCancellationOnInboundClose { _ in
+                    var finished = false
+                    for try await event in answerer.streamAnswer(question: question, passages: passages) {
+                        switch event {
+                        case .delta(let text):
+                            try await writer.write(ServerSentEventEncoding.event("delta", DeltaEvent(text: text)))
+                        case .done(let answer):
+                            record(answer)
+                            let timings = QueryTimings(
+                                retrievalMs: retrievalMs, answer: answer, totalMs: Self.milliseconds(since: start))
+                            try await writer.write(
+                                ServerSentEventEncoding.event("done", AnswerSummary(answer, timings: timings)))
+                            finished = true
+                        }
+                    }
+                    if !finished {
+                        try await writer.write(
+                            ServerSentEventEncoding.event("error", ErrorEvent(detail: "the answer was interrupted")))
+                    }
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    /// Runs the search, timing it; returns the citations and the milliseconds it took.
+    private func search(
+        _ text: String, _ topK: Int, _ mode: SearchMode, _ filters: SearchFilters?
+    ) async throws -> ([Citation], Double) {
+        let start = ContinuousClock.now
+        let results = try await state.knowledgeBase.search(
+            text, topK: topK, mode: mode, filter: filters?.searchFilter ?? SearchFilter())
+        let elapsed = Self.milliseconds(since: start)
+        state.metrics.recordRetrieval(mode: mode.rawValue, seconds: elapsed / 1000)
+        return (results, elapsed)
+    }
+
+    private func record(_ answer: Answer) {
+        state.metrics.recordGeneration(
+            mode: answer.mode.rawValue, seconds: answer.timings.generationMilliseconds / 1000)
+        if let reason = answer.fallbackReason { state.metrics.recordFallback(reason: reason.rawValue) }
+    }
+
+    static func passage(number: Int, _ citation: Citation) -> Passage {
+        Passage(
+            number: number, chunkID: citation.chunkID, documentID: citation.documentID,
+            documentTitle: citation.documentTitle, documentSource: citation.documentSource,
+            documentURL: citation.documentURL, section: citation.section, pageStart: citation.pageStart,
+            pageEnd: citation.pageEnd, chunkIndex: citation.chunkIndex, text: citation.content, score: citation.score)
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = (ContinuousClock.now - start).components
+        return Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+    }
+}

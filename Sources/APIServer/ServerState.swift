@@ -1,0 +1,35 @@
+import Answering
+import Foundation
+import Ingest
+import Logging
+import Store
+
+/// What the route handlers share: the knowledge base and store, the answerer, the token service, the limits
+/// and the metrics. Built once per application.
+final class ServerState: Sendable {
+    let configuration: ServerConfiguration
+    let knowledgeBase: KnowledgeBase
+    let store: any MetadataStore
+    let answerer: Answerer
+    let tokens: TokenService
+    let metrics = ServerMetrics()
+    let searchLimiter: RateLimiter
+    /// 5 failed logins per account in 15 minutes, then 429 until the oldest leaves the window.
+    let accountFailures = FailureWindow(limit: 5, window: 15 * 60)
+    /// 20 failed logins per client address in 15 minutes (password spraying across accounts).
+    let addressFailures = FailureWindow(limit: 20, window: 15 * 60)
+    let logger: Logger
+
+    init(
+        configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
+        answerer: Answerer, tokens: TokenService, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.knowledgeBase = knowledgeBase
+        self.store = store
+        self.answerer = answerer
+        self.tokens = tokens
+        self.logger = logger
+        searchLimiter = RateLimiter(capacity: configuration.rateLimitPerMinute)
+    }
+}

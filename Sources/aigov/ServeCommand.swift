@@ -1,0 +1,82 @@
+import APIServer
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Ingest
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP API, the ask page and the API docs.",
+        discussion: """
+            Settings come from the environment (ENVIRONMENT, SECRET_KEY, GROQ_*, CORS_ORIGINS, LOG_LEVEL, \
+            LOG_FORMAT, RATE_LIMIT_PER_MINUTE, ...). In production the server refuses a missing or short \
+            SECRET_KEY. There is no built-in account: create one with `aigov admin create`. SIGINT or SIGTERM \
+            stops it gracefully.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Address to listen on (default: $HOST, else 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default: $PORT, else 8000).")
+    var port: Int?
+
+    @Option(help: "When the store has no documents, ingest this folder first (progress on stderr).")
+    var ingestIfEmpty: String?
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        var settings: ServerConfiguration
+        do {
+            settings = try ServerConfiguration(variables: ProcessInfo.processInfo.environment)
+        } catch let error as ConfigurationError {
+            throw CLIError("configuration: \(error)")
+        }
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        let configuration = settings
+        LoggingSystem.bootstrap { label in configuration.makeLogHandler(label: label) }
+        let logger = Logger(label: "aigov")
+
+        let base = try await openKnowledgeBase(data, model)
+        if let folder = ingestIfEmpty, try await base.store.counts().documents == 0 {
+            try await ingestFirst(folder, into: base)
+        }
+        let application = try await buildApplication(
+            configuration: configuration, knowledgeBase: base, store: base.store, chat: configuration.chat,
+            logger: logger)
+        logger.info(
+            "starting",
+            metadata: [
+                "host": .string(configuration.host), "port": .stringConvertible(configuration.port),
+                "environment": .string(configuration.environment.rawValue),
+                "llm": .string(
+                    configuration.chat.map { URLComponents(string: $0.baseURL)?.host ?? "configured" } ?? "none"),
+                "index_vectors": .stringConvertible(base.index.count),
+            ])
+        if (try? await base.store.users().isEmpty) == true {
+            logger.notice("no users yet: create an admin with `aigov admin create --username NAME --password-stdin`")
+        }
+        try await application.runService()
+        try? await base.checkpoint()
+    }
+
+    private func ingestFirst(_ folder: String, into base: KnowledgeBase) async throws {
+        let files: [URL]
+        do {
+            files = try InputCollector.files([folder])
+        } catch let error as IngestError {
+            throw CLIError(error.message)
+        }
+        printError("the store is empty: ingesting \(files.count) files from \(folder) first")
+        let printer = IngestProgressPrinter()
+        let summary = await base.ingest(files: files, progress: printer.report)
+        printer.finish(summary)
+    }
+}

@@ -1,0 +1,135 @@
+import Answering
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import APIServer
+
+/// Answers through a real OpenAI-compatible server on loopback (the scripted one), JSON and streamed.
+@Suite(.serialized) struct LLMTests {
+    static let question = #"{"question": "What does the order say about AI leadership?", "top_k": 3"#
+
+    @Test func generatedAnswerFromTheModel() async throws {
+        let library = try await TestLibrary.shared()
+        try await withScriptedServer { scripted in
+            let chat = ChatConfiguration(baseURL: scripted.baseURL, model: scriptedModel("groq_stream"))
+            try await library.application(chat: chat).test(.router) { client in
+                let response = try await client.send(.post, "/api/search/query", body: Self.question + "}")
+                #expect(response.status == .ok)
+                let json = response.json
+                #expect(json["mode"] as? String == "generated")
+                let answer = json["answer"] as? String ?? ""
+                #expect(answer.contains("risk management system [1]"))
+                // Sources 7 and 9 do not exist among 3 passages: their markers are gone.
+                #expect(!answer.contains("[7]") && !answer.contains("[9]"))
+                #expect((json["cited_sources"] as? [Int])?.contains(1) == true)
+                #expect(json["fallback_reason"] is NSNull || json["fallback_reason"] == nil)
+            }
+        }
+    }
+
+    @Test func modelOutageGivesAnExtractiveAnswerNot500() async throws {
+        let library = try await TestLibrary.shared()
+        try await withScriptedServer { scripted in
+            let chat = ChatConfiguration(
+                baseURL: scripted.baseURL, apiKey: "sk-test-key", model: scriptedModel("server_error_always"),
+                retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(10)))
+            try await library.application(chat: chat).test(.router) { client in
+                let response = try await client.send(.post, "/api/search/query", body: Self.question + "}")
+                #expect(response.status == .ok)
+                #expect(response.json["mode"] as? String == "extractive")
+                #expect(response.json["fallback_reason"] as? String == "llm_unavailable")
+                #expect((response.json["answer"] as? String)?.isEmpty == false)
+                #expect(!response.text.contains("SUPERSECRET") && !response.text.contains("sk-test-key"))
+            }
+        }
+    }
+
+    @Test func streamSendsCitationsFirstThenDeltasThenDone() async throws {
+        let library = try await TestLibrary.shared()
+        try await withScriptedServer { scripted in
+            let chat = ChatConfiguration(baseURL: scripted.baseURL, model: scriptedModel("groq_stream"))
+            try await library.application(chat: chat).test(.live) { client in
+                let port = try #require(client.port)
+                let events = try await Self.streamEvents(port: port, body: Self.question + #", "stream": true}"#)
+                let names = events.map(\.event)
+                #expect(names.first == "citations")
+                #expect(names.last == "done")
+                #expect(names.dropFirst().dropLast().allSatisfy { $0 == "delta" })
+                #expect(names.filter { $0 == "delta" }.count >= 2)
+                let citations = Self.object(events.first?.data)["citations"] as? [[String: Any]] ?? []
+                #expect(citations.count == 3)
+                let done = Self.object(events.last?.data)
+                #expect(done["mode"] as? String == "generated" && done["cited_sources"] is [Int])
+                let joined = events.filter { $0.event == "delta" }.map { Self.object($0.data)["text"] as? String ?? "" }
+                    .joined()
+                #expect(joined == done["answer"] as? String)
+                #expect((done["timings"] as? [String: Any])?["total_ms"] is Double)
+            }
+        }
+    }
+
+    @Test func acceptHeaderAlsoStreams() async throws {
+        let library = try await TestLibrary.shared()
+        try await library.application().test(.live) { client in
+            let port = try #require(client.port)
+            let events = try await Self.streamEvents(
+                port: port, body: #"{"question": "revoked executive order"}"#, accept: "text/event-stream")
+            #expect(events.map(\.event).first == "citations" && events.last?.event == "done")
+            #expect(Self.object(events.last?.data)["mode"] as? String == "extractive")
+        }
+    }
+
+    @Test func clientDisconnectCancelsGeneration() async throws {
+        let library = try await TestLibrary.shared()
+        try await withScriptedServer { scripted in
+            let model = scriptedModel("slow_stream")
+            let chat = ChatConfiguration(baseURL: scripted.baseURL, model: model)
+            try await library.application(chat: chat).test(.live) { client in
+                let port = try #require(client.port)
+                // Read until the first delta, then go away.
+                let reader = Task {
+                    var request = HTTPClientRequest(url: "http://localhost:\(port)/api/search/query")
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(string: Self.question + #", "stream": true}"#))
+                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                    var parser = ServerSentEventParser()
+                    for try await buffer in response.body {
+                        if try parser.push(buffer.readableBytesView).contains(where: { $0.event == "delta" }) {
+                            return true
+                        }
+                    }
+                    return false
+                }
+                #expect(try await reader.value)
+                reader.cancel()
+                #expect(await scripted.waitForDisconnect(model: model, timeout: .seconds(5)))
+                // Still serving.
+                #expect(try await client.send(.get, "/health").status == .ok)
+            }
+        }
+    }
+
+    static func streamEvents(port: Int, body: String, accept: String? = nil) async throws -> [ServerSentEvent] {
+        var request = HTTPClientRequest(url: "http://localhost:\(port)/api/search/query")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let accept { request.headers.add(name: "Accept", value: accept) }
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        #expect(response.status.code == 200)
+        #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true)
+        var parser = ServerSentEventParser()
+        var events: [ServerSentEvent] = []
+        for try await buffer in response.body { events += try parser.push(buffer.readableBytesView) }
+        return events
+    }
+
+    static func object(_ text: String?) -> [String: Any] {
+        guard let text else { return [:] }
+        return (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+    }
+}

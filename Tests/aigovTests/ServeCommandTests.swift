@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `aigov admin create`, `aigov ask` and `aigov serve` run as a user would.
+@Suite(.serialized) struct ServeCommandTests {
+    static let eoFixture = CLI.root.appendingPathComponent(
+        "fixtures/governance/us-eo-14179_removing-barriers-american-ai-leadership_2025-01-23.md")
+
+    /// A data directory and a corpus folder holding the executive order fixture.
+    static func workspace() throws -> (data: String, corpus: String) {
+        let base = try CLI.temporaryDirectory()
+        let corpus = base + "/corpus"
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: eoFixture.path, toPath: corpus + "/" + eoFixture.lastPathComponent)
+        return (base + "/var", corpus)
+    }
+
+    @Test func adminCreateReadsThePasswordFromStandardInput() async throws {
+        let (data, _) = try Self.workspace()
+        let created = try await Self.run(
+            ["admin", "create", "--data-dir", data, "--username", "alice", "--password-stdin", "--json"],
+            stdin: "a sufficiently long password\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains(#""role":"admin""#) && created.stdout.contains(#""username":"alice""#))
+        let again = try await Self.run(
+            ["admin", "create", "--data-dir", data, "--username", "ALICE", "--password-stdin"],
+            stdin: "another long password\n")
+        #expect(again.status == 1 && again.stderr.contains("taken"))
+        let short = try await Self.run(
+            ["admin", "create", "--data-dir", data, "--username", "bob", "--password-stdin", "--role", "viewer"],
+            stdin: "short\n")
+        #expect(short.status == 1 && short.stderr.contains("at least 12"))
+        let noStdin = try await Self.run(["admin", "create", "--data-dir", data, "--username", "carol"])
+        #expect(noStdin.status != 0 && noStdin.stderr.contains("--password-stdin"))
+    }
+
+    @Test func productionRefusesTheDevelopmentSecret() async throws {
+        let (data, _) = try Self.workspace()
+        let result = try await Self.run(
+            ["serve", "--data-dir", data], environment: ["ENVIRONMENT": "production", "SECRET_KEY": ""])
+        #expect(result.status == 1 && result.stderr.contains("SECRET_KEY"))
+    }
+
+    @Test func askAnswersExtractivelyWithoutAModel() async throws {
+        let (data, corpus) = try Self.workspace()
+        let ingest = try await Self.run(["ingest", "--data-dir", data, corpus])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let result = try await Self.run(
+            ["ask", "--data-dir", data, "--top-k", "3", "--json", "Which executive order is revoked?"],
+            environment: ["GROQ_API_KEY": "", "GROQ_BASE_URL": ""])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["mode"] as? String == "extractive")
+        #expect((object["citations"] as? [Any])?.count == 3)
+        #expect((object["answer"] as? String)?.contains("14110") == true)
+    }
+
+    @Test func serveIngestsWhenEmptyServesAndStopsOnSIGTERM() async throws {
+        let (data, corpus) = try Self.workspace()
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let created = try await Self.run(
+            ["admin", "create", "--data-dir", data, "--username", "root", "--password-stdin"],
+            stdin: "root password for the test\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-serve-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["serve", "--data-dir", data, "--port", String(port), "--ingest-if-empty", corpus]
+        process.currentDirectoryURL = CLI.root
+        process.environment = ProcessInfo.processInfo.environment.merging(["LOG_FORMAT": "json"]) { $1 }
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        let base = "http://127.0.0.1:\(port)"
+        var healthy = false
+        for _ in 0..<300 where !healthy {
+            healthy = (try? await Self.get(base + "/health"))?.0 == 200
+            if !healthy { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(healthy, "\((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+        let ready = try await Self.get(base + "/ready")
+        #expect(ready.0 == 200 && ready.1["documents"] as? Int == 1)
+        let answer = try await Self.post(
+            base + "/api/search/query", #"{"question": "Which executive order is revoked?"}"#)
+        #expect(answer.0 == 200 && answer.1["mode"] as? String == "extractive")
+        let login = try await Self.post(
+            base + "/api/auth/login", "username=root&password=root+password+for+the+test",
+            contentType: "application/x-www-form-urlencoded")
+        #expect(login.0 == 200 && login.1["token_type"] as? String == "bearer")
+
+        process.interrupt()  // SIGINT; SIGTERM takes the same path
+        let deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!process.isRunning)
+        #expect(process.terminationStatus == 0)
+        let log = try String(contentsOf: errors, encoding: .utf8)
+        #expect(log.contains("ingesting 1 files"))
+        #expect(log.contains(#""message":"request""#) && log.contains(#""request_id":"#))
+    }
+
+    /// `CLI.run` on a Dispatch thread: it blocks until the child exits (seconds, for the password hashing and
+    /// model loading), which on the cooperative pool would stall other suites' timers.
+    static func run(
+        _ arguments: [String], stdin: String = "", environment: [String: String] = [:]
+    ) async throws -> CLI.Output {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try CLI.run(arguments, stdin: stdin, environment: environment) })
+            }
+        }
+    }
+
+    static func get(_ url: String) async throws -> (Int, [String: Any]) {
+        try await send(URLRequest(url: URL(string: url)!))
+    }
+
+    static func post(_ url: String, _ body: String, contentType: String = "application/json") async throws -> (
+        Int, [String: Any]
+    ) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = "POST"
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(body.utf8)
+        return try await send(request)
+    }
+
+    static func send(_ request: URLRequest) async throws -> (Int, [String: Any]) {
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let object = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
+    }
+}

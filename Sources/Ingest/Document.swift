@@ -86,7 +86,9 @@ public struct Document: Sendable {
 }
 
 enum Hashing {
-    static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    static func sha256Hex(_ text: String) -> String { sha256Hex(Data(text.utf8)) }
+
+    static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

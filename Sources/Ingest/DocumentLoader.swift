@@ -32,6 +32,15 @@ public struct DocumentLoader: Sendable {
     /// Loads the file at `url`. The document id defaults to the file name, the source to the file's path.
     public func load(fileAt url: URL, options: Options = Options()) throws -> Document {
         let name = url.lastPathComponent
+        let data = try read(fileAt: url)
+        var options = options
+        if options.source == nil { options.source = url.path }
+        return try load(data: data, fileName: name, options: options, fileURL: url)
+    }
+
+    /// The bytes of the file at `url`, refused before reading when over `maxBytes`.
+    public func read(fileAt url: URL) throws -> Data {
+        let name = url.lastPathComponent
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         if let size = attributes?[.size] as? Int, size > maxBytes {
             throw IngestError(.tooLarge, file: name, "\(size) bytes is over the \(maxBytes)-byte limit")
@@ -39,9 +48,7 @@ public struct DocumentLoader: Sendable {
         guard let data = try? Data(contentsOf: url) else {
             throw IngestError(.unreadable, file: name, "cannot read the file")
         }
-        var options = options
-        if options.source == nil { options.source = url.path }
-        return try load(data: data, fileName: name, options: options, fileURL: url)
+        return data
     }
 
     /// Loads in-memory bytes (an upload); `fileName` names the input in errors and helps sniffing.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Retrieval
 import Store
@@ -60,17 +59,8 @@ extension KnowledgeBase {
         embeddingProgress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> DocumentOutcome {
         let name = url.lastPathComponent
-        let maxBytes = self.options.maxInputBytes
-        let data: Data = try await blocking {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-            if let size = attributes?[.size] as? Int, size > maxBytes {
-                throw IngestError(.tooLarge, file: name, "\(size) bytes is over the \(maxBytes)-byte limit")
-            }
-            guard let data = try? Data(contentsOf: url) else {
-                throw IngestError(.unreadable, file: name, "cannot read the file")
-            }
-            return data
-        }
+        let loader = self.loader
+        let data = try await blocking { try loader.read(fileAt: url) }
         return try await ingest(data: data, fileName: name, options: options, embeddingProgress: embeddingProgress)
     }
 
@@ -80,7 +70,7 @@ extension KnowledgeBase {
         embeddingProgress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> DocumentOutcome {
         let id = options.id ?? fileName
-        let fileHash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let fileHash = Hashing.sha256Hex(data)
         if let existing = try await store.document(id: id), existing.metadata[Self.fileHashKey] == fileHash,
             options.title.map({ $0 == existing.title }) ?? true,
             options.source.map({ $0 == existing.source }) ?? true,

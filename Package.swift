@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "APIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,15 +79,17 @@ let package = Package(
         // Child process of the Retrieval crash-safety test: performs writes, stops at a named write point.
         .executableTarget(
             name: "retrieval-crash-writer", dependencies: ["Retrieval"], path: "Tests/Support/RetrievalCrashWriter"),
+        // What several test targets share: launchers for the real peers (llama-server).
+        .target(name: "AigovTestSupport", path: "Tests/Support/AigovTestSupport"),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AnsweringTests", dependencies: ["Answering"], exclude: ["Fixtures"]),
+        .testTarget(name: "AnsweringTests", dependencies: ["Answering", "AigovTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "EmbedCache", "Retrieval", "Ingest", "Store", "Answering",
+                "APIServer", "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "AigovTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

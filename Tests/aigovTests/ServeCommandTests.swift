@@ -108,6 +108,29 @@ import Testing
 
     /// `CLI.run` on a Dispatch thread: it blocks until the child exits (seconds, for the password hashing and
     /// model loading), which on the cooperative pool would stall other suites' timers.
+    /// The load benchmark runs end to end on a small corpus: a server child, wrk, and the contract's fields.
+    /// Figures are not asserted (timing belongs to benchmarks), but every request must have succeeded.
+    @Test func benchServeReportsEveryRunWithoutErrors() async throws {
+        let (data, corpus) = try Self.workspace()
+        let result = try await Self.run([
+            "bench", "serve", "--data-dir", data, "--corpus", corpus, "--connections", "4,16", "--duration", "1",
+            "--warmup", "0", "--threads", "2", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let runs = try #require(object["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["connections"] as? Int } == [4, 16])
+        for run in runs {
+            #expect((run["requests_per_second"] as? Double ?? 0) > 0)
+            #expect(
+                (run["p50_ms"] as? Double ?? -1) > 0
+                    && (run["p99_ms"] as? Double ?? -1) >= (run["p50_ms"] as? Double ?? 0))
+            #expect(run["errors"] as? Int == 0 && run["non_2xx"] as? Int == 0)
+        }
+        let bad = try await Self.run(["bench", "serve", "--data-dir", data, "--connections", "0"])
+        #expect(bad.status != 0 && bad.stderr.contains("--connections"))
+    }
+
     static func run(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:]
     ) async throws -> CLI.Output {

@@ -1,0 +1,410 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+
+/// `aigov bench serve`: the HTTP API under load. Starts `aigov serve` (this binary) on a loopback port over a data
+/// directory holding the bundled corpus, and drives `POST /api/search/retrieve` with `wrk` at each connection
+/// count, cycling through distinct learner questions.
+struct BenchServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "HTTP load benchmark: POST /api/search/retrieve driven by wrk at several connection counts.",
+        discussion: """
+            Example: aigov bench serve --connections 64,256,1024 --duration 10 --json
+            The server is this binary's `serve`, started as a child process with the data directory's index (the
+            --corpus folder is ingested first when its store is empty) and RATE_LIMIT_PER_MINUTE raised so that
+            the limiter counts but never refuses. A short warm-up run precedes the measured ones, so the question
+            embeddings are cached as they would be on a server answering recurring questions; --uncached makes
+            every request's question unique, so each one is embedded.
+            Needs wrk (Debian package `wrk`).
+            """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Comma-separated connection counts, one run each.")
+    var connections: String = "64,256,1024"
+
+    @Option(help: "Seconds per run.")
+    var duration: Int = 10
+
+    @Option(help: "Seconds of warm-up before the measured runs (0: none).")
+    var warmup: Int = 3
+
+    @Option(help: "wrk threads (at most the smallest connection count).")
+    var threads: Int = 2
+
+    @Option(help: "JSON Lines file whose `question` fields are sent, in turn.")
+    var questions: String = "fixtures/questions/governance.jsonl"
+
+    @Option(help: "Folder to ingest when the data directory's store is empty.")
+    var corpus: String = "corpus"
+
+    @Option(help: "top_k of each request.")
+    var topK: Int = 5
+
+    @Option(help: "Retrieval mode of each request: dense, lexical or hybrid.")
+    var mode: String = "hybrid"
+
+    @Option(help: "Port for the server (default: a free one).")
+    var port: Int?
+
+    @Option(help: "Model directory passed to the server.")
+    var modelDir: String?
+
+    @Flag(help: "Make every question unique (a counter appended), so no query embedding is cached.")
+    var uncached = false
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        _ = try connectionCounts()
+        guard (1...3600).contains(duration) else { throw ValidationError("--duration must be 1...3600 seconds") }
+        guard (0...600).contains(warmup) else { throw ValidationError("--warmup must be 0...600 seconds") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (1...50).contains(topK) else { throw ValidationError("--top-k must be 1...50") }
+        guard ["dense", "lexical", "hybrid"].contains(mode) else {
+            throw ValidationError("--mode must be dense, lexical or hybrid")
+        }
+        if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1...65535") }
+    }
+
+    private func connectionCounts() throws -> [Int] {
+        let counts = connections.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 100_000 }) else {
+            throw ValidationError("--connections must be comma-separated counts between 1 and 100000")
+        }
+        return counts.compactMap { $0 }
+    }
+
+    func run() async throws {
+        let wrk = try findExecutable("wrk")
+        let counts = try connectionCounts()
+        let texts = try loadQuestions()
+        raiseOpenFileLimit()
+
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-bench-serve-\(UUID())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let script = work.appendingPathComponent("retrieve.lua")
+        try WrkScript.retrieve(questions: texts, topK: topK, mode: mode, unique: uncached)
+            .write(to: script, atomically: true, encoding: .utf8)
+
+        let port = try self.port ?? freeLoopbackPort()
+        let server = try startServer(port: port)
+        defer { server.stop() }
+        try await server.waitUntilHealthy(timeout: .seconds(1800))
+        let base = "http://127.0.0.1:\(port)"
+        if !json { printError("server ready on \(base) (pid \(server.process.processIdentifier))") }
+
+        if warmup > 0 {
+            let warmConnections = min(counts.min() ?? 8, 64)
+            if !json { printError("warm-up: \(warmup) s at \(warmConnections) connections") }
+            _ = try WrkRun.run(
+                wrk: wrk, script: script, url: base, connections: warmConnections,
+                threads: min(threads, warmConnections), seconds: warmup)
+        }
+        var runs: [WrkRun] = []
+        for count in counts {
+            if !json { printError("run: \(count) connections for \(duration) s") }
+            let result = try WrkRun.run(
+                wrk: wrk, script: script, url: base, connections: count, threads: min(threads, count),
+                seconds: duration)
+            runs.append(result)
+            if !json { printError("  " + result.summaryLine) }
+        }
+        let peakRSS = server.peakRSSMegabytes()
+        let report: [String: Any] = [
+            "runs": runs.map(\.dictionary),
+            "endpoint": "POST /api/search/retrieve",
+            "questions": texts.count,
+            "uncached": uncached,
+            "top_k": topK,
+            "mode": mode,
+            "duration_s": duration,
+            "wrk_threads": threads,
+            "server_peak_rss_mb": peakRSS.map { $0 as Any } ?? NSNull(),
+            "cores": ProcessInfo.processInfo.activeProcessorCount,
+        ]
+        if json {
+            try printJSON(report)
+        } else {
+            print("connections  req/s      p50 ms   p99 ms   errors  non-2xx")
+            for run in runs { print(run.tableLine) }
+            if let peakRSS { print("server peak RSS: \(peakRSS) MB") }
+        }
+    }
+
+    private func loadQuestions() throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: questions) else {
+            throw CLIError("cannot read --questions \(questions) (run from the repository, or pass a JSON Lines file)")
+        }
+        var texts: [String] = []
+        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
+                let question = object["question"] as? String, !question.isEmpty
+            else { throw CLIError("\(questions) line \(index + 1): expected an object with a string \"question\"") }
+            texts.append(question)
+        }
+        guard !texts.isEmpty else { throw CLIError("\(questions) holds no questions") }
+        return texts
+    }
+
+    private func startServer(port: Int) throws -> ServerProcess {
+        var arguments = [
+            "serve", "--data-dir", data.dataDirectory.path, "--host", "127.0.0.1", "--port", String(port),
+            "--ingest-if-empty", corpus,
+        ]
+        if let modelDir { arguments += ["--model-dir", modelDir] }
+        var environment = ProcessInfo.processInfo.environment
+        // The limiter keeps counting (its cost is part of the measurement) but never refuses the one address.
+        environment["RATE_LIMIT_PER_MINUTE"] = "1000000"
+        environment["LOG_LEVEL"] = environment["LOG_LEVEL"] ?? "warning"
+        return try ServerProcess.start(arguments: arguments, environment: environment, port: port)
+    }
+}
+
+/// `aigov serve` as a child process of the benchmark.
+final class ServerProcess {
+    let process: Process
+    let port: Int
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    static func start(arguments: [String], environment: [String: String], port: Int) throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = arguments
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        // Its stderr is ours: ingest progress and any start-up error show where the user looks.
+        process.standardOutput = FileHandle.standardError
+        process.standardError = FileHandle.standardError
+        try process.run()
+        return ServerProcess(process: process, port: port)
+    }
+
+    /// Polls `GET /health` until it answers 200; fails when the server exits first or `timeout` passes.
+    func waitUntilHealthy(timeout: Duration) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            guard process.isRunning else {
+                throw CLIError("the server exited with status \(process.terminationStatus) before it was ready")
+            }
+            let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
+                response.status.code == 200
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw CLIError("the server was not ready after \(timeout)")
+    }
+
+    /// The server's peak resident memory (VmHWM) in MB, while it runs.
+    func peakRSSMegabytes() -> Int? {
+        guard
+            let status = try? String(
+                contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return nil }
+        return kilobytes / 1024
+    }
+
+    /// SIGTERM (the server drains and checkpoints), then waits.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// One wrk run and its figures.
+struct WrkRun {
+    var connections: Int
+    var requests: Int
+    var seconds: Double
+    var p50Milliseconds: Double
+    var p90Milliseconds: Double
+    var p99Milliseconds: Double
+    var maxMilliseconds: Double
+    /// Socket-level failures: connect, read, write and timeouts.
+    var errors: Int
+    /// Responses with a status outside 200...399.
+    var non2xx: Int
+
+    var requestsPerSecond: Double { seconds > 0 ? Double(requests) / seconds : 0 }
+
+    var dictionary: [String: Any] {
+        [
+            "connections": connections, "requests": requests,
+            "requests_per_second": (requestsPerSecond * 10).rounded() / 10,
+            "p50_ms": round2(p50Milliseconds), "p90_ms": round2(p90Milliseconds), "p99_ms": round2(p99Milliseconds),
+            "max_ms": round2(maxMilliseconds), "errors": errors, "non_2xx": non2xx,
+        ]
+    }
+
+    var summaryLine: String {
+        String(
+            format: "%.1f req/s, p50 %.2f ms, p99 %.2f ms, %d errors, %d non-2xx", requestsPerSecond, p50Milliseconds,
+            p99Milliseconds, errors, non2xx)
+    }
+
+    var tableLine: String {
+        String(
+            format: "%11d  %9.1f  %7.2f  %7.2f  %6d  %7d", connections, requestsPerSecond, p50Milliseconds,
+            p99Milliseconds, errors, non2xx)
+    }
+
+    private func round2(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+    /// Runs wrk and reads the line the script's `done` prints.
+    static func run(wrk: String, script: URL, url: String, connections: Int, threads: Int, seconds: Int) throws
+        -> WrkRun
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: wrk)
+        process.arguments = [
+            "-t", String(threads), "-c", String(connections), "-d", "\(seconds)s", "--timeout", "10s", "-s",
+            script.path, url,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0,
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(WrkScript.marker) }),
+            let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(WrkScript.marker.count).utf8))
+                as? [String: Double]
+        else {
+            throw CLIError("wrk failed (status \(process.terminationStatus)): \(text.suffix(500))")
+        }
+        func value(_ key: String) -> Double { object[key] ?? 0 }
+        return WrkRun(
+            connections: connections, requests: Int(value("requests")), seconds: value("duration_us") / 1e6,
+            p50Milliseconds: value("p50_us") / 1000, p90Milliseconds: value("p90_us") / 1000,
+            p99Milliseconds: value("p99_us") / 1000, maxMilliseconds: value("max_us") / 1000,
+            errors: Int(value("connect") + value("read") + value("write") + value("timeout")),
+            non2xx: Int(value("status")))
+    }
+}
+
+/// The wrk Lua script: the request bodies, and a `done` hook printing the summary as one JSON line.
+enum WrkScript {
+    static let marker = "AIGOV_WRK "
+
+    /// Each wrk thread starts at a different question and takes the next one on every request. With `unique`,
+    /// the thread id and a counter are appended to each question, so no two requests embed the same text.
+    static func retrieve(questions: [String], topK: Int, mode: String, unique: Bool) throws -> String {
+        var prefixes: [String] = []
+        var suffixes: [String] = []
+        for question in questions {
+            // The body is split where the counter goes: prefix .. n .. suffix.
+            let placeholder = "#COUNTER#"
+            let body = try JSONSerialization.data(
+                withJSONObject: [
+                    "query": unique ? question + " (\(placeholder))" : question, "top_k": topK, "mode": mode,
+                ] as [String: Any], options: [.sortedKeys])
+            let text = String(decoding: body, as: UTF8.self)
+            let parts = text.components(separatedBy: placeholder)
+            prefixes.append(lua(parts[0]))
+            suffixes.append(lua(parts.count > 1 ? parts[1] : ""))
+        }
+        return """
+            local prefixes = {\(prefixes.joined(separator: ",\n"))}
+            local suffixes = {\(suffixes.joined(separator: ",\n"))}
+            local unique = \(unique ? "true" : "false")
+            local headers = {["Content-Type"] = "application/json"}
+            local thread_count = 0
+
+            function setup(thread)
+              thread_count = thread_count + 1
+              thread:set("id", thread_count)
+            end
+
+            local counter = 0
+            function request()
+              counter = counter + 1
+              local index = ((counter + (id or 0) * 7) % #prefixes) + 1
+              local body = prefixes[index]
+              if unique then body = body .. (id or 0) .. "-" .. counter .. suffixes[index] end
+              return wrk.format("POST", "/api/search/retrieve", headers, body)
+            end
+
+            function done(summary, latency, requests)
+              local e = summary.errors
+              io.write(string.format(
+                '\(marker){"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,' ..
+                '"timeout":%d,"p50_us":%.1f,"p90_us":%.1f,"p99_us":%.1f,"max_us":%.1f}\\n',
+                summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+                latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+            end
+
+            """
+    }
+
+    /// `text` as a double-quoted Lua string literal.
+    private static func lua(_ text: String) -> String {
+        var literal = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": literal += "\\\\"
+            case "\"": literal += "\\\""
+            case "\n": literal += "\\n"
+            case "\r": literal += "\\r"
+            default: literal.unicodeScalars.append(scalar)
+            }
+        }
+        return literal + "\""
+    }
+}
+
+/// The absolute path of `name` on PATH.
+func findExecutable(_ name: String) throws -> String {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for directory in path.split(separator: ":") {
+        let candidate = "\(directory)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    throw CLIError("\(name) is not installed (Debian: apt-get install \(name))")
+}
+
+/// 1,024 connections need more descriptors than the usual soft limit of 1,024, in wrk and in the server alike;
+/// both inherit this process's limit.
+func raiseOpenFileLimit() {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+    limit.rlim_cur = limit.rlim_max
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+}
+
+/// A loopback port nothing listens on now (the kernel's choice for port 0).
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw CLIError("socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw CLIError("bind() failed") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

@@ -109,7 +109,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "aigovTests", dependencies: ["aigov"]),
+        .testTarget(
+            name: "aigovTests",
+            dependencies: ["aigov", "Store", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

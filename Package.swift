@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.21.0"),
+        // postgres-nio's TLS configuration type; already in the graph through async-http-client.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
     ],
     targets: [
         // OpenBLAS's cblas.h. Linked as `openblas` on purpose: the generic `blas` may resolve to netlib's
@@ -44,7 +47,15 @@ let package = Package(
             swiftSettings: optimizedInDebug
         ),
         .target(name: "Retrieval", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Ingest",
             dependencies: ["EmbedCache", "Retrieval", "Store", .product(name: "Crypto", package: "swift-crypto")]
@@ -84,7 +95,13 @@ let package = Package(
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "AnsweringTests", dependencies: ["Answering", "AigovTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "APIServerTests",
@@ -95,7 +112,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "aigovTests", dependencies: ["aigov"]),
+        .testTarget(
+            name: "aigovTests",
+            dependencies: ["aigov", "Store", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

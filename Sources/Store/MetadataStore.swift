@@ -66,6 +66,27 @@ public protocol MetadataStore: Sendable {
     func updateJob(id: String, status: JobStatus, error: String?) async throws -> Job
     /// The job with `id`, or nil.
     func job(id: String) async throws -> Job?
+
+    // MARK: Copying between stores (`aigov db copy`)
+
+    /// Rows in every table.
+    func tableCounts() async throws -> StoreTableCounts
+    /// Up to `limit` documents with ids after `id` (nil: from the start), by id compared bytewise.
+    func exportDocuments(after id: String?, limit: Int) async throws -> [StoredDocument]
+    /// Up to `limit` chunks with ids after `id` (nil: from the start), by chunk id compared bytewise.
+    func exportChunks(after id: String?, limit: Int) async throws -> [StoredChunk]
+    /// Every origin, by id.
+    func origins() async throws -> [Origin]
+    /// Up to `limit` jobs with ids after `id` (nil: from the start), by id compared bytewise.
+    func exportJobs(after id: String?, limit: Int) async throws -> [Job]
+    /// Up to `limit` outbox entries with ids after `id` (nil: from the start), by id.
+    func exportOutbox(after id: Int64?, limit: Int) async throws -> [OutboxEntry]
+    /// Inserts `rows` as given (ids, timestamps, password hashes, attempts) in one transaction; parents before
+    /// children (a chunk's document must exist already or be in the same batch). Any taken key throws
+    /// `conflict` and writes nothing.
+    func importRows(_ rows: StoreRows) async throws
+    /// Deletes every row of every table (the schema stays), in one transaction.
+    func removeAllRows() async throws
 }
 
 /// Row counts, for health and the ingest summary.

@@ -10,6 +10,7 @@ enum SQLiteRows {
         token_count, content_hash
         """
     static let userColumns = "id, username, email, password_hash, role, is_active, created_at"
+    static let originColumns = "id, url, title, source, frequency_hours, last_fetched_at, last_status, enabled"
     static let jobColumns = "id, kind, status, payload, created_at, started_at, finished_at, error"
     static let outboxColumns = "id, chunk_id, document_id, operation, created_at, attempts, last_error"
 
@@ -57,6 +58,18 @@ enum SQLiteRows {
             role: userRole,
             isActive: try row.decode(forColumn: "is_active"),
             createdAt: try row.decode(forColumn: "created_at"))
+    }
+
+    static func origin(_ row: Row) throws -> Origin {
+        Origin(
+            id: try row.decode(forColumn: "id"),
+            url: try row.decode(forColumn: "url"),
+            title: try row.decode(forColumn: "title"),
+            source: try row.decode(forColumn: "source"),
+            frequencyHours: try row.decode(forColumn: "frequency_hours"),
+            lastFetchedAt: try row.decode(forColumn: "last_fetched_at"),
+            lastStatus: try row.decode(forColumn: "last_status"),
+            enabled: try row.decode(forColumn: "enabled"))
     }
 
     static func job(_ row: Row) throws -> Job {

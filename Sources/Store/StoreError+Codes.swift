@@ -19,4 +19,10 @@ extension StoreError.Code {
     public static let corrupt = StoreError.Code(rawValue: "corrupt")
     /// Any other database failure (e.g. a statement against a schema that was never migrated).
     public static let database = StoreError.Code(rawValue: "database_error")
+    /// The database server cannot be reached (refused, timed out, TLS handshake failed, closed the connection).
+    public static let connectionFailed = StoreError.Code(rawValue: "connection_failed")
+    /// The database server refused the user name or password.
+    public static let authenticationFailed = StoreError.Code(rawValue: "authentication_failed")
+    /// The database named in the URL does not exist on the server.
+    public static let databaseNotFound = StoreError.Code(rawValue: "database_not_found")
 }

@@ -9,21 +9,16 @@ import Store
     import Glibc
 #endif
 
-/// The metadata store of `data` (SQLite unless `DATABASE_URL` names another engine), migrated.
+/// The metadata store of `data` (SQLite unless `DATABASE_URL` names PostgreSQL), migrated. A PostgreSQL store's
+/// pool ends with the process (or `closeMetadataStore`).
 func openStore(_ data: DataOptions) async throws -> any MetadataStore {
     do {
         let location = try DatabaseLocation(
             databaseURL: ProcessInfo.processInfo.environment["DATABASE_URL"], dataDirectory: data.dataDirectory)
-        switch location {
-        case .postgres:
-            throw CLIError(
-                "DATABASE_URL names PostgreSQL, which this build does not support yet; unset it to use SQLite")
-        case .sqlite(let path):
+        if case .sqlite = location {
             try FileManager.default.createDirectory(at: data.dataDirectory, withIntermediateDirectories: true)
-            let store = try SQLiteStore(path: path)
-            try await store.migrate()
-            return store
         }
+        return try await openMetadataStore(location)
     } catch let error as StoreError {
         throw CLIError(error.description)
     }

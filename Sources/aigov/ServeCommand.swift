@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import Store
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await application.runService()
         try? await base.checkpoint()
+        await closeMetadataStore(base.store)
     }
 
     private func ingestFirst(_ folder: String, into base: KnowledgeBase) async throws {

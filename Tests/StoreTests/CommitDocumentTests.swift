@@ -3,8 +3,8 @@ import Store
 import Testing
 
 @Suite struct CommitDocumentTests {
-    @Test func roundTripKeepsEveryField() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func roundTripKeepsEveryField(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let document = sampleDocument()
             let pdfChunk = sampleChunk(
                 ordinal: 0, text: "Classification rules for high-risk AI systems", pages: 53...54)
@@ -40,8 +40,8 @@ import Testing
         }
     }
 
-    @Test func recommitReplacesChangedChunksAndKeepsUnchangedOnes() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func recommitReplacesChangedChunksAndKeepsUnchangedOnes(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let kept = sampleChunk(ordinal: 0, text: "Article 1 unchanged")
             let old = sampleChunk(ordinal: 1, text: "Article 2 old wording")
             let first = try await store.commitDocument(
@@ -68,8 +68,8 @@ import Testing
         }
     }
 
-    @Test func changedColumnsOfAnExistingChunkAreUpdated() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func changedColumnsOfAnExistingChunkAreUpdated(engine: Engine) async throws {
+        try await withStore(engine) { store in
             var chunk = sampleChunk(ordinal: 0, text: "same text")
             try await store.commitDocument(sampleDocument(), chunks: [chunk], removedChunkIDs: [], outbox: true)
             chunk.section = "Article 6(1)"
@@ -82,8 +82,8 @@ import Testing
         }
     }
 
-    @Test func outboxRowsAreQueuedWithTheCommitOnlyWhenAsked() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func outboxRowsAreQueuedWithTheCommitOnlyWhenAsked(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let a = sampleChunk(ordinal: 0, text: "a")
             let b = sampleChunk(ordinal: 1, text: "b")
             try await store.commitDocument(sampleDocument(), chunks: [a, b], removedChunkIDs: [], outbox: false)
@@ -100,8 +100,8 @@ import Testing
         }
     }
 
-    @Test func removedIDsOfAnotherDocumentAreNotTouched() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func removedIDsOfAnotherDocumentAreNotTouched(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let other = sampleChunk(documentID: "gdpr", ordinal: 0, text: "Article 5 GDPR")
             try await store.commitDocument(
                 sampleDocument(id: "gdpr"), chunks: [other], removedChunkIDs: [], outbox: false)
@@ -112,8 +112,8 @@ import Testing
         }
     }
 
-    @Test func documentsArePagedMostRecentlyUpdatedFirst() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func documentsArePagedMostRecentlyUpdatedFirst(engine: Engine) async throws {
+        try await withStore(engine) { store in
             for id in ["a", "b", "c"] {
                 try await store.commitDocument(
                     sampleDocument(id: id), chunks: [], removedChunkIDs: [], outbox: false)

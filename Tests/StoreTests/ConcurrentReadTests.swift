@@ -5,8 +5,8 @@ import Testing
 @Suite struct ConcurrentReadTests {
     /// Each commit replaces all chunks of the document with chunks tagged by one version. A reader that saw a
     /// half-applied commit would get a mix of versions or the wrong number of chunks.
-    @Test func readersSeeWholeCommitsOnly() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func readersSeeWholeCommitsOnly(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let chunksPerVersion = 20
             let versions = 30
             func chunks(_ version: Int) -> [StoredChunk] {

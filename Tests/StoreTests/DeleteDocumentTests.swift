@@ -3,8 +3,8 @@ import Store
 import Testing
 
 @Suite struct DeleteDocumentTests {
-    @Test func deleteCascadesToChunksAndQueuesDeletes() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func deleteCascadesToChunksAndQueuesDeletes(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let chunks = (0..<3).map { sampleChunk(ordinal: $0, text: "chunk \($0)") }
             try await store.commitDocument(sampleDocument(), chunks: chunks, removedChunkIDs: [], outbox: false)
             let keep = sampleChunk(documentID: "gdpr", ordinal: 0, text: "GDPR")
@@ -22,8 +22,8 @@ import Testing
         }
     }
 
-    @Test func deleteWithoutOutboxQueuesNothing() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func deleteWithoutOutboxQueuesNothing(engine: Engine) async throws {
+        try await withStore(engine) { store in
             try await store.commitDocument(
                 sampleDocument(), chunks: [sampleChunk(ordinal: 0, text: "x")], removedChunkIDs: [], outbox: false)
             try await store.deleteDocument(id: "ai-act", outbox: false)
@@ -32,8 +32,8 @@ import Testing
         }
     }
 
-    @Test func deletingAMissingDocumentIsNotFound() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func deletingAMissingDocumentIsNotFound(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let code = await storeErrorCode { try await store.deleteDocument(id: "nope", outbox: true) }
             #expect(code == .notFound)
             let pending = try await store.pendingOutboxCount()

@@ -10,7 +10,7 @@ import Testing
         var outbox: Int
     }
 
-    func snapshot(_ store: SQLiteStore) async throws -> Snapshot {
+    func snapshot(_ store: any MetadataStore) async throws -> Snapshot {
         Snapshot(
             document: try await store.document(id: "ai-act"),
             chunks: try await store.chunks(documentID: "ai-act"),
@@ -18,14 +18,14 @@ import Testing
     }
 
     /// Stores version 1 (two chunks, outbox on), then returns its snapshot.
-    func storeVersionOne(_ store: SQLiteStore) async throws -> (Snapshot, [StoredChunk]) {
+    func storeVersionOne(_ store: any MetadataStore) async throws -> (Snapshot, [StoredChunk]) {
         let chunks = [sampleChunk(ordinal: 0, text: "first"), sampleChunk(ordinal: 1, text: "second")]
         try await store.commitDocument(sampleDocument(hash: "v1"), chunks: chunks, removedChunkIDs: [], outbox: true)
         return (try await snapshot(store), chunks)
     }
 
-    @Test func aConstraintViolationMidCommitRollsEverythingBack() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func aConstraintViolationMidCommitRollsEverythingBack(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let (before, old) = try await storeVersionOne(store)
             let good = sampleChunk(ordinal: 1, text: "replacement")
             var bad = sampleChunk(ordinal: 2, text: "bad offsets")
@@ -40,8 +40,9 @@ import Testing
         }
     }
 
-    @Test func aChunkIDOwnedByAnotherDocumentIsAConflictAndRollsBack() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func aChunkIDOwnedByAnotherDocumentIsAConflictAndRollsBack(engine: Engine) async throws
+    {
+        try await withStore(engine) { store in
             let foreign = sampleChunk(documentID: "gdpr", ordinal: 0, text: "GDPR text")
             try await store.commitDocument(
                 sampleDocument(id: "gdpr"), chunks: [foreign], removedChunkIDs: [], outbox: false)
@@ -59,8 +60,8 @@ import Testing
         }
     }
 
-    @Test func duplicateChunkIDsInOneCommitAreRejected() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func duplicateChunkIDsInOneCommitAreRejected(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let (before, _) = try await storeVersionOne(store)
             let twice = sampleChunk(ordinal: 3, text: "twice")
             let code = await storeErrorCode {
@@ -72,8 +73,8 @@ import Testing
         }
     }
 
-    @Test func aChunkOfAnotherDocumentIsRejected() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func aChunkOfAnotherDocumentIsRejected(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let (before, _) = try await storeVersionOne(store)
             let code = await storeErrorCode {
                 try await store.commitDocument(

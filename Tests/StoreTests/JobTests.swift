@@ -3,8 +3,8 @@ import Store
 import Testing
 
 @Suite struct JobTests {
-    @Test func lifecycle() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func lifecycle(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let payload = ["path": "/data/ai-act.pdf", "titre": "Loi IA"]
             let job = try await store.createJob(kind: "ingest", payload: payload)
             #expect(job.status == .queued && job.startedAt == nil && job.finishedAt == nil)
@@ -22,8 +22,8 @@ import Testing
         }
     }
 
-    @Test func updatingAMissingJobIsNotFound() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func updatingAMissingJobIsNotFound(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let code = await storeErrorCode { try await store.updateJob(id: "missing", status: .running, error: nil) }
             #expect(code == .notFound)
         }

@@ -3,8 +3,8 @@ import Store
 import Testing
 
 @Suite struct OutboxTests {
-    @Test func pendingDoneAndFailed() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func pendingDoneAndFailed(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let chunks = (0..<4).map { sampleChunk(ordinal: $0, text: "c\($0)") }
             try await store.commitDocument(sampleDocument(), chunks: chunks, removedChunkIDs: [], outbox: true)
             #expect(try await store.pendingOutboxCount() == 4)

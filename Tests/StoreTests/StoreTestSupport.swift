@@ -19,6 +19,27 @@ func withStore<T>(_ body: (SQLiteStore) async throws -> T) async throws -> T {
     }
 }
 
+/// A migrated store of `engine`: a SQLite file in a fresh directory, or a fresh PostgreSQL database (see
+/// `PostgresTestServer`) dropped afterwards.
+func withStore<T>(_ engine: Engine, _ body: (any MetadataStore) async throws -> T) async throws -> T {
+    switch engine {
+    case .sqlite:
+        return try await withStore { store in try await body(store) }
+    case .postgres:
+        return try await PostgresTestServer.withDatabase { url in
+            let store = try await PostgresStore.open(url: url)
+            do {
+                let result = try await body(store)
+                await store.close()
+                return result
+            } catch {
+                await store.close()
+                throw error
+            }
+        }
+    }
+}
+
 /// Runs `body` and returns the `StoreError` code it threw, or records an issue when it threw nothing else.
 func storeErrorCode(_ body: () async throws -> Void) async -> StoreError.Code? {
     do {

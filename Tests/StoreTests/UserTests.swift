@@ -3,8 +3,8 @@ import Store
 import Testing
 
 @Suite struct UserTests {
-    @Test func createFindAndList() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func createFindAndList(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let admin = try await store.createUser(
                 NewUser(username: "admin", email: "admin@example.org", passwordHash: "pbkdf2$x", role: .admin))
             let viewer = try await store.createUser(
@@ -20,8 +20,8 @@ import Testing
         }
     }
 
-    @Test func aTakenUsernameIsAConflictWithoutTheHash() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func aTakenUsernameIsAConflictWithoutTheHash(engine: Engine) async throws {
+        try await withStore(engine) { store in
             _ = try await store.createUser(NewUser(username: "alice", passwordHash: "secret-hash-1", role: .viewer))
             do {
                 _ = try await store.createUser(NewUser(username: "Alice", passwordHash: "secret-hash-2", role: .admin))
@@ -35,8 +35,8 @@ import Testing
         }
     }
 
-    @Test func anEmptyUsernameIsInvalid() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func anEmptyUsernameIsInvalid(engine: Engine) async throws {
+        try await withStore(engine) { store in
             let code = await storeErrorCode {
                 _ = try await store.createUser(NewUser(username: "  ", passwordHash: "h", role: .viewer))
             }

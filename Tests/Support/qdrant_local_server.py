@@ -177,16 +177,23 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        self.dispatch("GET")
+        self.guarded("GET")
 
     def do_PUT(self):
-        self.dispatch("PUT")
+        self.guarded("PUT")
 
     def do_POST(self):
-        self.dispatch("POST")
+        self.guarded("POST")
 
     def do_DELETE(self):
-        self.dispatch("DELETE")
+        self.guarded("DELETE")
+
+    def guarded(self, method):
+        try:
+            self.dispatch(method)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (a timeout test): nothing to answer.
+            self.close_connection = True
 
     def control(self, method, path, raw):
         if path == "/__faults" and method == "POST":
@@ -261,6 +268,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"result": result, "status": "ok", "time": time.time() - started})
         except QdrantFailure as failure:
             self.send_json(failure.status, {"status": {"error": failure.message}, "time": time.time() - started})
+        except (BrokenPipeError, ConnectionResetError):
+            raise
         except (ValueError, AssertionError) as error:  # qdrant-client's own input checks
             self.send_json(400, {"status": {"error": f"Wrong input: {error}"}, "time": time.time() - started})
         except Exception as error:  # noqa: BLE001 - answer like Qdrant's 500, keep serving

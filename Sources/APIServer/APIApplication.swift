@@ -26,8 +26,8 @@ public func buildApplication(
     let tokens = await TokenService.make(secret: configuration.secretKey, minutes: configuration.accessTokenMinutes)
     var retriever: QdrantRetriever?
     if configuration.retrievalBackend == .qdrant, let qdrant = configuration.qdrant {
-        let qdrantClient = try mirror?.client ?? QdrantClient(configuration: qdrant)
-        retriever = QdrantRetriever(knowledgeBase: knowledgeBase, client: qdrantClient)
+        retriever = QdrantRetriever(
+            knowledgeBase: knowledgeBase, client: try QdrantClient(configuration: qdrant.forSearch))
     }
     let state = ServerState(
         configuration: configuration, knowledgeBase: knowledgeBase, store: store, answerer: Answerer(chat: client),

@@ -31,6 +31,17 @@ public struct QdrantConfiguration: Sendable, Equatable, CustomStringConvertible 
         self.retry = retry
     }
 
+    /// The same collection with a budget fit for answering a search: at most 2 attempts within 3 s (and no
+    /// longer per request than ``requestTimeout``). A user waits on a search, and the local index can answer
+    /// at once when Qdrant does not, so a search gives up long before the mirror would.
+    public var forSearch: QdrantConfiguration {
+        var copy = self
+        copy.requestTimeout = min(requestTimeout, .seconds(3))
+        copy.retry = QdrantRetryPolicy(
+            maxAttempts: 2, baseDelay: .milliseconds(50), maxDelay: .milliseconds(200), deadline: .seconds(3))
+        return copy
+    }
+
     /// `host:port` of the URL, for messages: no scheme, path or credentials.
     public var hostForMessages: String {
         guard let components = URLComponents(string: url), let host = components.host else { return "qdrant" }

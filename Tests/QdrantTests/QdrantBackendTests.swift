@@ -170,6 +170,9 @@ import Testing
         #expect(set.retrievalBackend == .qdrant && set.qdrant?.collection == "gov_chunks")
         #expect(set.qdrant?.apiKey == "qk-SECRET" && set.qdrant?.requestTimeout == .seconds(3))
         #expect(!"\(set.qdrant!)".contains("qk-SECRET"))
+        let search = try #require(set.qdrant?.forSearch)
+        #expect(search.retry.maxAttempts == 2 && search.retry.deadline == .seconds(3))
+        #expect(search.requestTimeout == .seconds(3) && search.collection == "gov_chunks")
         #expect(
             try ServerConfiguration(variables: ["QDRANT_URL": "http://q:6333"]).qdrant?.collection == "aigov_chunks")
 

@@ -46,7 +46,15 @@ let package = Package(
             ],
             swiftSettings: optimizedInDebug
         ),
-        .target(name: "Retrieval", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        .target(
+            name: "Retrieval",
+            dependencies: [
+                "CBLAS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: optimizedInDebug
+        ),
         .target(
             name: "Store",
             dependencies: [
@@ -115,6 +123,16 @@ let package = Package(
         .testTarget(
             name: "aigovTests",
             dependencies: ["aigov", "Store", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        // Qdrant client, mirror and backend against Tests/Support/qdrant_local_server.py (qdrant-client's local
+        // mode); scripts/qdrant-test-setup installs its Python dependency.
+        .testTarget(
+            name: "QdrantTests",
+            dependencies: [
+                "Retrieval", "Ingest", "Store", "EmbedCache", "APIServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

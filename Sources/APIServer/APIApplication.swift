@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import Retrieval
 import Store
 
 /// Builds the HTTP application (DESIGN section 8) over an opened knowledge base and store.
@@ -14,16 +15,23 @@ import Store
 ///   - configuration: the server settings (`ServerConfiguration(variables:)`); host and port are bound from it.
 ///   - chat: the model to answer with; nil gives extractive answers (normally `configuration.chat`).
 ///   - logger: the server's logger; each request's lines carry its `X-Request-Id`.
-/// - Throws: `AnsweringError` `invalid_configuration` when `chat` cannot be used.
+///   - mirror: the Qdrant mirror whose loop the caller runs, reported by `/api/admin/health`.
+/// - Throws: `AnsweringError` `invalid_configuration` when `chat` cannot be used, `QdrantError` when the Qdrant
+///   settings cannot be used.
 public func buildApplication(
     configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
-    chat: ChatConfiguration?, logger: Logger
+    chat: ChatConfiguration?, logger: Logger, mirror: QdrantMirror? = nil
 ) async throws -> some ApplicationProtocol {
     let client = try chat.map { try ChatClient(configuration: $0) }
     let tokens = await TokenService.make(secret: configuration.secretKey, minutes: configuration.accessTokenMinutes)
+    var retriever: QdrantRetriever?
+    if configuration.retrievalBackend == .qdrant, let qdrant = configuration.qdrant {
+        retriever = QdrantRetriever(
+            knowledgeBase: knowledgeBase, client: try QdrantClient(configuration: qdrant.forSearch))
+    }
     let state = ServerState(
         configuration: configuration, knowledgeBase: knowledgeBase, store: store, answerer: Answerer(chat: client),
-        tokens: tokens, logger: logger)
+        tokens: tokens, logger: logger, mirror: mirror, qdrantRetriever: retriever)
     return Application(
         router: buildRouter(state),
         configuration: ApplicationConfiguration(

@@ -203,7 +203,32 @@ struct HealthReport: Encodable {
 
     struct Qdrant: Encodable {
         var configured: Bool
+        /// `local` or `qdrant`: where dense search runs.
+        var backend: String
+        var collection: String?
         var pending: Int?
+        var lastSuccess: Date?
+        var lastError: String?
+        var lastErrorAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case configured, backend, collection, pending
+            case lastSuccess = "last_success"
+            case lastError = "last_error"
+            case lastErrorAt = "last_error_at"
+        }
+
+        /// Nil fields are written as null, so clients always see every key.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(configured, forKey: .configured)
+            try container.encode(backend, forKey: .backend)
+            try container.encode(collection, forKey: .collection)
+            try container.encode(pending, forKey: .pending)
+            try container.encode(lastSuccess, forKey: .lastSuccess)
+            try container.encode(lastError, forKey: .lastError)
+            try container.encode(lastErrorAt, forKey: .lastErrorAt)
+        }
     }
 
     struct LLM: Encodable {
@@ -235,8 +260,15 @@ struct HealthReport: Encodable {
         } catch {
             database.status = "error"
         }
-        var qdrant = Qdrant(configured: state.configuration.qdrantConfigured)
+        var qdrant = Qdrant(
+            configured: state.configuration.qdrantConfigured, backend: state.configuration.retrievalBackend.rawValue,
+            collection: state.configuration.qdrant?.collection)
         if qdrant.configured { qdrant.pending = try? await state.store.pendingOutboxCount() }
+        if let status = state.mirror?.status {
+            qdrant.lastSuccess = status.lastSuccess
+            qdrant.lastError = status.lastError
+            qdrant.lastErrorAt = status.lastErrorAt
+        }
         let cache = (base.embedder as? CachedEmbedder).map { cached in
             let s = cached.cache.statistics
             let lookups = s.hits + s.misses

@@ -1484,15 +1484,47 @@ enum OpenAPIDocument {
                   },
                   "qdrant": {
                     "type": "object",
+                    "description": "The Qdrant mirror: outbox rows still to push and the last push outcome",
                     "properties": {
                       "configured": {
                         "type": "boolean"
+                      },
+                      "backend": {
+                        "type": "string",
+                        "enum": ["local", "qdrant"],
+                        "description": "Where dense search runs (RETRIEVAL_BACKEND)"
+                      },
+                      "collection": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
                       },
                       "pending": {
                         "type": [
                           "integer",
                           "null"
                         ]
+                      },
+                      "last_success": {
+                        "type": [
+                          "string",
+                          "null"
+                        ],
+                        "format": "date-time"
+                      },
+                      "last_error": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
+                      },
+                      "last_error_at": {
+                        "type": [
+                          "string",
+                          "null"
+                        ],
+                        "format": "date-time"
                       }
                     }
                   },

@@ -1,6 +1,7 @@
 import Answering
 import Foundation
 import Logging
+import Retrieval
 
 /// A configuration problem that stops the server from starting.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -30,8 +31,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var chat: ChatConfiguration?
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
-    /// Whether `QDRANT_URL` is set (the mirror itself is not part of the server yet).
-    public var qdrantConfigured: Bool
+    /// Where dense search runs (`RETRIEVAL_BACKEND`).
+    public enum RetrievalBackend: String, Sendable { case local, qdrant }
+
+    /// The Qdrant mirror's collection: set when `QDRANT_URL` is (with `QDRANT_API_KEY`, `QDRANT_COLLECTION`,
+    /// `QDRANT_TIMEOUT_SECONDS`).
+    public var qdrant: QdrantConfiguration?
+    /// Seconds between the mirror loop's looks at the outbox (`QDRANT_SYNC_INTERVAL_SECONDS`, default 2).
+    public var qdrantSyncInterval: Duration
+    /// `local` (default) or `qdrant`: dense search from the Qdrant collection, BM25 and the fallback local.
+    public var retrievalBackend: RetrievalBackend
+    /// Whether `QDRANT_URL` is set.
+    public var qdrantConfigured: Bool { qdrant != nil }
     /// Cap on JSON request bodies (DESIGN section 11).
     public var maxJSONBodyBytes = 1 << 20
     /// Cap on multipart uploads (DESIGN section 11).
@@ -81,7 +92,16 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: "LOG_FORMAT", message: "must be json or text")
         }
         logFormat = format
-        qdrantConfigured = value("QDRANT_URL") != nil
+        qdrant = try Self.qdrantConfiguration(variables: variables)
+        qdrantSyncInterval = .seconds(try integer("QDRANT_SYNC_INTERVAL_SECONDS", default: 2, range: 1...86_400))
+        let backendName = value("RETRIEVAL_BACKEND")?.lowercased() ?? "local"
+        guard let backend = RetrievalBackend(rawValue: backendName) else {
+            throw ConfigurationError(variable: "RETRIEVAL_BACKEND", message: "must be local or qdrant")
+        }
+        guard backend == .local || qdrant != nil else {
+            throw ConfigurationError(variable: "RETRIEVAL_BACKEND", message: "qdrant needs QDRANT_URL")
+        }
+        retrievalBackend = backend
         if let algorithm = value("ALGORITHM"), algorithm != "HS256" {
             throw ConfigurationError(variable: "ALGORITHM", message: "only HS256 is supported")
         }
@@ -100,6 +120,38 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: "SECRET_KEY", message: "must be at least 32 bytes")
         }
         secretKey = key ?? Self.developmentSecretKey
+    }
+
+    /// The Qdrant collection named by `QDRANT_URL`, `QDRANT_API_KEY`, `QDRANT_COLLECTION` (default
+    /// `aigov_chunks`) and `QDRANT_TIMEOUT_SECONDS` (per request, default 10); nil when `QDRANT_URL` is unset.
+    /// Throws when the URL, collection name or key cannot be used (the message never holds the key).
+    public static func qdrantConfiguration(variables: [String: String]) throws -> QdrantConfiguration? {
+        func value(_ name: String) -> String? {
+            guard let v = variables[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        guard let url = value("QDRANT_URL") else { return nil }
+        var timeout = 10
+        if let text = value("QDRANT_TIMEOUT_SECONDS") {
+            guard let seconds = Int(text), (1...600).contains(seconds) else {
+                throw ConfigurationError(
+                    variable: "QDRANT_TIMEOUT_SECONDS", message: "must be a whole number in 1...600")
+            }
+            timeout = seconds
+        }
+        let configuration = QdrantConfiguration(
+            url: url, apiKey: value("QDRANT_API_KEY"),
+            collection: value("QDRANT_COLLECTION") ?? QdrantConfiguration.defaultCollection,
+            requestTimeout: .seconds(timeout))
+        do {
+            _ = try QdrantClient(configuration: configuration)
+        } catch {
+            let variable =
+                error.message.hasPrefix("QDRANT_COLLECTION")
+                ? "QDRANT_COLLECTION" : error.message.hasPrefix("QDRANT_API_KEY") ? "QDRANT_API_KEY" : "QDRANT_URL"
+            throw ConfigurationError(variable: variable, message: error.message)
+        }
+        return configuration
     }
 
     /// The chat model named by `GROQ_API_KEY`, `GROQ_BASE_URL` and `GROQ_MODEL`: configured when a key or a

@@ -19,11 +19,18 @@ final class ServerState: Sendable {
     /// 20 failed logins per client address in 15 minutes (password spraying across accounts).
     let addressFailures = FailureWindow(limit: 20, window: 15 * 60)
     let logger: Logger
+    /// The Qdrant mirror whose loop `serve` runs, for health; nil when `QDRANT_URL` is unset.
+    let mirror: QdrantMirror?
+    /// Dense search from Qdrant when `RETRIEVAL_BACKEND=qdrant`; nil searches the local index only.
+    let qdrantRetriever: QdrantRetriever?
 
     init(
         configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
-        answerer: Answerer, tokens: TokenService, logger: Logger
+        answerer: Answerer, tokens: TokenService, logger: Logger, mirror: QdrantMirror? = nil,
+        qdrantRetriever: QdrantRetriever? = nil
     ) {
+        self.mirror = mirror
+        self.qdrantRetriever = qdrantRetriever
         self.configuration = configuration
         self.knowledgeBase = knowledgeBase
         self.store = store

@@ -20,6 +20,11 @@ extension KnowledgeBase {
 
     /// Joins hits with their stored chunks and documents.
     func citations(for hits: [SearchHit]) async throws -> [Citation] {
+        try await citations(for: hits.map { (id: $0.id, score: $0.score) })
+    }
+
+    /// Joins ranked chunk ids with their stored chunks and documents, keeping their order and scores.
+    func citations(for hits: [(id: String, score: Double)]) async throws -> [Citation] {
         let chunks = try await store.chunks(ids: hits.map(\.id))
         let byID = Dictionary(chunks.map { ($0.chunkID, $0) }, uniquingKeysWith: { first, _ in first })
         var documents: [String: StoredDocument] = [:]

@@ -26,7 +26,8 @@ public protocol MetadataStore: Sendable {
     /// Commits one ingested document in a single transaction, so a crash leaves the previous or the next
     /// state: upserts `document`, deletes `removedChunkIDs` (of this document), upserts `chunks` (new or changed
     /// ones; a chunk passed unchanged is left alone) and, when `outbox` is true, queues an outbox upsert per
-    /// written chunk and a delete per removed one.
+    /// written chunk and a delete per removed one. When the document's title, source, url or type changed, every
+    /// chunk of the document is queued for upsert (the Qdrant payload copies those fields).
     @discardableResult
     func commitDocument(
         _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], outbox: Bool

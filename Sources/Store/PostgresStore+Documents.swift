@@ -90,7 +90,8 @@ extension PostgresStore {
             let now = PostgresRows.now()
             // FOR UPDATE: a concurrent commit of the same document waits instead of interleaving chunk writes.
             let previous = try await rows(
-                "SELECT created_at FROM documents WHERE id = \(document.id) FOR UPDATE", on: connection
+                "SELECT created_at, title, source, url, type FROM documents WHERE id = \(document.id) FOR UPDATE",
+                on: connection
             ).first
             let createdAt = try previous.map { try PostgresRows.date($0, "created_at") } ?? now
             try await connection.query(
@@ -155,11 +156,28 @@ extension PostgresStore {
             }
 
             if outbox {
+                // Points carry the document's title, source, url and type: when one changed, every chunk of the
+                // document needs pushing again, not only the chunks whose own columns changed.
+                if let previous, try Self.payloadFieldsDiffer(previous, document) {
+                    let written = Set(upserted)
+                    upserted += stored.values.sorted { $0.ordinal < $1.ordinal }.map(\.chunkID).filter {
+                        !written.contains($0)
+                    }
+                }
                 summary.outboxEnqueued += try await enqueue(connection, upserted, documentID: document.id, .upsert, now)
                 summary.outboxEnqueued += try await enqueue(connection, removed, documentID: document.id, .delete, now)
             }
             return summary
         }
+    }
+
+    /// Whether the stored document row differs from `document` in a field the Qdrant payload copies.
+    static func payloadFieldsDiffer(_ row: PostgresRandomAccessRow, _ document: StoredDocument) throws -> Bool {
+        let title = try PostgresRows.value(row, "title", String.self)
+        let source = try PostgresRows.value(row, "source", String.self)
+        let url = try PostgresRows.value(row, "url", String?.self)
+        let type = try PostgresRows.value(row, "type", String.self)
+        return title != document.title || source != document.source || url != document.url || type != document.type
     }
 
     @discardableResult

@@ -89,7 +89,8 @@ extension SQLiteStore {
         return try await write { db in
             let now = Date()
             let previous = try Row.fetchOne(
-                db, sql: "SELECT created_at FROM documents WHERE id = ?", arguments: [document.id])
+                db, sql: "SELECT created_at, title, source, url, type FROM documents WHERE id = ?",
+                arguments: [document.id])
             let createdAt: Date = try previous.map { try $0.decode(forColumn: "created_at") } ?? now
             try db.execute(
                 sql: """
@@ -151,6 +152,14 @@ extension SQLiteStore {
             }
 
             if outbox {
+                // Points carry the document's title, source, url and type: when one changed, every chunk of the
+                // document needs pushing again, not only the chunks whose own columns changed.
+                if let previous, try Self.payloadFieldsDiffer(previous, document) {
+                    let written = Set(upserted)
+                    upserted += try Self.fetchChunks(db, documentID: document.id).map(\.chunkID).filter {
+                        !written.contains($0)
+                    }
+                }
                 summary.outboxEnqueued += try Self.enqueue(db, upserted, documentID: document.id, .upsert, at: now)
                 summary.outboxEnqueued += try Self.enqueue(db, removed, documentID: document.id, .delete, at: now)
             }
@@ -192,6 +201,15 @@ extension SQLiteStore {
                 throw StoreError(.invalidInput, "chunk id \(chunk.chunkID) appears twice in one commit")
             }
         }
+    }
+
+    /// Whether the stored document row differs from `document` in a field the Qdrant payload copies.
+    static func payloadFieldsDiffer(_ row: Row, _ document: StoredDocument) throws -> Bool {
+        let title: String = try row.decode(forColumn: "title")
+        let source: String = try row.decode(forColumn: "source")
+        let url: String? = try row.decode(forColumn: "url")
+        let type: String = try row.decode(forColumn: "type")
+        return title != document.title || source != document.source || url != document.url || type != document.type
     }
 
     static func fetchChunks(_ db: Database, documentID: String) throws -> [StoredChunk] {

@@ -31,8 +31,11 @@ func openKnowledgeBase(_ data: DataOptions, _ model: ModelOptions) async throws 
     let cached = try data.cachedEmbedder(for: embedder)
     let store = try await openStore(data)
     do {
+        // With a Qdrant mirror configured, every commit queues its outbox rows (pushed by `serve` or `aigov sync`).
+        let qdrantURL = ProcessInfo.processInfo.environment["QDRANT_URL"]?.trimmingCharacters(in: .whitespaces)
         let (base, report) = try await KnowledgeBase.open(
-            dataDirectory: data.dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer)
+            dataDirectory: data.dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
+            options: KnowledgeBase.Options(queueOutbox: !(qdrantURL ?? "").isEmpty))
         if !report.isClean {
             printError(
                 "index repaired: \(report.removedFromIndex) stale records removed, \(report.addedToIndex) stored "

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import Retrieval
 import Store
 
 struct ServeCommand: AsyncParsableCommand {
@@ -11,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve", abstract: "Run the HTTP API, the ask page and the API docs.",
         discussion: """
             Settings come from the environment (ENVIRONMENT, SECRET_KEY, GROQ_*, CORS_ORIGINS, LOG_LEVEL, \
-            LOG_FORMAT, RATE_LIMIT_PER_MINUTE, ...). In production the server refuses a missing or short \
+            LOG_FORMAT, RATE_LIMIT_PER_MINUTE, QDRANT_*, RETRIEVAL_BACKEND, ...). With QDRANT_URL set, a \
+            background task pushes the Qdrant outbox. In production the server refuses a missing or short \
             SECRET_KEY. There is no built-in account: create one with `aigov admin create`. SIGINT or SIGTERM \
             stops it gracefully.
             """)
@@ -49,9 +51,17 @@ struct ServeCommand: AsyncParsableCommand {
         if let folder = ingestIfEmpty, try await base.store.counts().documents == 0 {
             try await ingestFirst(folder, into: base)
         }
+        let mirror: QdrantMirror?
+        do {
+            mirror = try configuration.qdrant.map {
+                QdrantMirror(knowledgeBase: base, client: try QdrantClient(configuration: $0))
+            }
+        } catch {
+            throw CLIError("configuration: \(error)")
+        }
         let application = try await buildApplication(
             configuration: configuration, knowledgeBase: base, store: base.store, chat: configuration.chat,
-            logger: logger)
+            logger: logger, mirror: mirror)
         logger.info(
             "starting",
             metadata: [
@@ -64,7 +74,26 @@ struct ServeCommand: AsyncParsableCommand {
         if (try? await base.store.users().isEmpty) == true {
             logger.notice("no users yet: create an admin with `aigov admin create --username NAME --password-stdin`")
         }
+        // The mirror pushes the outbox in the background; serving never waits for Qdrant.
+        let interval = configuration.qdrantSyncInterval
+        let mirrorTask = mirror.map { mirror in
+            Task {
+                await mirror.run(interval: interval) { error in
+                    logger.warning("qdrant sync failed; will retry", metadata: ["error": .string(error)])
+                }
+            }
+        }
+        if let qdrant = configuration.qdrant {
+            logger.info(
+                "qdrant mirror started",
+                metadata: [
+                    "qdrant": .string(qdrant.hostForMessages), "collection": .string(qdrant.collection),
+                    "backend": .string(configuration.retrievalBackend.rawValue),
+                ])
+        }
         try await application.runService()
+        mirrorTask?.cancel()
+        await mirrorTask?.value
         try? await base.checkpoint()
         await closeMetadataStore(base.store)
     }

@@ -27,4 +27,26 @@ import Testing
             #expect(try await store.pendingOutbox(limit: 0).isEmpty)
         }
     }
+
+    @Test(arguments: Engine.all) func aChangedTitleRequeuesEveryChunkOfTheDocument(engine: Engine) async throws {
+        try await withStore(engine) { store in
+            let chunks = (0..<3).map { sampleChunk(ordinal: $0, text: "c\($0)") }
+            try await store.commitDocument(sampleDocument(), chunks: chunks, removedChunkIDs: [], outbox: true)
+            try await store.markOutboxDone(ids: try await store.pendingOutbox(limit: 10).map(\.id))
+
+            // Same chunks, same document fields but metadata: nothing to push.
+            var document = sampleDocument()
+            document.metadata["pages"] = "145"
+            let same = try await store.commitDocument(document, chunks: chunks, removedChunkIDs: [], outbox: true)
+            #expect(same.outboxEnqueued == 0)
+
+            // A new title: the payload of every chunk changed although no chunk did.
+            document.title = "AI Act (consolidated)"
+            let renamed = try await store.commitDocument(document, chunks: chunks, removedChunkIDs: [], outbox: true)
+            #expect(renamed.chunksUnchanged == 3 && renamed.outboxEnqueued == 3)
+            let queued = try await store.pendingOutbox(limit: 10)
+            #expect(queued.map(\.chunkID).sorted() == chunks.map(\.chunkID).sorted())
+            #expect(queued.allSatisfy { $0.operation == .upsert })
+        }
+    }
 }

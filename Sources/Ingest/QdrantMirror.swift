@@ -1,0 +1,299 @@
+import Foundation
+import Retrieval
+import Store
+import Synchronization
+
+/// Pushes the store's outbox to a Qdrant collection (DESIGN section 6): at least once, and idempotently, so a
+/// crash or an outage loses nothing and duplicates nothing.
+///
+/// Every committed document change queued outbox rows in the same transaction. A push reads the oldest rows,
+/// reduces them to one action per chunk by looking at the store as it is now (a stored chunk is upserted with
+/// its current text and vector, a chunk the store no longer has is deleted: the last change wins), sends them
+/// with `wait=true`, and only then deletes the rows. A crash between Qdrant's acknowledgement and that delete
+/// makes the next push repeat the same writes; point ids are UUIDv5 of the chunk id (``QdrantPointID``), so the
+/// repeat overwrites the same points. A failed push marks its rows failed (attempts + 1, a secret-free error)
+/// and leaves them queued.
+///
+/// One push runs at a time in a process. Two processes pushing one outbox at once (two `serve` replicas) stay
+/// correct for upserts but may race a delete with a slower upsert of the same chunk; run the mirror loop in one
+/// replica, or reconcile with ``verify()`` and ``repair()``.
+public final class QdrantMirror: Sendable {
+    /// What the mirror last did, for `/api/admin/health`.
+    public struct Status: Sendable, Equatable {
+        /// When a push last completed (an empty outbox counts).
+        public var lastSuccess: Date?
+        /// The last push failure, secret-free; cleared by the next success.
+        public var lastError: String?
+        public var lastErrorAt: Date?
+        /// Points written and deleted since the mirror was made.
+        public var pointsUpserted = 0
+        public var pointsDeleted = 0
+    }
+
+    /// What one push did.
+    public struct SyncReport: Sendable, Equatable {
+        /// Outbox rows applied and removed.
+        public var entries = 0
+        /// Points upserted and deleted (after reducing rows to one action per chunk).
+        public var upserted = 0
+        public var deleted = 0
+        /// Texts the model had to embed because neither the index nor the cache had their vector.
+        public var embedded = 0
+
+        mutating func add(_ other: SyncReport) {
+            entries += other.entries
+            upserted += other.upserted
+            deleted += other.deleted
+            embedded += other.embedded
+        }
+    }
+
+    /// How the collection and the store compare (``verify()``).
+    public struct Consistency: Sendable, Equatable {
+        public var storedChunks: Int
+        public var points: Int
+        /// Stored chunks with no point.
+        public var missing: [String]
+        /// Point ids with no stored chunk.
+        public var extra: [String]
+        /// Stored chunks whose point's payload differs from the store (text, title, section, ...).
+        public var stale: [String]
+
+        /// Whether the collection holds exactly the stored chunks with current payloads.
+        public var agrees: Bool { missing.isEmpty && extra.isEmpty && stale.isEmpty }
+    }
+
+    public let client: QdrantClient
+    public let knowledgeBase: KnowledgeBase
+    private var store: any MetadataStore { knowledgeBase.store }
+    private let state = Mutex(Status())
+    private let collectionReady = Mutex(false)
+    private let gate = AsyncGate()
+
+    /// A mirror of `knowledgeBase`'s store into `client`'s collection; vectors come from its index, else its
+    /// embedder (normally behind the persistent cache).
+    public init(knowledgeBase: KnowledgeBase, client: QdrantClient) {
+        self.knowledgeBase = knowledgeBase
+        self.client = client
+    }
+
+    /// The current status.
+    public var status: Status { state.withLock { $0 } }
+
+    /// Rows still queued.
+    public func pending() async throws -> Int { try await store.pendingOutboxCount() }
+
+    /// Pushes up to `limit` of the oldest queued rows.
+    ///
+    /// - Throws: the ``QdrantError`` of a failed request (the rows stay queued, marked failed), or a
+    ///   `StoreError`/`EmbedError` when the store or the embedder fails.
+    @discardableResult
+    public func syncOnce(limit: Int = 512) async throws -> SyncReport {
+        try await gate.run { try await recordingOutcome { try await pushLocked(limit: limit) } }
+    }
+
+    /// Pushes every queued row, `batch` at a time, until none is left (rows queued meanwhile included).
+    @discardableResult
+    public func syncAll(batch: Int = 512) async throws -> SyncReport {
+        var total = SyncReport()
+        while true {
+            let report = try await syncOnce(limit: batch)
+            total.add(report)
+            if report.entries == 0 { return total }
+        }
+    }
+
+    /// Pushes whenever rows are queued, checking every `interval`, until the calling task is cancelled. After a
+    /// failure the wait doubles, up to `maxBackoff`, so an unreachable Qdrant is not hammered; local serving
+    /// never waits for any of this. `onError` hears each failure (for the log).
+    public func run(
+        interval: Duration = .seconds(2), maxBackoff: Duration = .seconds(60),
+        onError: (@Sendable (String) -> Void)? = nil
+    ) async {
+        var wait = interval
+        while !Task.isCancelled {
+            do {
+                try await syncAll()
+                wait = interval
+            } catch {
+                if Task.isCancelled { return }
+                onError?(Self.describe(error))
+                wait = min(wait * 2, maxBackoff)
+            }
+            do { try await Task.sleep(for: wait) } catch { return }
+        }
+    }
+
+    // MARK: Verification
+
+    /// Compares every point of the collection (ids and payloads) with the store.
+    public func verify() async throws -> Consistency {
+        try await gate.run { try await verifyLocked() }
+    }
+
+    /// Makes the collection equal the store: upserts missing and stale chunks, deletes extra points. Does not
+    /// touch the outbox (rows still queued are pushed by the next sync and change nothing). Returns the state
+    /// found before repairing.
+    @discardableResult
+    public func repair() async throws -> Consistency {
+        try await gate.run {
+            try await recordingOutcome {
+                let found = try await verifyLocked()
+                let ids = found.missing + found.stale
+                for start in stride(from: 0, to: ids.count, by: KnowledgeBase.sliceSize) {
+                    let slice = Array(ids[start..<min(start + KnowledgeBase.sliceSize, ids.count)])
+                    let chunks = try await store.chunks(ids: slice)
+                    _ = try await client.upsert(try await points(for: chunks).points)
+                }
+                try await client.delete(ids: found.extra)
+                state.withLock {
+                    $0.pointsUpserted += ids.count
+                    $0.pointsDeleted += found.extra.count
+                }
+                return found
+            }
+        }
+    }
+
+    private func verifyLocked() async throws -> Consistency {
+        try await ensureCollection()
+        let records = try await client.scrollAll()
+        let stored = try await store.chunkContentHashes()
+        let byPoint = Dictionary(
+            stored.keys.map { (QdrantPointID.forChunk($0), $0) }, uniquingKeysWith: { first, _ in first })
+        var seen: [String: QdrantChunkPayload?] = [:]
+        var extra: [String] = []
+        for record in records {
+            if let chunkID = byPoint[record.id] { seen[chunkID] = record.payload } else { extra.append(record.id) }
+        }
+        let missing = stored.keys.filter { seen[$0] == nil }.sorted()
+        var stale: [String] = []
+        let present = seen.keys.sorted()
+        var documents: [String: StoredDocument] = [:]
+        for start in stride(from: 0, to: present.count, by: KnowledgeBase.sliceSize) {
+            let slice = Array(present[start..<min(start + KnowledgeBase.sliceSize, present.count)])
+            for chunk in try await store.chunks(ids: slice) {
+                if documents[chunk.documentID] == nil {
+                    documents[chunk.documentID] = try await store.document(id: chunk.documentID)
+                }
+                guard let document = documents[chunk.documentID] else { continue }
+                if seen[chunk.chunkID] ?? nil != Self.payload(chunk: chunk, document: document) {
+                    stale.append(chunk.chunkID)
+                }
+            }
+        }
+        return Consistency(
+            storedChunks: stored.count, points: records.count, missing: missing, extra: extra.sorted(), stale: stale)
+    }
+
+    // MARK: Pushing
+
+    private func pushLocked(limit: Int) async throws -> SyncReport {
+        try await ensureCollection()
+        let entries = try await store.pendingOutbox(limit: limit)
+        guard !entries.isEmpty else { return SyncReport() }
+        do {
+            var report = try await apply(entries)
+            try await store.markOutboxDone(ids: entries.map(\.id))
+            report.entries = entries.count
+            state.withLock {
+                $0.pointsUpserted += report.upserted
+                $0.pointsDeleted += report.deleted
+            }
+            return report
+        } catch {
+            // Recording the failure must not hide it; a store that fails here fails the next read too.
+            try? await store.markOutboxFailed(ids: entries.map(\.id), error: Self.describe(error))
+            throw error
+        }
+    }
+
+    /// Applies `entries` as one action per chunk, in the outbox's order of first appearance.
+    private func apply(_ entries: [OutboxEntry]) async throws -> SyncReport {
+        var order: [String] = []
+        var seen = Set<String>()
+        for entry in entries where seen.insert(entry.chunkID).inserted { order.append(entry.chunkID) }
+        var report = SyncReport()
+        var deletions: [String] = []
+        for start in stride(from: 0, to: order.count, by: KnowledgeBase.sliceSize) {
+            let slice = Array(order[start..<min(start + KnowledgeBase.sliceSize, order.count)])
+            let chunks = try await store.chunks(ids: slice)
+            let present = Set(chunks.map(\.chunkID))
+            deletions += slice.filter { !present.contains($0) }
+            let (points, embedded) = try await points(for: chunks)
+            try await client.upsert(points)
+            report.upserted += points.count
+            report.embedded += embedded
+        }
+        try await client.delete(ids: deletions.map(QdrantPointID.forChunk))
+        report.deleted = deletions.count
+        return report
+    }
+
+    /// Points for stored chunks: vectors from the index when it has the chunk, else through the embedder.
+    private func points(for chunks: [StoredChunk]) async throws -> (points: [QdrantPoint], embedded: Int) {
+        var documents: [String: StoredDocument] = [:]
+        for documentID in Set(chunks.map(\.documentID)) {
+            documents[documentID] = try await store.document(id: documentID)
+        }
+        let pairs = chunks.compactMap { chunk in documents[chunk.documentID].map { (chunk, $0) } }
+        let index = knowledgeBase.index
+        var vectors: [[Float]?] = pairs.map { index.record(id: $0.0.chunkID)?.vector }
+        let missing = vectors.indices.filter { vectors[$0] == nil }
+        var embedded = 0
+        if !missing.isEmpty {
+            let (computed, misses) = try await knowledgeBase.embedCounting(
+                missing.map { KnowledgeBase.embeddingText(of: pairs[$0].0) })
+            for (position, vector) in zip(missing, computed) { vectors[position] = vector }
+            embedded = misses
+        }
+        let points = zip(pairs, vectors).map { pair, vector in
+            QdrantPoint(
+                id: QdrantPointID.forChunk(pair.0.chunkID), vector: vector ?? [],
+                payload: Self.payload(chunk: pair.0, document: pair.1))
+        }
+        return (points, embedded)
+    }
+
+    /// Creates the collection on first use (or checks it), once per mirror.
+    private func ensureCollection() async throws {
+        if collectionReady.withLock({ $0 }) { return }
+        try await client.ensureCollection(dimension: knowledgeBase.embedder.dimension)
+        collectionReady.withLock { $0 = true }
+    }
+
+    private func recordingOutcome<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            state.withLock {
+                $0.lastSuccess = Date()
+                $0.lastError = nil
+                $0.lastErrorAt = nil
+            }
+            return result
+        } catch {
+            let message = Self.describe(error)
+            // A collection that vanished (a Qdrant restarted without storage) is created again next time.
+            if (error as? QdrantError)?.code == .notFound { collectionReady.withLock { $0 = false } }
+            state.withLock {
+                $0.lastError = message
+                $0.lastErrorAt = Date()
+            }
+            throw error
+        }
+    }
+
+    /// The payload of a chunk's point.
+    public static func payload(chunk: StoredChunk, document: StoredDocument) -> QdrantChunkPayload {
+        QdrantChunkPayload(
+            chunkID: chunk.chunkID, documentID: chunk.documentID, title: document.title, source: document.source,
+            url: document.url, docType: document.type, section: chunk.section, pageStart: chunk.pageStart,
+            pageEnd: chunk.pageEnd, chunkIndex: chunk.ordinal, text: chunk.text, contentHash: chunk.contentHash)
+    }
+
+    /// `code: message` of an error, secret-free (the Qdrant client's errors never hold the key).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? QdrantError { return error.description }
+        return KnowledgeBase.describe(error)
+    }
+}

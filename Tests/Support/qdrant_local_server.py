@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""A local server that speaks Qdrant's REST API, for aigov's tests (DESIGN section 6).
+
+Usage: qdrant_local_server.py [--api-key KEY] [--port PORT]
+
+Storage and search are qdrant-client's local mode (`QdrantClient(":memory:")`, Qdrant's own reference
+semantics). Every request body is validated with `qdrant_client.http.models` (pydantic models that reject
+unknown fields), and answers use Qdrant's envelopes: `{"result": ..., "status": "ok", "time": ...}` on
+success, `{"status": {"error": "..."}, "time": ...}` on failure, plain text for 401/403.
+
+Listens on 127.0.0.1 (a free port unless --port) and prints the port on the first line of stdout. Exits
+when its stdin closes, so it dies with the test process that started it. Needs qdrant-client on
+PYTHONPATH (scripts/qdrant-test-setup installs it into .deps/qdrant-test).
+
+Routes served (the ones aigov's client uses):
+  GET    /collections/{c}                     PUT /collections/{c}
+  PUT    /collections/{c}/index               PUT /collections/{c}/points
+  POST   /collections/{c}/points/delete       POST /collections/{c}/points/query
+  POST   /collections/{c}/points/count        POST /collections/{c}/points/scroll
+Test controls (not Qdrant's):
+  POST /__faults   {"faults": [FAULT, ...]}  queue faults for the next API requests, one per request, in
+                   order; FAULT is {"status": 429|503|..., "retry_after": "1"} (an error answer),
+                   {"delay": SECONDS} (answer normally after a pause) or {"drop": true} (close the
+                   connection without answering); an optional "path" substring limits a fault to
+                   matching requests.
+  GET  /__requests  the API requests so far: method, path, query, api_key, bytes, points, at (epoch s),
+                    fault (what was injected, if anything)
+  POST /__reset     forget requests and queued faults
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pydantic
+from qdrant_client import QdrantClient
+from qdrant_client.http import models
+
+STATE_LOCK = threading.Lock()  # local mode is not thread-safe
+CONTROL_LOCK = threading.Lock()
+CLIENT = QdrantClient(":memory:")
+FAULTS = []
+REQUESTS = []
+API_KEY = None
+
+
+class QdrantFailure(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def parse(model, body):
+    """Validates `body` with a qdrant-client REST model, as Qdrant validates its JSON bodies."""
+    try:
+        return model.model_validate(body)
+    except pydantic.ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        raise QdrantFailure(400, f"Format error in JSON body: {first.get('msg')} at {where or 'body'}")
+
+
+def require_collection(name):
+    if not CLIENT.collection_exists(name):
+        raise QdrantFailure(404, f"Not found: Collection `{name}` doesn't exist!")
+
+
+def dump(value):
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, list):
+        return [dump(item) for item in value]
+    return value
+
+
+def check_vectors(name, points):
+    info = CLIENT.get_collection(name)
+    size = info.config.params.vectors.size
+    for point in points:
+        vector = point.vector
+        if not isinstance(vector, list) or len(vector) != size:
+            got = len(vector) if isinstance(vector, list) else "named"
+            raise QdrantFailure(400, f"Wrong input: Vector dimension error: expected dim: {size}, got {got}")
+
+
+def handle_api(method, path, query, body):
+    parts = [urllib.parse.unquote(part) for part in path.strip("/").split("/")]
+    if len(parts) < 2 or parts[0] != "collections":
+        raise QdrantFailure(404, f"Not found: {path}")
+    name = parts[1]
+    rest = parts[2:]
+    wait = query.get("wait", ["false"])[0] == "true"
+    status = "completed" if wait else "acknowledged"
+    if rest == [] and method == "GET":
+        require_collection(name)
+        return dump(CLIENT.get_collection(name))
+    if rest == [] and method == "PUT":
+        request = parse(models.CreateCollection, body)
+        if CLIENT.collection_exists(name):
+            raise QdrantFailure(409, f"Wrong input: Collection `{name}` already exists!")
+        CLIENT.create_collection(name, vectors_config=request.vectors)
+        return True
+    if rest == ["index"] and method == "PUT":
+        request = parse(models.CreateFieldIndex, body)
+        require_collection(name)
+        # Local mode keeps no payload indexes; the request is still validated and answered like Qdrant.
+        return {"operation_id": 0, "status": status}
+    if rest == ["points"] and method == "PUT":
+        request = parse(models.PointsList, body)
+        require_collection(name)
+        check_vectors(name, request.points)
+        CLIENT.upsert(name, points=request.points, wait=True)
+        return {"operation_id": 0, "status": status}
+    if rest == ["points", "delete"] and method == "POST":
+        if isinstance(body, dict) and "filter" in body:
+            selector = parse(models.FilterSelector, body)
+        else:
+            selector = parse(models.PointIdsList, body)
+        require_collection(name)
+        CLIENT.delete(name, points_selector=selector, wait=True)
+        return {"operation_id": 0, "status": status}
+    if rest == ["points", "query"] and method == "POST":
+        request = parse(models.QueryRequest, body)
+        require_collection(name)
+        result = CLIENT.query_points(
+            name, query=request.query, query_filter=request.filter, limit=request.limit or 10,
+            with_payload=request.with_payload if request.with_payload is not None else False,
+            with_vectors=request.with_vector if request.with_vector is not None else False)
+        return {"points": dump(result.points)}
+    if rest == ["points", "count"] and method == "POST":
+        request = parse(models.CountRequest, body)
+        require_collection(name)
+        result = CLIENT.count(name, count_filter=request.filter, exact=request.exact is not False)
+        return dump(result)
+    if rest == ["points", "scroll"] and method == "POST":
+        request = parse(models.ScrollRequest, body)
+        require_collection(name)
+        records, offset = CLIENT.scroll(
+            name, scroll_filter=request.filter, limit=request.limit or 10, offset=request.offset,
+            with_payload=request.with_payload if request.with_payload is not None else True,
+            with_vectors=request.with_vector if request.with_vector is not None else False)
+        return {"points": dump(records), "next_page_offset": offset}
+    raise QdrantFailure(404, f"Not found: {method} {path}")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def send_json(self, status, payload, headers=None):
+        data = json.dumps(payload).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_text(self, status, text):
+        data = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        self.guarded("GET")
+
+    def do_PUT(self):
+        self.guarded("PUT")
+
+    def do_POST(self):
+        self.guarded("POST")
+
+    def do_DELETE(self):
+        self.guarded("DELETE")
+
+    def guarded(self, method):
+        try:
+            self.dispatch(method)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (a timeout test): nothing to answer.
+            self.close_connection = True
+
+    def control(self, method, path, raw):
+        if path == "/__faults" and method == "POST":
+            faults = json.loads(raw or b"{}").get("faults", [])
+            with CONTROL_LOCK:
+                FAULTS.extend(faults)
+            self.send_json(200, {"queued": len(faults)})
+        elif path == "/__requests" and method == "GET":
+            with CONTROL_LOCK:
+                entries = list(REQUESTS)
+            self.send_json(200, {"requests": entries})
+        elif path == "/__reset" and method == "POST":
+            with CONTROL_LOCK:
+                FAULTS.clear()
+                REQUESTS.clear()
+            self.send_json(200, {"reset": True})
+        else:
+            self.send_json(404, {"status": {"error": "unknown control route"}, "time": 0.0})
+
+    def dispatch(self, method):
+        started = time.time()
+        url = urllib.parse.urlsplit(self.path)
+        raw = self.read_body()
+        if url.path.startswith("/__"):
+            self.control(method, url.path, raw)
+            return
+        fault = None
+        with CONTROL_LOCK:
+            for index, candidate in enumerate(FAULTS):
+                if candidate.get("path") is None or candidate["path"] in url.path:
+                    fault = FAULTS.pop(index)
+                    break
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = "<invalid json>"
+        entry = {
+            "method": method, "path": url.path, "query": url.query, "api_key": self.headers.get("api-key"),
+            "bytes": len(raw), "at": started, "fault": fault,
+            "points": len(body["points"]) if isinstance(body, dict) and isinstance(body.get("points"), list) else None,
+        }
+        with CONTROL_LOCK:
+            REQUESTS.append(entry)
+        if fault and fault.get("drop"):
+            self.close_connection = True
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+            return
+        if fault and "status" in fault:
+            headers = {}
+            if fault.get("retry_after") is not None:
+                headers["Retry-After"] = str(fault["retry_after"])
+            status = int(fault["status"])
+            if status in (401, 403):
+                self.send_text(status, "Invalid api-key")
+            else:
+                self.send_json(status, {"status": {"error": f"injected fault {status}"}, "time": 0.0}, headers)
+            return
+        if fault and "delay" in fault:
+            time.sleep(float(fault["delay"]))
+        if API_KEY is not None and self.headers.get("api-key") != API_KEY:
+            self.send_text(401, "Must provide an API key or an Authorization bearer token")
+            return
+        if body == "<invalid json>":
+            self.send_json(400, {"status": {"error": "Format error in JSON body: invalid JSON"}, "time": 0.0})
+            return
+        try:
+            with STATE_LOCK:
+                result = handle_api(method, url.path, urllib.parse.parse_qs(url.query), body)
+            self.send_json(200, {"result": result, "status": "ok", "time": time.time() - started})
+        except QdrantFailure as failure:
+            self.send_json(failure.status, {"status": {"error": failure.message}, "time": time.time() - started})
+        except (BrokenPipeError, ConnectionResetError):
+            raise
+        except (ValueError, AssertionError) as error:  # qdrant-client's own input checks
+            self.send_json(400, {"status": {"error": f"Wrong input: {error}"}, "time": time.time() - started})
+        except Exception as error:  # noqa: BLE001 - answer like Qdrant's 500, keep serving
+            self.send_json(500, {"status": {"error": f"Service internal error: {error}"}, "time": 0.0})
+
+
+def main():
+    global API_KEY
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--api-key")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    API_KEY = args.api_key
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(server.server_address[1], flush=True)
+    sys.stdin.read()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// `aigov sync` as a user runs it, against the local Qdrant peer (Tests/Support/qdrant_local_server.py).
+@Suite(.serialized) struct SyncCommandTests {
+    struct PeerError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Starts the peer; returns its URL and a closer (closing its stdin stops it).
+    static func startPeer() throws -> (url: String, stop: () -> Void) {
+        let pythonPath = CLI.root.appendingPathComponent(".deps/qdrant-test").path
+        guard FileManager.default.fileExists(atPath: pythonPath + "/qdrant_client") else {
+            throw PeerError(
+                description: "qdrant-client is not installed in \(pythonPath): run scripts/qdrant-test-setup")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", CLI.root.appendingPathComponent("Tests/Support/qdrant_local_server.py").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { _, new in new }
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
+            process.terminate()
+            throw PeerError(description: "the Qdrant peer did not start")
+        }
+        return (
+            "http://127.0.0.1:\(port)",
+            {
+                try? stdin.fileHandleForWriting.close()
+                process.waitUntilExit()
+            }
+        )
+    }
+
+    @Test func syncPushesVerifiesAndFailsClearlyWhenQdrantIsDown() async throws {
+        let (data, corpus) = try ServeCommandTests.workspace()
+        let unset = try await ServeCommandTests.run(["sync", "--data-dir", data], environment: ["QDRANT_URL": ""])
+        #expect(unset.status == 1 && unset.stderr.contains("QDRANT_URL is not set"))
+
+        // Ingested while Qdrant is configured but down: the rows are queued, the sync fails and keeps them.
+        let down = ["QDRANT_URL": "http://127.0.0.1:1", "QDRANT_API_KEY": "qk-SECRET-cli", "QDRANT_COLLECTION": "cli"]
+        let ingest = try await ServeCommandTests.run(["ingest", "--data-dir", data, corpus], environment: down)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let failed = try await ServeCommandTests.run(["sync", "--data-dir", data, "--json"], environment: down)
+        #expect(failed.status == 1)
+        let failure = try #require(try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any])
+        #expect((failure["error"] as? String)?.hasPrefix("qdrant_unavailable") == true)
+        let pending = try #require(failure["pending"] as? Int)
+        #expect(pending > 0)
+        #expect(!failed.stdout.contains("qk-SECRET-cli") && !failed.stderr.contains("qk-SECRET-cli"))
+
+        let peer = try Self.startPeer()
+        defer { peer.stop() }
+        let up = ["QDRANT_URL": peer.url, "QDRANT_COLLECTION": "cli"]
+        let synced = try await ServeCommandTests.run(
+            ["sync", "--data-dir", data, "--verify", "--json"], environment: up)
+        #expect(synced.status == 0, "\(synced.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(synced.stdout.utf8)) as? [String: Any])
+        #expect(report["entries"] as? Int == pending && report["pending"] as? Int == 0)
+        let verify = try #require(report["verify"] as? [String: Any])
+        #expect(verify["agrees"] as? Bool == true && verify["points"] as? Int == verify["stored_chunks"] as? Int)
+    }
+}

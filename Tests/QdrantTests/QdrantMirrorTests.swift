@@ -119,7 +119,7 @@ import Testing
 
         // Slow answers past the timeout on every attempt: the push fails, the rows stay.
         let before = try await library.store.pendingOutboxCount()
-        try await peer.inject(Array(repeating: ["delay": 2.0], count: 3), path: path)
+        try await peer.inject(Array(repeating: ["delay": 30.0], count: 3), path: path)
         let slow = await #expect(throws: QdrantError.self) { try await mirror.syncOnce(limit: 3) }
         #expect(slow?.code == .timeout)
         #expect(try await library.store.pendingOutboxCount() == before)

@@ -49,6 +49,8 @@ let package = Package(
             name: "Ingest",
             dependencies: ["EmbedCache", "Retrieval", "Store", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Ranking metrics, BEIR files and question sets: pure Foundation, so its tests build in seconds.
+        .target(name: "Evaluation"),
         .target(
             name: "Answering",
             dependencies: ["Retrieval", .product(name: "AsyncHTTPClient", package: "async-http-client")]
@@ -69,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "aigov",
             dependencies: [
-                "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "APIServer",
+                "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "APIServer", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +84,7 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "AnsweringTests", dependencies: ["Answering"], exclude: ["Fixtures"]),
         .testTarget(
             name: "APIServerTests",

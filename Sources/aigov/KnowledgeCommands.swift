@@ -31,13 +31,16 @@ func openStore(_ data: DataOptions) async throws -> any MetadataStore {
 
 /// Loads the model, its cache and the store, opens the knowledge base of the data directory and repairs its
 /// index, reporting any repair on stderr.
-func openKnowledgeBase(_ data: DataOptions, _ model: ModelOptions) async throws -> KnowledgeBase {
+func openKnowledgeBase(
+    _ data: DataOptions, _ model: ModelOptions, options: KnowledgeBase.Options = KnowledgeBase.Options()
+) async throws -> KnowledgeBase {
     let embedder = try model.load()
     let cached = try data.cachedEmbedder(for: embedder)
     let store = try await openStore(data)
     do {
         let (base, report) = try await KnowledgeBase.open(
-            dataDirectory: data.dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer)
+            dataDirectory: data.dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
+            options: options)
         if !report.isClean {
             printError(
                 "index repaired: \(report.removedFromIndex) stale records removed, \(report.addedToIndex) stored "

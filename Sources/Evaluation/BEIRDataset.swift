@@ -69,8 +69,7 @@ public struct BEIRDataset: Sendable {
     public static func loadQrels(_ url: URL) throws -> Qrels {
         let text = try read(url)
         var qrels: Qrels = [:]
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        for (number, line) in lines(text).enumerated() {
             if line.allSatisfy(\.isWhitespace) { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 3, let grade = Int(fields[2].trimmingCharacters(in: .whitespaces)) else {
@@ -93,6 +92,17 @@ public struct BEIRDataset: Sendable {
         return nil
     }
 
+    /// The lines of `text`, split at "\n" with a trailing "\r" dropped. Not `split(separator: "\n")`: Swift reads
+    /// "\r\n" as one character, so that would join CRLF lines; nor `isNewline`, which also splits at U+2028,
+    /// which JSON strings may hold unescaped.
+    static func lines(_ text: String) -> [String] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
+            var line = String(String.UnicodeScalarView(scalars))
+            if line.unicodeScalars.last == "\r" { line.unicodeScalars.removeLast() }
+            return line
+        }
+    }
+
     static func read(_ url: URL) throws -> String {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw EvaluationError(.missingFile, "cannot read \(url.path)")
@@ -102,7 +112,7 @@ public struct BEIRDataset: Sendable {
 
     static func forEachJSONLine(_ url: URL, _ body: ([String: Any], Int) throws -> Void) throws {
         let text = try read(url)
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, line) in lines(text).enumerated() {
             if line.allSatisfy(\.isWhitespace) { continue }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw EvaluationError(.badLine, "\(url.path) line \(number + 1): not a JSON object")

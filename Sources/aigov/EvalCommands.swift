@@ -166,8 +166,8 @@ struct EvalBEIR: AsyncParsableCommand {
     /// A knowledge base in `dataDirectory` with its own SQLite store and the persistent embedding cache.
     func openBase(_ dataDirectory: URL) async throws -> KnowledgeBase {
         let embedder = try model.load()
-        let cacheDirectory =
-            cacheDir.map { URL(fileURLWithPath: $0) } ?? (try DataOptions.parse([])).embeddingCacheDirectory
+        let defaultCache = try DataOptions.parse([]).embeddingCacheDirectory
+        let cacheDirectory = cacheDir.map { URL(fileURLWithPath: $0) } ?? defaultCache
         do {
             try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
             let cache = try EmbeddingCache(

@@ -68,6 +68,8 @@ let package = Package(
             name: "Ingest",
             dependencies: ["EmbedCache", "Retrieval", "Store", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Ranking metrics, BEIR files and question sets: pure Foundation, so its tests build in seconds.
+        .target(name: "Evaluation"),
         .target(
             name: "Answering",
             dependencies: ["Retrieval", .product(name: "AsyncHTTPClient", package: "async-http-client")]
@@ -88,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "aigov",
             dependencies: [
-                "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "APIServer",
+                "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "APIServer", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -110,6 +112,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "AnsweringTests", dependencies: ["Answering", "AigovTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "APIServerTests",

@@ -122,15 +122,15 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// The question's terms with their weights: 2 for identifiers (with a digit or a space), else 1.
     static func weightedTerms(of question: String) -> [String: Double] {
         var weights: [String: Double] = [:]
-        for term in Set(Tokenizer().tokens(question).filter { !questionWords.contains($0) }.map(stem)) {
+        for term in Set(Tokenizer(stemming: false).tokens(question).filter { !questionWords.contains($0) }.map(stem)) {
             weights[term] = term.contains(where: { $0.isNumber || $0 == " " }) ? 2 : 1
         }
         return weights
     }
 
-    /// The stemmed BM25 terms of `text`.
+    /// The stemmed BM25 terms of `text` (BM25's tokens as written, then this type's own lighter stemmer).
     static func terms(of text: String) -> Set<String> {
-        Set(Tokenizer().tokens(text).map(stem))
+        Set(Tokenizer(stemming: false).tokens(text).map(stem))
     }
 
     /// A light English stemmer for plain lower-case words; identifiers pass unchanged.

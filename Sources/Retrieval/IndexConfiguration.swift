@@ -16,6 +16,9 @@ public struct IndexConfiguration: Sendable {
     public var selectiveFilterFraction: Double
     /// A snapshot is written once the write-ahead log grows past this many bytes.
     public var checkpointLogBytes: Int
+    /// Whether BM25 reduces words to their Porter stems (see ``Tokenizer``). Not stored with the index: BM25
+    /// is rebuilt from the record texts at every open, so either setting opens any index.
+    public var stemming: Bool
     /// Fault injection for crash tests: called at named points of the write path. Production code leaves
     /// it nil.
     public var writePointHook: (@Sendable (WritePoint) -> Void)?
@@ -24,7 +27,7 @@ public struct IndexConfiguration: Sendable {
     public init(
         dimension: Int, metric: Metric = .cosine, hnsw: HNSWParameters = HNSWParameters(),
         exactSearchThreshold: Int = 20_000, rebuildDeletedFraction: Double = 0.2,
-        selectiveFilterFraction: Double = 0.02, checkpointLogBytes: Int = 64 << 20,
+        selectiveFilterFraction: Double = 0.02, checkpointLogBytes: Int = 64 << 20, stemming: Bool = true,
         writePointHook: (@Sendable (WritePoint) -> Void)? = nil
     ) {
         self.dimension = dimension
@@ -34,6 +37,7 @@ public struct IndexConfiguration: Sendable {
         self.rebuildDeletedFraction = rebuildDeletedFraction
         self.selectiveFilterFraction = selectiveFilterFraction
         self.checkpointLogBytes = checkpointLogBytes
+        self.stemming = stemming
         self.writePointHook = writePointHook
     }
 }

@@ -413,7 +413,7 @@ final class IndexDirectory {
             throw RetrievalError(
                 .checksumMismatch, "\(segmentPath): \(labelCount) records for \(graph.count) graph rows")
         }
-        let tokenizer = Tokenizer()
+        let tokenizer = Tokenizer(stemming: configuration.stemming)
         for label in 0..<labelCount {
             let present = try reader.integer(UInt8.self)
             guard present == 1 else {

@@ -7,13 +7,14 @@ final class IndexState {
     /// Fields by graph label; nil for deleted or replaced rows.
     private(set) var fields: [StoredFields?] = []
     private(set) var labels: [String: UInt32] = [:]
-    private(set) var bm25 = BM25Index()
+    private(set) var bm25: BM25Index
     private(set) var documentLabels: [String: Set<UInt32>] = [:]
     private(set) var sourceCounts: [String: Int] = [:]
     private(set) var docTypeCounts: [String: Int] = [:]
 
     init(configuration: IndexConfiguration, graph: HNSWIndex? = nil) {
         self.configuration = configuration
+        bm25 = BM25Index(tokenizer: Tokenizer(stemming: configuration.stemming))
         self.graph =
             graph
             ?? HNSWIndex(

@@ -16,7 +16,7 @@ public final class RetrievalIndex: @unchecked Sendable {
     private let writer = Lock()
     private var state: IndexState
     private let directory: IndexDirectory?
-    private let tokenizer = Tokenizer()
+    private let tokenizer: Tokenizer
 
     /// An index held in memory only.
     public init(configuration: IndexConfiguration) {
@@ -24,12 +24,14 @@ public final class RetrievalIndex: @unchecked Sendable {
         self.configuration = configuration
         state = IndexState(configuration: configuration)
         directory = nil
+        tokenizer = Tokenizer(stemming: configuration.stemming)
     }
 
     private init(configuration: IndexConfiguration, state: IndexState, directory: IndexDirectory) {
         self.configuration = configuration
         self.state = state
         self.directory = directory
+        tokenizer = Tokenizer(stemming: configuration.stemming)
     }
 
     /// Opens the index stored in `directory`, creating it if the directory holds none, and replays the

@@ -1,7 +1,11 @@
 import Foundation
 
-/// The BM25 tokenizer: lowercases, folds accents, drops a small English stopword list, and keeps the clause
-/// identifiers of governance texts whole so they can be searched as written.
+/// The BM25 tokenizer: lowercases, folds accents, drops a small English stopword list, reduces plain words
+/// to their Porter stems ("risks", "risky" -> "risk"), and keeps the clause identifiers of governance texts
+/// whole so they can be searched as written.
+///
+/// BM25 postings are rebuilt from the stored texts whenever an index is opened, never persisted, so a
+/// change here takes effect on the next open without a format change.
 ///
 /// For an identifier it emits the whole form and its parts, so both the exact citation and its pieces match:
 /// - `6(1)(a)` gives `6(1)(a)`, `6(1)`, `6`, `1` (`a` is a stopword);
@@ -26,8 +30,13 @@ public struct Tokenizer: Sendable {
     /// Keywords after which a roman numeral is an identifier ("Annex III", "Chapter IV").
     static let romanKeywords: Set<String> = ["annex", "chapter", "title", "part", "section", "appendix"]
 
-    /// The standard tokenizer.
-    public init() {}
+    /// Whether plain words are replaced by their Porter stems.
+    public let stemming: Bool
+
+    /// The standard tokenizer; `stemming: false` keeps words as written (for comparisons).
+    public init(stemming: Bool = true) {
+        self.stemming = stemming
+    }
 
     /// The tokens of `text`, in order, possibly repeated; compound identifiers come with their parts.
     public func tokens(_ text: String) -> [String] {
@@ -35,7 +44,7 @@ public struct Tokenizer: Sendable {
         var out: [String] = []
         out.reserveCapacity(words.count * 2)
         for (i, word) in words.enumerated() {
-            Self.emit(word, into: &out)
+            Self.emit(word, stemming: stemming, into: &out)
             if Self.structureKeywords.contains(word), i + 1 < words.count {
                 let next = words[i + 1]
                 if Self.isIdentifier(next, after: word) {
@@ -107,10 +116,10 @@ public struct Tokenizer: Sendable {
 
     /// Adds the tokens of one raw word: a plain word as itself (unless a stopword); an identifier with
     /// digits whole plus its parts; other punctuated words ("e.g.", "state-of-the-art") as their parts.
-    private static func emit(_ word: String, into out: inout [String]) {
+    private static func emit(_ word: String, stemming: Bool, into out: inout [String]) {
         let hasConnector = word.unicodeScalars.contains(where: isConnector)
         if !hasConnector {
-            if !stopwords.contains(word) { out.append(word) }
+            if !stopwords.contains(word) { out.append(stemming ? PorterStemmer.stem(word) : word) }
             return
         }
         let hasDigit = word.unicodeScalars.contains { $0.properties.numericType != nil }
@@ -135,7 +144,7 @@ public struct Tokenizer: Sendable {
         } else {
             for part in word.split(whereSeparator: { ".-/()_".contains($0) }).map(String.init)
             where !stopwords.contains(part) {
-                out.append(part)
+                out.append(stemming ? PorterStemmer.stem(part) : part)
             }
         }
     }

@@ -8,6 +8,7 @@ struct Aigov: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, AskCommand.self, IngestCommand.self, SearchCommand.self, IndexCommand.self,
             AdminCommand.self, SyncCommand.self, Warmup.self, Embed.self, Tokenize.self, Database.self, Bench.self,
+            Eval.self,
         ]
     )
 }

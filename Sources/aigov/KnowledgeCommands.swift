@@ -26,7 +26,9 @@ func openStore(_ data: DataOptions) async throws -> any MetadataStore {
 
 /// Loads the model, its cache and the store, opens the knowledge base of the data directory and repairs its
 /// index, reporting any repair on stderr.
-func openKnowledgeBase(_ data: DataOptions, _ model: ModelOptions) async throws -> KnowledgeBase {
+func openKnowledgeBase(
+    _ data: DataOptions, _ model: ModelOptions, options: KnowledgeBase.Options = KnowledgeBase.Options()
+) async throws -> KnowledgeBase {
     let embedder = try model.load()
     let cached = try data.cachedEmbedder(for: embedder)
     let store = try await openStore(data)
@@ -35,7 +37,7 @@ func openKnowledgeBase(_ data: DataOptions, _ model: ModelOptions) async throws 
         let qdrantURL = ProcessInfo.processInfo.environment["QDRANT_URL"]?.trimmingCharacters(in: .whitespaces)
         let (base, report) = try await KnowledgeBase.open(
             dataDirectory: data.dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
-            options: KnowledgeBase.Options(queueOutbox: !(qdrantURL ?? "").isEmpty))
+            options: options.queueingOutbox(options.queueOutbox || !(qdrantURL ?? "").isEmpty))
         if !report.isClean {
             printError(
                 "index repaired: \(report.removedFromIndex) stale records removed, \(report.addedToIndex) stored "
@@ -338,5 +340,14 @@ final class ProgressBarBox: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         bar?.finish()
+    }
+}
+
+extension KnowledgeBase.Options {
+    /// These options with outbox queueing set to `queue`.
+    fileprivate func queueingOutbox(_ queue: Bool) -> KnowledgeBase.Options {
+        var options = self
+        options.queueOutbox = queue
+        return options
     }
 }

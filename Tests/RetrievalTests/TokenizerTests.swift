@@ -2,7 +2,8 @@ import Retrieval
 import Testing
 
 @Suite struct TokenizerTests {
-    let tokenizer = Tokenizer()
+    /// Words as written, so the expectations below read as the text; stemming has its own test.
+    let tokenizer = Tokenizer(stemming: false)
 
     @Test func lowercasesFoldsAccentsAndDropsStopwords() {
         #expect(
@@ -28,5 +29,14 @@ import Testing
         #expect(
             tokenizer.tokens("(see point (b), Article 10.)") == ["see", "point", "b", "article", "article 10", "10"])
         #expect(tokenizer.tokens("state-of-the-art e.g.") == ["state", "art", "e", "g"])
+    }
+
+    @Test func plainWordsAreStemmedAndIdentifiersAreNot() {
+        let tokens = Tokenizer().tokens("Governing risks: providers governed high-risk systems under Article 6(1).")
+        #expect(
+            tokens == [
+                "govern", "risk", "provid", "govern", "high", "risk", "system", "under", "articl",
+                "article 6(1)", "article 6", "6(1)", "6", "1",
+            ], "\(tokens)")
     }
 }

@@ -1,0 +1,339 @@
+import ArgumentParser
+import EmbedCache
+import Evaluation
+import Foundation
+import Ingest
+import Retrieval
+import Store
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct Eval: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure retrieval quality on a BEIR dataset or a question set.",
+        subcommands: [EvalBEIR.self, EvalQuestions.self])
+}
+
+/// A search mode, or all three in one run.
+enum EvalMode: String, ExpressibleByArgument, CaseIterable {
+    case dense, lexical, hybrid, all
+
+    var modes: [SearchMode] {
+        switch self {
+        case .dense: [.dense]
+        case .lexical: [.lexical]
+        case .hybrid: [.hybrid]
+        case .all: [.dense, .lexical, .hybrid]
+        }
+    }
+}
+
+struct EvalBEIR: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "beir",
+        abstract: "Ingest a BEIR-layout dataset into a temporary data directory and score every query.",
+        discussion: """
+            DIR holds corpus.jsonl, queries.jsonl and qrels/<split>.tsv. Each corpus entry becomes one document \
+            (title, blank line, text) under its BEIR id; a document split into several chunks scores as its best \
+            chunk. Metrics are trec_eval's (as pytrec_eval computes them for BEIR): nDCG@10 with graded gains, \
+            recall@100, and MRR@10, averaged over the judged queries; ties in score rank by document id, \
+            descending. As BEIR does, a document whose id equals the query's is dropped from that query's \
+            results. Vectors come from the persistent embedding cache, so a second run embeds nothing.
+            """)
+
+    @OptionGroup var model: ModelOptions
+
+    @Argument(help: "The dataset folder.")
+    var directory: String
+
+    @Option(help: "dense, lexical, hybrid, or all (ingest once, score the three).")
+    var mode: EvalMode = .hybrid
+
+    @Option(help: "The qrels file to score: qrels/<split>.tsv.")
+    var split = "test"
+
+    @Option(help: "Documents retrieved per query (recall is computed at 100 of them).")
+    var topK = 100
+
+    @Option(help: "Embedding cache folder (default: the data directory's, $AIGOV_DATA_DIR or ./var, embeddings/).")
+    var cacheDir: String?
+
+    @Option(help: "Keep the knowledge base in this folder instead of a temporary one (reused when run again).")
+    var keepData: String?
+
+    @Option(help: "Only the first N corpus documents (for timing; the metrics then mean little).")
+    var maxDocuments: Int?
+
+    @Flag(help: "BM25 without Porter stemming, to measure what stemming brings.")
+    var noStemming = false
+
+    @Flag(help: "Print one JSON object per mode on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard (1...1000).contains(topK) else { throw ValidationError("--top-k must be between 1 and 1000") }
+        if let maxDocuments, maxDocuments < 1 { throw ValidationError("--max-documents must be positive") }
+    }
+
+    func run() async throws {
+        let dataset: BEIRDataset
+        do {
+            dataset = try BEIRDataset.load(directory: URL(fileURLWithPath: directory), split: split)
+        } catch let error as EvaluationError {
+            throw CLIError(error.description)
+        }
+        let corpus = maxDocuments.map { Array(dataset.documents.prefix($0)) } ?? dataset.documents
+        printError("\(directory): \(corpus.count) documents, \(dataset.queries.count) judged queries (\(split))")
+
+        let dataDirectory: URL
+        if let keepData {
+            dataDirectory = URL(fileURLWithPath: keepData)
+        } else {
+            dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "aigov-eval-\(UUID().uuidString)")
+        }
+        defer { if keepData == nil { try? FileManager.default.removeItem(at: dataDirectory) } }
+        let base = try await openBase(dataDirectory)
+
+        let ingestStarted = monotonicSeconds()
+        let documents = corpus.map(Self.document)
+        let progress = CountProgress("ingesting")
+        let summary: IngestSummary
+        do {
+            summary = try await base.commit(documents: documents, progress: progress.update)
+        } catch let error as RetrievalError {
+            throw CLIError("index: \(error)")
+        }
+        progress.finish()
+        printError(
+            String(
+                format: "ingested %d documents (%d added, %d unchanged, %d failed), %d chunks embedded, in %.1fs",
+                documents.count, summary.documentsAdded, summary.documentsUnchanged, summary.documentsFailed,
+                summary.chunksEmbedded, monotonicSeconds() - ingestStarted))
+        for failure in summary.failures.prefix(5) { printError("  \(failure.path): \(failure.error)") }
+
+        let queryTexts = dataset.queries.map(\.text)
+        let needsVectors = mode != .lexical
+        let vectors = needsVectors ? try await base.embedder.embed(queryTexts) : []
+        for searchMode in mode.modes {
+            let started = monotonicSeconds()
+            var run: Run = [:]
+            for (position, query) in dataset.queries.enumerated() {
+                let vector = searchMode == .lexical ? nil : vectors[position]
+                var scores = try search(
+                    base.index, text: searchMode == .dense ? nil : query.text, vector: vector, mode: searchMode)
+                // BEIR's evaluation drops a document that has the query's id.
+                scores.removeValue(forKey: query.id)
+                run[query.id] = scores
+            }
+            let seconds = monotonicSeconds() - started
+            let metrics = RankingMetrics.evaluate(run: run, qrels: dataset.qrels)
+            if json {
+                try printJSON([
+                    "mode": searchMode.rawValue, "ndcg_at_10": metrics.ndcgAt10, "recall_at_100": metrics.recallAt100,
+                    "mrr_at_10": metrics.mrrAt10, "queries": metrics.queries, "seconds": seconds,
+                ])
+            } else {
+                print(
+                    String(
+                        format: "%@: nDCG@10 %.4f  recall@100 %.4f  MRR@10 %.4f  (%d queries, %.1fs)",
+                        searchMode.rawValue, metrics.ndcgAt10, metrics.recallAt100, metrics.mrrAt10,
+                        metrics.queries, seconds))
+            }
+        }
+    }
+
+    /// The best `topK` documents for one query with their best chunk's score: chunks are fetched until
+    /// `topK` distinct documents are found or the index has no more.
+    func search(
+        _ index: RetrievalIndex, text: String?, vector: [Float]?, mode: SearchMode
+    ) throws -> [String: Double] {
+        var depth = topK * 2
+        while true {
+            let hits = try index.search(SearchQuery(vector: vector, text: text, mode: mode, k: depth))
+            var scores: [String: Double] = [:]
+            for hit in hits where scores[hit.documentID] == nil {
+                scores[hit.documentID] = hit.score
+                if scores.count == topK { return scores }
+            }
+            if hits.count < depth || depth >= index.count { return scores }
+            depth *= 2
+        }
+    }
+
+    /// A knowledge base in `dataDirectory` with its own SQLite store and the persistent embedding cache.
+    func openBase(_ dataDirectory: URL) async throws -> KnowledgeBase {
+        let embedder = try model.load()
+        let defaultCache = try DataOptions.parse([]).embeddingCacheDirectory
+        let cacheDirectory = cacheDir.map { URL(fileURLWithPath: $0) } ?? defaultCache
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+            let cache = try EmbeddingCache(
+                directory: cacheDirectory, fingerprint: embedder.fingerprint, dimension: embedder.dimension)
+            let cached = try CachedEmbedder(base: embedder, cache: cache)
+            // Always SQLite: the benchmark must not write into a database DATABASE_URL names.
+            let store = try SQLiteStore(path: dataDirectory.appendingPathComponent("aigov.sqlite").path)
+            try await store.migrate()
+            return try await KnowledgeBase.open(
+                dataDirectory: dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
+                options: KnowledgeBase.Options(index: indexConfiguration(stemming: !noStemming))
+            ).0
+        } catch let error as EmbedError {
+            throw CLIError(error.description)
+        } catch let error as StoreError {
+            throw CLIError(error.description)
+        } catch let error as IngestError {
+            throw CLIError(error.message)
+        } catch let error as RetrievalError {
+            throw CLIError("index: \(error)")
+        }
+    }
+
+    /// A corpus entry as a document: the title, a blank line, the text (BEIR's models and BM25 baselines
+    /// read title and text together). Whitespace runs inside each become single spaces.
+    static func document(_ entry: BEIRDocument) -> Document {
+        func squeeze(_ text: String) -> String {
+            text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        let title = squeeze(entry.title)
+        let body = squeeze(entry.text)
+        let text = title.isEmpty ? body : body.isEmpty ? title : title + "\n\n" + body
+        return Document(id: entry.id, title: title.isEmpty ? entry.id : title, source: "beir", type: .text, text: text)
+    }
+}
+
+struct EvalQuestions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "questions",
+        abstract: "Ask every question of a JSONL file and count how often an expected phrase is retrieved.",
+        discussion: """
+            Each line is {"question": ..., "expect": [phrases]}. A question is a hit at rank r when the r-th \
+            passage is the first whose text contains any expected phrase (NFKC, case and whitespace \
+            insensitive). Searches the data directory's knowledge base; --ingest adds files first.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var model: ModelOptions
+
+    @Argument(help: "The questions (JSON Lines).")
+    var file: String
+
+    @Option(help: "Passages retrieved per question.")
+    var topK = 5
+
+    @Option(help: "dense, lexical, hybrid, or all.")
+    var mode: EvalMode = .hybrid
+
+    @Option(help: "Ingest these files or folders first (repeatable).")
+    var ingest: [String] = []
+
+    @Flag(help: "BM25 without Porter stemming, to measure what stemming brings.")
+    var noStemming = false
+
+    @Flag(help: "Print one JSON object per mode on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard (1...50).contains(topK) else { throw ValidationError("--top-k must be between 1 and 50") }
+    }
+
+    func run() async throws {
+        let questions: [EvaluationQuestion]
+        do {
+            questions = try EvaluationQuestion.load(URL(fileURLWithPath: file))
+        } catch let error as EvaluationError {
+            throw CLIError(error.description)
+        }
+        guard !questions.isEmpty else { throw CLIError("\(file) holds no questions") }
+        let base = try await openKnowledgeBase(
+            data, model, options: KnowledgeBase.Options(index: indexConfiguration(stemming: !noStemming)))
+        if !ingest.isEmpty {
+            let files: [URL]
+            do {
+                files = try InputCollector.files(ingest)
+            } catch let error as IngestError {
+                throw CLIError(error.message)
+            }
+            let printer = IngestProgressPrinter()
+            let summary = await base.ingest(files: files, progress: printer.report)
+            printer.finish(summary)
+            if summary.documentsFailed > 0 { throw CLIError("\(summary.documentsFailed) files failed to ingest") }
+        }
+        for searchMode in mode.modes {
+            var ranks: [Int?] = []
+            var misses: [[String: Any]] = []
+            for item in questions {
+                let results: [Citation]
+                do {
+                    results = try await base.search(item.question, topK: topK, mode: searchMode)
+                } catch let error as RetrievalError {
+                    throw CLIError("search: \(error)")
+                }
+                let rank = PhraseMatcher.firstHit(passages: results.map(\.content), phrases: item.expect)
+                ranks.append(rank)
+                if rank == nil {
+                    misses.append([
+                        "question": item.question, "expect": item.expect,
+                        "top": results.map { result in
+                            [
+                                "document_id": result.documentID, "section": result.section ?? "",
+                                "snippet": String(result.content.prefix(160)),
+                            ]
+                        },
+                    ])
+                }
+            }
+            let summary = QuestionSummary(ranks: ranks)
+            if json {
+                try printJSON([
+                    "mode": searchMode.rawValue, "hit_at_1": summary.hitAt1, "hit_at_5": summary.hitAt5,
+                    "mrr": summary.mrr, "questions": summary.questions, "top_k": topK, "misses": misses,
+                ])
+            } else {
+                print(
+                    String(
+                        format: "%@: hit@1 %.3f  hit@5 %.3f  MRR %.3f  (%d questions, %d missed in the top %d)",
+                        searchMode.rawValue, summary.hitAt1, summary.hitAt5, summary.mrr, summary.questions,
+                        misses.count, topK))
+                for miss in misses { print("  miss: \(miss["question"] as? String ?? "")") }
+            }
+        }
+    }
+}
+
+/// The default index settings with BM25 stemming on or off (the dimension is the embedder's, set on open).
+func indexConfiguration(stemming: Bool) -> IndexConfiguration {
+    IndexConfiguration(dimension: 384, stemming: stemming)
+}
+
+/// Progress of a long count on stderr: a redrawn bar on a terminal, a line every tenth otherwise.
+final class CountProgress: @unchecked Sendable {
+    // @unchecked: the fields are touched under `lock`.
+    private let lock = NSLock()
+    private let bar: ProgressBarBox
+    private let label: String
+    private let interactive = isatty(2) != 0
+    private var lastTenth = 0
+
+    init(_ label: String) {
+        self.label = label
+        bar = ProgressBarBox(label)
+    }
+
+    func update(_ done: Int, _ total: Int) {
+        if interactive { return bar.update(done, total) }
+        lock.lock()
+        defer { lock.unlock() }
+        let tenth = total > 0 ? done * 10 / total : 10
+        if tenth > lastTenth && done < total {
+            lastTenth = tenth
+            printError("\(label): \(done)/\(total)")
+        }
+    }
+
+    func finish() {
+        if interactive { bar.finish() }
+    }
+}

@@ -34,10 +34,17 @@ func openKnowledgeBase(
     let store = try await openStore(data)
     do {
         // With a Qdrant mirror configured, every commit queues its outbox rows (pushed by `serve` or `aigov sync`).
-        let qdrantURL = ProcessInfo.processInfo.environment["QDRANT_URL"]?.trimmingCharacters(in: .whitespaces)
+        let environment = ProcessInfo.processInfo.environment
+        let qdrantURL = environment["QDRANT_URL"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        var options = options
+        options.queueOutbox = options.queueOutbox || !qdrantURL.isEmpty
+        // An explicit index configuration (eval's --no-stemming) wins over the environment.
+        if options.index == nil, try !bm25Stemming(environment) {
+            options.index = IndexConfiguration(dimension: embedder.dimension, stemming: false)
+        }
         let (base, report) = try await KnowledgeBase.open(
             dataDirectory: data.dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
-            options: options.queueingOutbox(options.queueOutbox || !(qdrantURL ?? "").isEmpty))
+            options: options)
         if !report.isClean {
             printError(
                 "index repaired: \(report.removedFromIndex) stale records removed, \(report.addedToIndex) stored "
@@ -343,11 +350,14 @@ final class ProgressBarBox: @unchecked Sendable {
     }
 }
 
-extension KnowledgeBase.Options {
-    /// These options with outbox queueing set to `queue`.
-    fileprivate func queueingOutbox(_ queue: Bool) -> KnowledgeBase.Options {
-        var options = self
-        options.queueOutbox = queue
-        return options
+/// `BM25_STEMMING` (default true): whether BM25 matches words by their Porter stems. Stemming is what
+/// Anserini's BM25 does and lifts SciFact; the governance question set scores a little better without it
+/// (docs/BENCHMARKS.md). BM25 is rebuilt at every open, so switching needs no re-ingest.
+func bm25Stemming(_ environment: [String: String]) throws -> Bool {
+    let value = (environment["BM25_STEMMING"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+    switch value {
+    case "", "1", "true", "yes", "on": return true
+    case "0", "false", "no", "off": return false
+    default: throw CLIError("BM25_STEMMING must be true or false, not '\(value)'")
     }
 }

@@ -46,6 +46,32 @@ import Testing
         #expect(try CLI.objects(verify.stdout).first?["ok"] as? Bool == true)
     }
 
+    @Test func bm25StemmingIsOnByDefaultAndCanBeSwitchedOffWithoutReingest() throws {
+        let data = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let file = URL(fileURLWithPath: data).appendingPathComponent("notes.md")
+        try Data("# Records\n\nThe controller keeps records of processing activities.\n".utf8).write(to: file)
+        let ingest = try CLI.run(["ingest", "--data-dir", data, file.path])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+
+        func lexicalHits(_ query: String, _ environment: [String: String]) throws -> Int {
+            let search = try CLI.run(
+                ["search", "--data-dir", data, "--json", "--mode", "lexical", query], environment: environment)
+            #expect(search.status == 0, "\(search.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [String: Any]
+            return (object?["results"] as? [[String: Any]])?.count ?? -1
+        }
+        // "processes" and "processing" share the stem "process"; unstemmed they share nothing.
+        #expect(try lexicalHits("processes", [:]) == 1)
+        #expect(try lexicalHits("processes", ["BM25_STEMMING": "false"]) == 0)
+        #expect(try lexicalHits("processing", ["BM25_STEMMING": "off"]) == 1)
+        #expect(try lexicalHits("processes", ["BM25_STEMMING": "TRUE"]) == 1)
+
+        let bad = try CLI.run(["search", "--data-dir", data, "records"], environment: ["BM25_STEMMING": "maybe"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("BM25_STEMMING must be true or false"))
+    }
+
     @Test func badArgumentsAreRefusedWithAMessage() throws {
         let data = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }

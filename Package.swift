@@ -100,7 +100,7 @@ let package = Package(
         // Child process of the Retrieval crash-safety test: performs writes, stops at a named write point.
         .executableTarget(
             name: "retrieval-crash-writer", dependencies: ["Retrieval"], path: "Tests/Support/RetrievalCrashWriter"),
-        // What several test targets share: launchers for the real peers (llama-server).
+        // What several test targets share: launchers for the peers (llama-server, the Python test servers).
         .target(name: "AigovTestSupport", path: "Tests/Support/AigovTestSupport"),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "QdrantTests",
             dependencies: [
-                "Retrieval", "Ingest", "Store", "EmbedCache", "APIServer",
+                "Retrieval", "Ingest", "Store", "EmbedCache", "APIServer", "AigovTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -1,3 +1,4 @@
+import AigovTestSupport
 import Answering
 import AsyncHTTPClient
 import Foundation

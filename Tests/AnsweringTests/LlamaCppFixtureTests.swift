@@ -1,3 +1,4 @@
+import AigovTestSupport
 import Foundation
 import Testing
 

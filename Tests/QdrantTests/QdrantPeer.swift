@@ -1,3 +1,4 @@
+import AigovTestSupport
 import Foundation
 import Retrieval
 import Testing
@@ -9,66 +10,32 @@ import Testing
 /// The local Qdrant-speaking server (Tests/Support/qdrant_local_server.py, qdrant-client's local mode) as a
 /// child process on a free loopback port. It needs qdrant-client in `.deps/qdrant-test` (scripts/test runs
 /// scripts/qdrant-test-setup): without it starting throws, so the tests fail rather than skip.
-final class QdrantPeer: @unchecked Sendable {
-    // @unchecked: `Process` and `Pipe` are not Sendable; they are only touched at start and in `stop()`.
-    let port: Int
-    private let process: Process
-    private let stdin: Pipe
+final class QdrantPeer: Sendable {
+    private let peer: PythonPeer
+    var port: Int { peer.port }
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let scriptPath = root.appendingPathComponent("Tests/Support/qdrant_local_server.py").path
-    static let pythonPath = root.appendingPathComponent(".deps/qdrant-test").path
+    static let pythonPath = PythonPeer.supportFolder.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".deps/qdrant-test").path
 
-    struct StartError: Error, CustomStringConvertible {
-        var description: String
+    private init(peer: PythonPeer) {
+        self.peer = peer
     }
 
-    private init(port: Int, process: Process, stdin: Pipe) {
-        self.port = port
-        self.process = process
-        self.stdin = stdin
-    }
-
-    /// Starts a peer; `apiKey` makes it refuse requests without that `api-key` header.
+    /// Starts a peer; `apiKey` makes it refuse requests without that `api-key` header. Blocks.
     static func start(apiKey: String? = nil) throws -> QdrantPeer {
         guard FileManager.default.fileExists(atPath: pythonPath + "/qdrant_client") else {
-            throw StartError(
+            throw PythonPeer.StartError(
                 description: "qdrant-client is not installed in \(pythonPath): run scripts/qdrant-test-setup")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptPath] + (apiKey.map { ["--api-key", $0] } ?? [])
-        var environment = ProcessInfo.processInfo.environment
-        environment["PYTHONPATH"] = pythonPath
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        // The first stdout line is the port; EOF first means python3 or qdrant-client is missing.
-        var line = Data()
-        let reader = stdout.fileHandleForReading
-        while !line.contains(0x0A) {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        guard let text = String(data: line, encoding: .utf8),
-            let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        else {
-            process.terminate()
-            throw StartError(description: "the Qdrant peer did not start (python3 and .deps/qdrant-test needed)")
-        }
-        return QdrantPeer(port: port, process: process, stdin: stdin)
+        let peer = try PythonPeer.start(
+            script: "qdrant_local_server.py", arguments: apiKey.map { ["--api-key", $0] } ?? [],
+            environment: ["PYTHONPATH": pythonPath],
+            failure: "the Qdrant peer did not start (python3 and .deps/qdrant-test needed)")
+        return QdrantPeer(peer: peer)
     }
 
-    /// Stops the child: closing its stdin is its signal.
-    func stop() {
-        try? stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
-    }
+    /// Stops the peer. Blocks.
+    func stop() { peer.stop() }
 
     var url: String { "http://127.0.0.1:\(port)" }
 
@@ -114,31 +81,15 @@ final class QdrantPeer: @unchecked Sendable {
     }
 }
 
-/// Runs blocking `work` on a Dispatch thread outside the cooperative pool.
-func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
-}
-
 /// Runs `body` against a dedicated peer (for settings the shared one lacks) and stops it afterwards.
 func withDedicatedPeer<T>(apiKey: String? = nil, _ body: (QdrantPeer) async throws -> T) async throws -> T {
     let peer = try await offThePool { try QdrantPeer.start(apiKey: apiKey) }
     do {
         let result = try await body(peer)
-        await stopOffPool(peer)
+        await offThePool { peer.stop() }
         return result
     } catch {
-        await stopOffPool(peer)
+        await offThePool { peer.stop() }
         throw error
-    }
-}
-
-private func stopOffPool(_ peer: QdrantPeer) async {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        DispatchQueue.global().async {
-            peer.stop()
-            continuation.resume()
-        }
     }
 }

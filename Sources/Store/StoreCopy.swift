@@ -29,24 +29,12 @@ public struct StoreCopier: Sendable {
         }
         var copied = StoreTableCounts(documents: 0, chunks: 0, users: 0, origins: 0, jobs: 0, outbox: 0)
 
-        var lastDocument: String?
-        while true {
-            let batch = try await source.exportDocuments(after: lastDocument, limit: batchSize)
-            guard let last = batch.last else { break }
-            try await target.importRows(StoreRows(documents: batch))
-            lastDocument = last.id
-            copied.documents += batch.count
-            progress(copied)
-        }
-        var lastChunk: String?
-        while true {
-            let batch = try await source.exportChunks(after: lastChunk, limit: batchSize)
-            guard let last = batch.last else { break }
-            try await target.importRows(StoreRows(chunks: batch))
-            lastChunk = last.chunkID
-            copied.chunks += batch.count
-            progress(copied)
-        }
+        try await copyPages(
+            { try await source.exportDocuments(after: $0, limit: batchSize) }, key: \.id, into: target,
+            rows: { StoreRows(documents: $0) }, counted: \.documents, &copied, progress)
+        try await copyPages(
+            { try await source.exportChunks(after: $0, limit: batchSize) }, key: \.chunkID, into: target,
+            rows: { StoreRows(chunks: $0) }, counted: \.chunks, &copied, progress)
         // Users and origins are few (admins and curated URLs): one batch each.
         let users = try await source.users()
         let origins = try await source.origins()
@@ -54,24 +42,30 @@ public struct StoreCopier: Sendable {
         copied.users = users.count
         copied.origins = origins.count
         progress(copied)
-        var lastJob: String?
-        while true {
-            let batch = try await source.exportJobs(after: lastJob, limit: batchSize)
-            guard let last = batch.last else { break }
-            try await target.importRows(StoreRows(jobs: batch))
-            lastJob = last.id
-            copied.jobs += batch.count
-            progress(copied)
-        }
-        var lastEntry: Int64?
-        while true {
-            let batch = try await source.exportOutbox(after: lastEntry, limit: batchSize)
-            guard let last = batch.last else { break }
-            try await target.importRows(StoreRows(outbox: batch))
-            lastEntry = last.id
-            copied.outbox += batch.count
-            progress(copied)
-        }
+        try await copyPages(
+            { try await source.exportJobs(after: $0, limit: batchSize) }, key: \.id, into: target,
+            rows: { StoreRows(jobs: $0) }, counted: \.jobs, &copied, progress)
+        try await copyPages(
+            { try await source.exportOutbox(after: $0, limit: batchSize) }, key: \.id, into: target,
+            rows: { StoreRows(outbox: $0) }, counted: \.outbox, &copied, progress)
         return copied
+    }
+
+    /// Copies one table in key order, a page per target transaction: `page(after)` returns the rows after the
+    /// last key of the previous page (nil for the first), an empty page ends the table.
+    private func copyPages<Row, Key>(
+        _ page: (Key?) async throws -> [Row], key: KeyPath<Row, Key>, into target: any MetadataStore,
+        rows: ([Row]) -> StoreRows, counted: WritableKeyPath<StoreTableCounts, Int>,
+        _ copied: inout StoreTableCounts, _ progress: @Sendable (StoreTableCounts) -> Void
+    ) async throws {
+        var last: Key?
+        while true {
+            let batch = try await page(last)
+            guard let final = batch.last else { return }
+            try await target.importRows(rows(batch))
+            last = final[keyPath: key]
+            copied[keyPath: counted] += batch.count
+            progress(copied)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import NIOSSL
 import PostgresNIO
 
 extension StoreError {
@@ -31,6 +32,12 @@ extension StoreError {
             return StoreError(.busy, "PostgreSQL cancelled the statement")
         case .tooManyParameters:
             return StoreError(.invalidInput, "too many values in one PostgreSQL statement")
+        case .connectionError where error.underlying is NIOSSLError:
+            // A failed certificate check surfaces as a connection error whose cause is NIOSSL's.
+            return StoreError(
+                .connectionFailed,
+                "the TLS handshake with PostgreSQL at \(target) failed (with sslmode verify-ca or verify-full the "
+                    + "server's certificate must chain to a root this system trusts)")
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
             return StoreError(.connectionFailed, "cannot reach PostgreSQL at \(target) (\(error.code))")
         default:

@@ -24,6 +24,9 @@ public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     public var database: String
     public var tls: PostgresTLSMode
+    /// `sslrootcert`: a PEM file of the certificate authorities to trust instead of the system's roots (cloud
+    /// providers hand one out). As in libpq, `require` with a root file checks the certificate like `verify-ca`.
+    public var rootCertificatePath: String?
 
     /// Parses a PostgreSQL URL; throws `invalid_database_url` (without echoing the URL) when it is not one.
     public init(url: String) throws {
@@ -42,6 +45,7 @@ public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
         // libpq's default: the database named like the user.
         self.database = database.isEmpty ? username : database
         var tls = PostgresTLSMode.disable
+        var rootCertificatePath: String?
         for item in components.queryItems ?? [] {
             let value = (item.value ?? "").lowercased()
             switch item.name.lowercased() {
@@ -57,6 +61,9 @@ public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
                         "sslmode \"\(value.prefix(20))\" is not one of disable, prefer, require, verify-ca, verify-full"
                     )
                 }
+            case "sslrootcert":
+                let path = item.value ?? ""
+                rootCertificatePath = path.isEmpty ? nil : path
             case "ssl":
                 if ["true", "1", "on", "yes"].contains(value) { tls = .require }
             default:
@@ -64,6 +71,7 @@ public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
             }
         }
         self.tls = tls
+        self.rootCertificatePath = rootCertificatePath
     }
 
     public var description: String {
@@ -78,10 +86,12 @@ public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch tls {
         case .disable: return nil
-        case .require: configuration.certificateVerification = .none
+        case .require:
+            configuration.certificateVerification = rootCertificatePath == nil ? .none : .noHostnameVerification
         case .verifyCA: configuration.certificateVerification = .noHostnameVerification
         case .verifyFull: configuration.certificateVerification = .fullVerification
         }
+        if let rootCertificatePath { configuration.trustRoots = .file(rootCertificatePath) }
         return configuration
     }
 
@@ -98,6 +108,9 @@ public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
     /// A single connection's configuration, for the probe at connect.
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var tlsMode = PostgresConnection.Configuration.TLS.disable
+        if tls != .disable, let rootCertificatePath, !FileManager.default.isReadableFile(atPath: rootCertificatePath) {
+            throw StoreError(.invalidDatabaseURL, "the sslrootcert file \(rootCertificatePath) cannot be read")
+        }
         if let configuration = tlsConfiguration() {
             do {
                 tlsMode = .require(try NIOSSLContext(configuration: configuration))

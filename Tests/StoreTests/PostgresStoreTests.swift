@@ -31,6 +31,10 @@ private let serverTests = ConditionTrait.enabled(
         #expect(try mode("?sslmode=VERIFY-FULL") == .verifyFull)
         #expect(try mode("?ssl=true") == .require)
         #expect(try mode("?ssl=false") == .disable)
+        let rooted = try PostgresSettings(
+            url: "postgresql://u:pw@h/db?sslmode=verify-full&sslrootcert=/etc/Ca%20Bundle.pem")
+        #expect(rooted.tls == .verifyFull && rooted.rootCertificatePath == "/etc/Ca Bundle.pem")
+        #expect(try PostgresSettings(url: "postgresql://u:pw@h/db?sslmode=require").rootCertificatePath == nil)
         do {
             _ = try PostgresSettings(url: "postgresql://u:hunter2@h/db?sslmode=sometimes")
             Issue.record("an unknown sslmode was accepted")
@@ -65,6 +69,58 @@ private let serverTests = ConditionTrait.enabled(
             #expect(try await store.counts() == StoreCounts(documents: 0, chunks: 0))
             await store.close()
         }
+    }
+
+    /// The test cluster refuses its TLS role on a plain connection (pg_hba `hostnossl ... reject`), so a store
+    /// that works as that role spoke TLS; the cluster's certificate is self-signed, so the verifying modes refuse it
+    /// unless `sslrootcert` names it.
+    @Test func sslmodeRequireSpeaksTLSAndVerificationTrustsOnlyTheSystemRootsOrSSLRootCert() async throws {
+        let tlsURL = try #require(
+            PostgresTestServer.tlsURL, "AIGOV_TEST_DATABASE_TLS_URL is not set (scripts/postgres-test-cluster env)")
+        let role = try PostgresSettings(url: tlsURL).username
+        let name = "aigov_tls_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await PostgresTestServer.admin("CREATE DATABASE \(name) OWNER \(role)")
+        var components = try #require(URLComponents(string: tlsURL))
+        components.path = "/" + name
+        func url(_ query: String?) throws -> String {
+            components.query = query
+            return try #require(components.string)
+        }
+        do {
+            let plain = await storeErrorCode { _ = try await PostgresStore.connect(url: try url(nil)) }
+            #expect(plain == .authenticationFailed || plain == .connectionFailed, "\(String(describing: plain))")
+
+            for query in ["sslmode=require", "ssl=true"] {
+                let store = try await PostgresStore.open(url: try url(query))
+                #expect(try await store.counts() == StoreCounts(documents: 0, chunks: 0))
+                await store.close()
+            }
+            for query in ["sslmode=verify-ca", "sslmode=verify-full", "sslmode=require&sslrootcert=/dev/null"] {
+                do {
+                    _ = try await PostgresStore.connect(url: try url(query))
+                    Issue.record("\(query) accepted a certificate it cannot trust")
+                } catch let error as StoreError {
+                    #expect(error.code == .connectionFailed, "\(error)")
+                    #expect(error.description.contains("TLS"), "\(error)")
+                }
+            }
+            // Trusting the cluster's own certificate (it names 127.0.0.1) satisfies both checks.
+            let root = try #require(
+                PostgresTestServer.tlsRootCertificate, "AIGOV_TEST_DATABASE_TLS_ROOT is not set")
+            for mode in ["verify-ca", "verify-full"] {
+                let store = try await PostgresStore.open(url: try url("sslmode=\(mode)&sslrootcert=\(root)"))
+                #expect(try await store.counts() == StoreCounts(documents: 0, chunks: 0))
+                await store.close()
+            }
+            let missing = await storeErrorCode {
+                _ = try await PostgresStore.connect(url: try url("sslmode=verify-full&sslrootcert=/no/such/root.crt"))
+            }
+            #expect(missing == .invalidDatabaseURL)
+        } catch {
+            try? await PostgresTestServer.admin("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            throw error
+        }
+        try await PostgresTestServer.admin("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
     @Test func migrateTwiceIsIdempotent() async throws {

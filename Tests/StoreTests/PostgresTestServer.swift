@@ -26,6 +26,18 @@ enum PostgresTestServer {
         return value.isEmpty ? nil : value
     }
 
+    /// A role of the same server that may log in only over TLS (`scripts/postgres-test-cluster env` prints it).
+    static var tlsURL: String? {
+        let value = ProcessInfo.processInfo.environment["AIGOV_TEST_DATABASE_TLS_URL"] ?? ""
+        return value.isEmpty ? nil : value
+    }
+
+    /// The PEM certificate that cluster serves (self-signed, for 127.0.0.1 and localhost).
+    static var tlsRootCertificate: String? {
+        let value = ProcessInfo.processInfo.environment["AIGOV_TEST_DATABASE_TLS_ROOT"] ?? ""
+        return value.isEmpty ? nil : value
+    }
+
     /// Set by CI: PostgreSQL tests must run and pass, never be skipped.
     static var required: Bool { ProcessInfo.processInfo.environment["AIGOV_REQUIRE_POSTGRES"] == "1" }
 

@@ -14,9 +14,9 @@ import Synchronization
 /// repeat overwrites the same points. A failed push marks its rows failed (attempts + 1, a secret-free error)
 /// and leaves them queued.
 ///
-/// One push runs at a time in a process. Two processes pushing one outbox at once (two `serve` replicas) stay
-/// correct for upserts but may race a delete with a slower upsert of the same chunk; run the mirror loop in one
-/// replica, or reconcile with ``verify()`` and ``repair()``.
+/// One push runs at a time in a process, and across processes the store's outbox lease
+/// (`MetadataStore.withOutboxLease`) lets one process at a time push or repair: several `serve` replicas over
+/// one PostgreSQL all run the loop, and whichever holds the lease pushes while the others skip their turn.
 public final class QdrantMirror: Sendable {
     /// What the mirror last did, for `/api/admin/health`.
     public struct Status: Sendable, Equatable {
@@ -39,12 +39,15 @@ public final class QdrantMirror: Sendable {
         public var deleted = 0
         /// Texts the model had to embed because neither the index nor the cache had their vector.
         public var embedded = 0
+        /// True when another process held the outbox lease, so this push did nothing.
+        public var leaseBusy = false
 
         mutating func add(_ other: SyncReport) {
             entries += other.entries
             upserted += other.upserted
             deleted += other.deleted
             embedded += other.embedded
+            leaseBusy = leaseBusy || other.leaseBusy
         }
     }
 
@@ -87,19 +90,44 @@ public final class QdrantMirror: Sendable {
     ///
     /// - Throws: the ``QdrantError`` of a failed request (the rows stay queued, marked failed), or a
     ///   `StoreError`/`EmbedError` when the store or the embedder fails.
+    /// When another process holds the outbox lease, returns a report with `leaseBusy` set at once, or with
+    /// `waitForLease` keeps trying for up to ``leaseWait``.
     @discardableResult
-    public func syncOnce(limit: Int = 512) async throws -> SyncReport {
-        try await gate.run { try await recordingOutcome { try await pushLocked(limit: limit) } }
+    public func syncOnce(limit: Int = 512, waitForLease: Bool = false) async throws -> SyncReport {
+        try await gate.run {
+            let pushed = try await leased(wait: waitForLease) {
+                try await self.recordingOutcome { try await self.pushLocked(limit: limit) }
+            }
+            return pushed ?? SyncReport(leaseBusy: true)
+        }
     }
 
-    /// Pushes every queued row, `batch` at a time, until none is left (rows queued meanwhile included).
+    /// Pushes every queued row, `batch` at a time, until none is left (rows queued meanwhile included), or
+    /// until another process holds the lease (see ``syncOnce(limit:waitForLease:)``).
     @discardableResult
-    public func syncAll(batch: Int = 512) async throws -> SyncReport {
+    public func syncAll(batch: Int = 512, waitForLease: Bool = false) async throws -> SyncReport {
         var total = SyncReport()
         while true {
-            let report = try await syncOnce(limit: batch)
+            let report = try await syncOnce(limit: batch, waitForLease: waitForLease)
             total.add(report)
             if report.entries == 0 { return total }
+        }
+    }
+
+    /// How long ``verify()``, ``repair()`` and a waiting sync try for the outbox lease before failing `busy`.
+    public static let leaseWait: Duration = .seconds(60)
+
+    /// Runs `body` holding the store's outbox lease; nil when it is taken and `wait` is false.
+    private func leased<T: Sendable>(wait: Bool, _ body: () async throws -> T) async throws -> T? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + Self.leaseWait
+        while true {
+            if let result = try await store.withOutboxLease(body) { return result }
+            guard wait else { return nil }
+            guard clock.now < deadline else {
+                throw StoreError(.busy, "another process has been pushing the Qdrant outbox for over a minute")
+            }
+            try await Task.sleep(for: .milliseconds(200))
         }
     }
 
@@ -128,7 +156,7 @@ public final class QdrantMirror: Sendable {
 
     /// Compares every point of the collection (ids and payloads) with the store.
     public func verify() async throws -> Consistency {
-        try await gate.run { try await verifyLocked() }
+        try await gate.run { try await leased(wait: true) { try await self.verifyLocked() }! }
     }
 
     /// Makes the collection equal the store: upserts missing and stale chunks, deletes extra points. Does not
@@ -137,21 +165,25 @@ public final class QdrantMirror: Sendable {
     @discardableResult
     public func repair() async throws -> Consistency {
         try await gate.run {
-            try await recordingOutcome {
-                let found = try await verifyLocked()
-                let ids = found.missing + found.stale
-                for start in stride(from: 0, to: ids.count, by: KnowledgeBase.sliceSize) {
-                    let slice = Array(ids[start..<min(start + KnowledgeBase.sliceSize, ids.count)])
-                    let chunks = try await store.chunks(ids: slice)
-                    _ = try await client.upsert(try await points(for: chunks).points)
-                }
-                try await client.delete(ids: found.extra)
-                state.withLock {
-                    $0.pointsUpserted += ids.count
-                    $0.pointsDeleted += found.extra.count
-                }
-                return found
+            try await leased(wait: true) { try await self.repairLocked() }!
+        }
+    }
+
+    private func repairLocked() async throws -> Consistency {
+        try await recordingOutcome {
+            let found = try await verifyLocked()
+            let ids = found.missing + found.stale
+            for start in stride(from: 0, to: ids.count, by: KnowledgeBase.sliceSize) {
+                let slice = Array(ids[start..<min(start + KnowledgeBase.sliceSize, ids.count)])
+                let chunks = try await store.chunks(ids: slice)
+                _ = try await client.upsert(try await points(for: chunks).points)
             }
+            try await client.delete(ids: found.extra)
+            state.withLock {
+                $0.pointsUpserted += ids.count
+                $0.pointsDeleted += found.extra.count
+            }
+            return found
         }
     }
 

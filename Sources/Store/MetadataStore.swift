@@ -57,6 +57,9 @@ public protocol MetadataStore: Sendable {
     func markOutboxFailed(ids: [Int64], error: String) async throws
     /// Entries still to push.
     func pendingOutboxCount() async throws -> Int
+    /// Runs `body` holding the store-wide outbox lease (one pusher at a time across processes; see
+    /// OutboxLease.swift). Returns nil at once, without running `body`, when another process holds it.
+    func withOutboxLease<T: Sendable>(_ body: () async throws -> T) async throws -> T?
 
     // MARK: Jobs
 

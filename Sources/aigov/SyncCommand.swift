@@ -49,7 +49,7 @@ struct SyncCommand: AsyncParsableCommand {
         var output: [String: Any] = ["collection": qdrant.collection]
         var failed = false
         do {
-            let report = try await mirror.syncAll()
+            let report = try await mirror.syncAll(waitForLease: true)
             output["entries"] = report.entries
             output["upserted"] = report.upserted
             output["deleted"] = report.deleted

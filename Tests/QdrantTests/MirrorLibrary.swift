@@ -174,6 +174,9 @@ final class CrashBeforeDoneStore: MetadataStore {
         try await base.markOutboxFailed(ids: ids, error: error)
     }
     func pendingOutboxCount() async throws -> Int { try await base.pendingOutboxCount() }
+    func withOutboxLease<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
+        try await base.withOutboxLease(body)
+    }
     func createJob(kind: String, payload: [String: String]) async throws -> Job {
         try await base.createJob(kind: kind, payload: payload)
     }

@@ -58,6 +58,41 @@ import Testing
         #expect(!left.contains { $0.payload?.documentID == "note-transparency" })
     }
 
+    /// Another process (here a second store over the same file) holding the outbox lease makes this mirror skip
+    /// its turn without touching the outbox or the collection, or wait for the lease when asked to.
+    @Test func aPushSkipsOrWaitsWhileAnotherProcessHoldsTheOutboxLease() async throws {
+        let peer = try await QdrantPeer.shared()
+        let library = try await MirrorLibrary.make()
+        defer { library.remove() }
+        try await library.ingestAll()
+        let stored = try await library.store.counts().chunks
+        let client = try QdrantClient(configuration: peer.configuration())
+        let mirror = QdrantMirror(knowledgeBase: library.knowledgeBase, client: client)
+        let other = try SQLiteStore(path: library.store.path)
+
+        let (released, release) = AsyncStream.makeStream(of: Void.self)
+        let (taken, signalTaken) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task {
+            try await other.withOutboxLease {
+                signalTaken.yield()
+                for await _ in released { break }
+            }
+        }
+        for await _ in taken { break }
+        let skipped = try await mirror.syncAll()
+        #expect(skipped.leaseBusy && skipped.entries == 0)
+        #expect(try await library.store.pendingOutboxCount() == stored)
+
+        let waiting = Task { try await mirror.syncAll(waitForLease: true) }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await library.store.pendingOutboxCount() == stored, "pushed while the lease was held")
+        release.yield()
+        #expect(try await holder.value != nil)
+        let report = try await waiting.value
+        #expect(report.entries == stored && !report.leaseBusy)
+        try await expectMirrorEqualsStore(library, client)
+    }
+
     @Test func anUnreachableQdrantLosesNothingAndALaterSyncCompletes() async throws {
         let peer = try await QdrantPeer.shared()
         let library = try await MirrorLibrary.make()

@@ -120,13 +120,26 @@ import Testing
         request.headers.add(name: "Content-Type", value: "application/json")
         if let accept { request.headers.add(name: "Accept", value: accept) }
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        // Generous: a loaded 2-core CI machine runs llama-server beside the whole suite.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(180))
         #expect(response.status.code == 200)
         #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true)
         var parser = ServerSentEventParser()
         var events: [ServerSentEvent] = []
         for try await buffer in response.body { events += try parser.push(buffer.readableBytesView) }
         return events
+    }
+
+    /// Posts `body` to `/api/search/query` on the live server at `port` and reads the whole JSON reply. Unlike
+    /// HummingbirdTesting's live client (20 s without a byte fails), this waits as long as a slow model needs.
+    static func postQuery(port: Int, body: String) async throws -> (status: Int, json: [String: Any]) {
+        var request = HTTPClientRequest(url: "http://localhost:\(port)/api/search/query")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(180))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), object(String(buffer: bytes)))
     }
 
     static func object(_ text: String?) -> [String: Any] {

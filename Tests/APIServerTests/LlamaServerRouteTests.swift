@@ -23,9 +23,9 @@ struct LlamaServerRouteTests {
         let library = try await TestLibrary.shared()
         try await withLlamaServer { server in
             try await library.application(chat: Self.chat(server)).test(.live) { client in
-                let response = try await client.send(.post, "/api/search/query", body: Self.body + "}")
-                #expect(response.status == .ok)
-                let json = response.json
+                let port = try #require(client.port)
+                let (status, json) = try await LLMTests.postQuery(port: port, body: Self.body + "}")
+                #expect(status == 200)
                 #expect(json["mode"] as? String == "generated")
                 #expect((json["answer"] as? String)?.isEmpty == false)
                 let citations = json["citations"] as? [[String: Any]] ?? []

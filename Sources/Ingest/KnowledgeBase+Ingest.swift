@@ -118,6 +118,7 @@ extension KnowledgeBase {
             if existing.metadata != stored.metadata {
                 try await store.commitDocument(
                     stored, chunks: previous, removedChunkIDs: [], outbox: options.queueOutbox)
+                documentCache.invalidate()
             }
             return DocumentOutcome(
                 documentID: document.id, status: .unchanged, chunks: previous.count, chunksAdded: 0,
@@ -151,6 +152,7 @@ extension KnowledgeBase {
         }
         let summary = try await store.commitDocument(
             stored, chunks: chunks, removedChunkIDs: removed, outbox: options.queueOutbox)
+        documentCache.invalidate()
         if !removed.isEmpty {
             try await blocking { [index] in try index.delete(ids: removed) }
         }
@@ -165,6 +167,7 @@ extension KnowledgeBase {
     public func deleteDocument(id: String) async throws -> Int {
         try await gate.run {
             let removed = try await store.deleteDocument(id: id, outbox: options.queueOutbox)
+            documentCache.invalidate()
             try await blocking { [index] in try index.delete(ids: removed) }
             return removed.count
         }

@@ -27,14 +27,17 @@ extension KnowledgeBase {
     func citations(for hits: [(id: String, score: Double)]) async throws -> [Citation] {
         let chunks = try await store.chunks(ids: hits.map(\.id))
         let byID = Dictionary(chunks.map { ($0.chunkID, $0) }, uniquingKeysWith: { first, _ in first })
-        var documents: [String: StoredDocument] = [:]
+        var (documents, generation) = documentCache.lookup(Set(chunks.map(\.documentID)))
+        var read: [StoredDocument] = []
+        for id in Set(chunks.map(\.documentID)) where documents[id] == nil {
+            guard let document = try await store.document(id: id) else { continue }
+            documents[id] = document
+            read.append(document)
+        }
+        if !read.isEmpty { documentCache.store(read, generation: generation) }
         var result: [Citation] = []
         for hit in hits {
-            guard let chunk = byID[hit.id] else { continue }
-            if documents[chunk.documentID] == nil {
-                documents[chunk.documentID] = try await store.document(id: chunk.documentID)
-            }
-            guard let document = documents[chunk.documentID] else { continue }
+            guard let chunk = byID[hit.id], let document = documents[chunk.documentID] else { continue }
             result.append(
                 Citation(
                     content: chunk.text, documentTitle: document.title, documentSource: document.source,

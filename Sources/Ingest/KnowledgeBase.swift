@@ -56,6 +56,8 @@ public final class KnowledgeBase: Sendable {
     let chunker: Chunker
     let loader: DocumentLoader
     let gate = AsyncGate()
+    /// Documents cited by recent searches (see ``DocumentCache``).
+    let documentCache = DocumentCache()
     private let lock: DirectoryLock?
     private let cacheStatistics: (@Sendable () -> EmbeddingCache.Statistics)?
 

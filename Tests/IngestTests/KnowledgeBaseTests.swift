@@ -255,6 +255,26 @@ struct TestLibrary {
         #expect(try await kb.search("trustworthy AI characteristics", topK: 5).map(\.chunkID) == results)
     }
 
+    /// Searches cache the documents they cite; this process's own commits must show in the very next search.
+    @Test func aChangedSourceShowsInTheNextSearchAtOnce() async throws {
+        let library = try TestLibrary()
+        defer { library.remove() }
+        let (kb, _) = try await library.open()
+        let file = try library.copy(Fixtures.eo14179)
+        _ = try await kb.ingest(fileAt: file, options: DocumentLoader.Options(source: "First source"))
+        let query = "Removing Barriers to American Leadership"
+        let before = try await kb.search(query, topK: 3, mode: .lexical)
+        #expect(!before.isEmpty && before.allSatisfy { $0.documentSource == "First source" })
+
+        let outcome = try await kb.ingest(fileAt: file, options: DocumentLoader.Options(source: "Second source"))
+        #expect(outcome.status == .updated)
+        let after = try await kb.search(query, topK: 3, mode: .lexical)
+        #expect(!after.isEmpty && after.allSatisfy { $0.documentSource == "Second source" })
+
+        try await kb.deleteDocument(id: Fixtures.eo14179)
+        #expect(try await kb.search(query, topK: 3, mode: .lexical).allSatisfy { $0.documentID != Fixtures.eo14179 })
+    }
+
     @Test func deletingADocumentRemovesItFromIndexAndStore() async throws {
         let library = try TestLibrary()
         defer { library.remove() }

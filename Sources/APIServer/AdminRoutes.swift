@@ -210,12 +210,22 @@ struct HealthReport: Encodable {
         var lastSuccess: Date?
         var lastError: String?
         var lastErrorAt: Date?
+        /// Whether the collection answered a probe just now (null when Qdrant is not configured).
+        var reachable: Bool?
+        /// Points in the collection, from the probe (null when unknown or the collection is missing).
+        var points: Int?
+        var probeError: String?
+        var probeMilliseconds: Double?
+        var checkedAt: Date?
 
         enum CodingKeys: String, CodingKey {
-            case configured, backend, collection, pending
+            case configured, backend, collection, pending, reachable, points
             case lastSuccess = "last_success"
             case lastError = "last_error"
             case lastErrorAt = "last_error_at"
+            case probeError = "probe_error"
+            case probeMilliseconds = "probe_ms"
+            case checkedAt = "checked_at"
         }
 
         /// Nil fields are written as null, so clients always see every key.
@@ -228,6 +238,20 @@ struct HealthReport: Encodable {
             try container.encode(lastSuccess, forKey: .lastSuccess)
             try container.encode(lastError, forKey: .lastError)
             try container.encode(lastErrorAt, forKey: .lastErrorAt)
+            try container.encode(reachable, forKey: .reachable)
+            try container.encode(points, forKey: .points)
+            try container.encode(probeError, forKey: .probeError)
+            try container.encode(probeMilliseconds, forKey: .probeMilliseconds)
+            try container.encode(checkedAt, forKey: .checkedAt)
+        }
+
+        mutating func record(_ outcome: PeerProbes.Outcome?) {
+            guard let outcome else { return }
+            reachable = outcome.reachable
+            points = outcome.points
+            probeError = outcome.error
+            probeMilliseconds = outcome.milliseconds
+            checkedAt = outcome.checkedAt
         }
     }
 
@@ -235,10 +259,30 @@ struct HealthReport: Encodable {
         var configured: Bool
         var baseURLHost: String?
         var model: String?
+        /// Whether `GET {base}/models` answered 2xx just now (null when no LLM is configured).
+        var reachable: Bool?
+        var probeError: String?
+        var probeMilliseconds: Double?
+        var checkedAt: Date?
 
         enum CodingKeys: String, CodingKey {
-            case configured, model
+            case configured, model, reachable
             case baseURLHost = "base_url_host"
+            case probeError = "probe_error"
+            case probeMilliseconds = "probe_ms"
+            case checkedAt = "checked_at"
+        }
+
+        /// Nil fields are written as null, so clients always see every key.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(configured, forKey: .configured)
+            try container.encode(baseURLHost, forKey: .baseURLHost)
+            try container.encode(model, forKey: .model)
+            try container.encode(reachable, forKey: .reachable)
+            try container.encode(probeError, forKey: .probeError)
+            try container.encode(probeMilliseconds, forKey: .probeMilliseconds)
+            try container.encode(checkedAt, forKey: .checkedAt)
         }
     }
 
@@ -276,14 +320,25 @@ struct HealthReport: Encodable {
                 entries: s.entries, hits: s.hits, misses: s.misses,
                 hitRate: lookups > 0 ? Double(s.hits) / Double(lookups) : nil)
         }
+        async let llmProbe = state.probes.llm(state.answerer.chat)
+        async let qdrantProbe = state.probes.qdrant(state.configuration.qdrant)
+        qdrant.record(await qdrantProbe)
         let chat = state.answerer.chat?.configuration
+        var llm = LLM(
+            configured: chat != nil, baseURLHost: chat.flatMap { URLComponents(string: $0.baseURL)?.host },
+            model: chat?.model)
+        if let outcome = await llmProbe {
+            llm.reachable = outcome.reachable
+            llm.probeError = outcome.error
+            llm.probeMilliseconds = outcome.milliseconds
+            llm.checkedAt = outcome.checkedAt
+        }
+        // A peer that is down leaves the server answering (extractive answers, the local index), but not whole.
+        let whole = database.status == "ok" && llm.reachable != false && qdrant.reachable != false
         return HealthReport(
-            status: database.status == "ok" ? "ok" : "degraded", database: database,
+            status: whole ? "ok" : "degraded", database: database,
             index: Index(count: base.index.count, dimension: base.index.configuration.dimension),
             embedding: Embedding(fingerprint: base.embedder.fingerprint, dimension: base.embedder.dimension),
-            cache: cache, qdrant: qdrant,
-            llm: LLM(
-                configured: chat != nil, baseURLHost: chat.flatMap { URLComponents(string: $0.baseURL)?.host },
-                model: chat?.model))
+            cache: cache, qdrant: qdrant, llm: llm)
     }
 }

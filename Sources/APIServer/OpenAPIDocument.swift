@@ -1484,7 +1484,7 @@ enum OpenAPIDocument {
                   },
                   "qdrant": {
                     "type": "object",
-                    "description": "The Qdrant mirror: outbox rows still to push and the last push outcome",
+                    "description": "The Qdrant mirror: outbox rows to push, the last push outcome, a reachability probe",
                     "properties": {
                       "configured": {
                         "type": "boolean"
@@ -1525,6 +1525,26 @@ enum OpenAPIDocument {
                           "null"
                         ],
                         "format": "date-time"
+                      },
+                      "reachable": {
+                        "type": ["boolean", "null"],
+                        "description": "Whether the peer answered a probe (at most 15 s old); null when not configured"
+                      },
+                      "points": {
+                        "type": ["integer", "null"],
+                        "description": "Points in the collection, from the probe"
+                      },
+                      "probe_error": {
+                        "type": ["string", "null"],
+                        "description": "Stable code and message of the failed probe"
+                      },
+                      "probe_ms": {
+                        "type": ["number", "null"],
+                        "description": "How long the probe took"
+                      },
+                      "checked_at": {
+                        "type": ["string", "null"],
+                        "format": "date-time"
                       }
                     }
                   },
@@ -1545,6 +1565,22 @@ enum OpenAPIDocument {
                           "string",
                           "null"
                         ]
+                      },
+                      "reachable": {
+                        "type": ["boolean", "null"],
+                        "description": "Whether the peer answered a probe (at most 15 s old); null when not configured"
+                      },
+                      "probe_error": {
+                        "type": ["string", "null"],
+                        "description": "Stable code and message of the failed probe"
+                      },
+                      "probe_ms": {
+                        "type": ["number", "null"],
+                        "description": "How long the probe took"
+                      },
+                      "checked_at": {
+                        "type": ["string", "null"],
+                        "format": "date-time"
                       }
                     }
                   }

@@ -13,6 +13,8 @@ final class ServerState: Sendable {
     let answerer: Answerer
     let tokens: TokenService
     let metrics = ServerMetrics()
+    /// Reachability of the LLM and Qdrant for health, probed at most every 15 s.
+    let probes = PeerProbes()
     let searchLimiter: RateLimiter
     /// 5 failed logins per account in 15 minutes, then 429 until the oldest leaves the window.
     let accountFailures = FailureWindow(limit: 5, window: 15 * 60)

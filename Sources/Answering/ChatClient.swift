@@ -67,6 +67,34 @@ public final class ChatClient: Sendable {
         return result
     }
 
+    /// Whether the upstream answers and accepts the key, without spending tokens: one `GET {baseURL}/models`
+    /// within `timeout`, not retried. Throws what a completion would (`llm_unavailable`, `llm_timeout`,
+    /// `llm_unauthorized`, `llm_rate_limited`, `llm_upstream_error`); the body is read and dropped.
+    public func probe(timeout: Duration = .seconds(3)) async throws(AnsweringError) {
+        guard let modelsURL = configuration.modelsURL else {
+            throw AnsweringError(.invalidConfiguration, "the chat base URL must be an absolute http or https URL")
+        }
+        var request = HTTPClientRequest(url: modelsURL)
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "aigov")
+        if let key = configuration.bearerKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        let components = timeout.components
+        let deadline =
+            NIODeadline.now()
+            + .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
+        do {
+            let response = try await httpClient.execute(request, deadline: deadline)
+            _ = try await response.body.collect(upTo: 4 * 1024 * 1024)
+            let status = Int(response.status.code)
+            guard (200..<300).contains(status) else { throw httpFailure(status: status, headers: response.headers) }
+        } catch let failure as AttemptFailure {
+            throw failure.error
+        } catch {
+            throw transportFailure(error, phase: .requesting, delivered: Flag()).error
+        }
+    }
+
     /// A whole (non-streamed) completion of `messages`.
     public func completion(_ messages: [ChatMessage]) async throws(AnsweringError) -> ChatCompletion {
         try await run(messages, onDelta: nil)

@@ -52,14 +52,19 @@ public struct ChatConfiguration: Sendable, Hashable {
     }
 
     /// `{baseURL}/chat/completions`, or nil when the base URL is not an absolute http(s) URL with a host.
-    var completionsURL: String? {
+    var completionsURL: String? { endpoint("chat/completions") }
+
+    /// `{baseURL}/models`, the listing both Groq and llama-server answer without spending tokens.
+    var modelsURL: String? { endpoint("models") }
+
+    private func endpoint(_ path: String) -> String? {
         var base = baseURL.trimmingCharacters(in: .whitespaces)
         while base.hasSuffix("/") { base.removeLast() }
         guard let components = URLComponents(string: base),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = components.host, !host.isEmpty
         else { return nil }
-        return base + "/chat/completions"
+        return base + "/" + path
     }
 
     /// The upstream's host, for log-safe messages.

@@ -131,6 +131,12 @@ import Testing
             #expect((json["qdrant"] as? [String: Any])?["configured"] as? Bool == false)
             let llm = json["llm"] as? [String: Any] ?? [:]
             #expect(llm["configured"] as? Bool == true && llm["base_url_host"] as? String == "127.0.0.1")
+            // Nothing listens on port 9: the probe says so, and the server is degraded, not down.
+            #expect(llm["reachable"] as? Bool == false)
+            #expect((llm["probe_error"] as? String)?.hasPrefix("llm_unavailable") == true)
+            #expect(llm["checked_at"] is String && llm["probe_ms"] is Double)
+            #expect(json["status"] as? String == "degraded")
+            #expect((json["qdrant"] as? [String: Any])?["reachable"] is NSNull)
             #expect(!response.text.contains("sk-secret-key-123"))
         }
     }

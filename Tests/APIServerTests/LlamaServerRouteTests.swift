@@ -60,6 +60,20 @@ struct LlamaServerRouteTests {
         }
     }
 
+    @Test func adminHealthFindsTheModelServerReachable() async throws {
+        let library = try await TestLibrary.shared()
+        let token = try await library.token(for: library.admin)
+        try await withLlamaServer { server in
+            try await library.application(chat: Self.chat(server)).test(.router) { client in
+                let response = try await client.send(.get, "/api/admin/health", token: token)
+                #expect(response.status == .ok)
+                let llm = response.json["llm"] as? [String: Any] ?? [:]
+                #expect(llm["reachable"] as? Bool == true && llm["probe_error"] is NSNull)
+                #expect(response.json["status"] as? String == "ok")
+            }
+        }
+    }
+
     /// The model goes away between two questions: the second still gets an answer, extractive, not a 500.
     @Test func serverGoneGivesAnExtractiveAnswer() async throws {
         let library = try await TestLibrary.shared()

@@ -185,6 +185,35 @@ import Testing
         }
     }
 
+    @Test func probeAsksForTheModelListOnceAndMapsFailuresWithoutTheBody() async throws {
+        try await withScriptedServer { server in
+            let healthy = try ChatClient(configuration: Self.configuration(server, model: "m"))
+            try await healthy.probe()
+            let request = try #require(server.requests(model: "models").last)
+            #expect(request["path"] as? String == "/v1/models")
+            #expect((request["headers"] as? [String: Any])?["authorization"] as? String == "Bearer \(Self.key)")
+
+            for (key, code) in [("sk-refused", AnsweringError.Code.llmUnauthorized), ("sk-busy", .llmUnavailable)] {
+                let before = server.requests(model: "models").count
+                let client = try ChatClient(configuration: Self.configuration(server, model: "m", key: key))
+                let failure = try #require(await error { try await client.probe() })
+                #expect(failure.code == code, "\(key)")
+                // A probe is one request: a 503 is not retried, health must stay quick.
+                #expect(server.requests(model: "models").count == before + 1, "\(key)")
+                #expect(!failure.description.contains(scriptedSecret) && !failure.description.contains(key))
+            }
+
+            let slow = try ChatClient(configuration: Self.configuration(server, model: "m", key: "sk-slow"))
+            var failure: AnsweringError?
+            let elapsed = await seconds { failure = await error { try await slow.probe(timeout: .milliseconds(300)) } }
+            #expect(failure?.code == .llmTimeout)
+            #expect(elapsed < 8, "the probe's own timeout ends it, not the server's 10 s")
+        }
+        let closed = try ChatClient(
+            configuration: ChatConfiguration(baseURL: "http://127.0.0.1:9/v1", apiKey: Self.key, model: "m"))
+        #expect(await error { try await closed.probe() }?.code == .llmUnavailable)
+    }
+
     @Test func aStreamCutAfterOutputIsNotRetried() async throws {
         try await withScriptedServer { server in
             let name = model("cut_mid_stream")

@@ -110,6 +110,10 @@ import Testing
             #expect(
                 qdrant["last_error"] is NSNull && qdrant["collection"] as? String == client.configuration.collection)
             #expect(object["index"] != nil && object["database"] != nil)
+            #expect(qdrant["reachable"] as? Bool == true && qdrant["probe_error"] is NSNull)
+            let chunks = try await library.store.counts().chunks
+            #expect(qdrant["points"] as? Int == chunks)
+            #expect(object["status"] as? String == "ok")
 
             let retrieve = try await http.execute(
                 uri: "/api/search/retrieve", method: .post, headers: [.contentType: "application/json"],
@@ -147,6 +151,9 @@ import Testing
             #expect(qdrant["pending"] as? Int == pending && qdrant["last_success"] is NSNull)
             #expect((qdrant["last_error"] as? String)?.hasPrefix("qdrant_unavailable") == true)
             #expect(qdrant["last_error_at"] is String)
+            #expect(qdrant["reachable"] as? Bool == false && qdrant["points"] is NSNull)
+            #expect((qdrant["probe_error"] as? String)?.hasPrefix("qdrant_unavailable") == true)
+            #expect(object["status"] as? String == "degraded")
 
             let retrieve = try await http.execute(
                 uri: "/api/search/retrieve", method: .post, headers: [.contentType: "application/json"],

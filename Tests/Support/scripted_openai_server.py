@@ -156,6 +156,24 @@ class Handler(BaseHTTPRequestHandler):
 
     # Requests ----------------------------------------------------------------------------------
 
+    def do_GET(self):
+        """GET /v1/models, the listing health probes: the bearer key picks the answer ("sk-refused" gets 401
+        with a secret-bearing body, "sk-busy" a 503, "sk-slow" a 200 after 10 s), logged as model "models"."""
+        key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        log({"model": "models", "attempt": 1, "path": self.path,
+             "headers": {name.lower(): value for name, value in self.headers.items()}})
+        if self.path.rstrip("/") != "/v1/models":
+            self.error_json(404)
+        elif key == "sk-refused":
+            self.whole(401, "application/json", json.dumps({"error": {"message": SECRET_BODY}}))
+        elif key == "sk-busy":
+            self.error_json(503)
+        else:
+            if key == "sk-slow":
+                time.sleep(10)
+            listing = {"object": "list", "data": [{"id": "scripted", "object": "model", "owned_by": "aigov"}]}
+            self.whole(200, "application/json", json.dumps(listing))
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""

@@ -94,14 +94,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         logFormat = format
         qdrant = try Self.qdrantConfiguration(variables: variables)
         qdrantSyncInterval = .seconds(try integer("QDRANT_SYNC_INTERVAL_SECONDS", default: 2, range: 1...86_400))
-        let backendName = value("RETRIEVAL_BACKEND")?.lowercased() ?? "local"
-        guard let backend = RetrievalBackend(rawValue: backendName) else {
-            throw ConfigurationError(variable: "RETRIEVAL_BACKEND", message: "must be local or qdrant")
-        }
-        guard backend == .local || qdrant != nil else {
-            throw ConfigurationError(variable: "RETRIEVAL_BACKEND", message: "qdrant needs QDRANT_URL")
-        }
-        retrievalBackend = backend
+        retrievalBackend = try Self.retrievalBackend(variables: variables, qdrantConfigured: qdrant != nil)
         if let algorithm = value("ALGORITHM"), algorithm != "HS256" {
             throw ConfigurationError(variable: "ALGORITHM", message: "only HS256 is supported")
         }
@@ -152,6 +145,20 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: variable, message: error.message)
         }
         return configuration
+    }
+
+    /// `RETRIEVAL_BACKEND`: `local` (the default) or `qdrant`, which needs `QDRANT_URL`.
+    public static func retrievalBackend(
+        variables: [String: String], qdrantConfigured: Bool
+    ) throws -> RetrievalBackend {
+        let name = variables["RETRIEVAL_BACKEND"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard let backend = RetrievalBackend(rawValue: name.isEmpty ? "local" : name) else {
+            throw ConfigurationError(variable: "RETRIEVAL_BACKEND", message: "must be local or qdrant")
+        }
+        guard backend == .local || qdrantConfigured else {
+            throw ConfigurationError(variable: "RETRIEVAL_BACKEND", message: "qdrant needs QDRANT_URL")
+        }
+        return backend
     }
 
     /// The chat model named by `GROQ_API_KEY`, `GROQ_BASE_URL` and `GROQ_MODEL`: configured when a key or a

@@ -47,13 +47,9 @@ struct AskCommand: AsyncParsableCommand {
             }
         }
         let base = try await openKnowledgeBase(data, model)
+        let search = try ConfiguredSearch(base: base)
         let started = monotonicSeconds()
-        let citations: [Citation]
-        do {
-            citations = try await base.search(question, topK: topK, mode: mode)
-        } catch let error as RetrievalError {
-            throw CLIError("search: \(error)")
-        }
+        let citations = try await search.search(question, topK: topK, mode: mode)
         let retrievalMs = (monotonicSeconds() - started) * 1000
         let passages = citations.enumerated().map { index, hit in
             Passage(

@@ -216,12 +216,7 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         let base = try await openKnowledgeBase(data, model)
         let filter = SearchFilter(documentIDs: document.isEmpty ? nil : Set(document), sectionPrefix: section)
-        let results: [Citation]
-        do {
-            results = try await base.search(text, topK: topK, mode: mode, filter: filter)
-        } catch let error as RetrievalError {
-            throw CLIError("search: \(error)")
-        }
+        let results = try await ConfiguredSearch(base: base).search(text, topK: topK, mode: mode, filter: filter)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

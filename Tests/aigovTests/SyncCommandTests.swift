@@ -71,4 +71,52 @@ import Testing
         let verify = try #require(report["verify"] as? [String: Any])
         #expect(verify["agrees"] as? Bool == true && verify["points"] as? Int == verify["stored_chunks"] as? Int)
     }
+
+    /// `aigov search` and `aigov ask` search where `serve` would: Qdrant's dense ranking with
+    /// `RETRIEVAL_BACKEND=qdrant`, the local index when Qdrant is down (said on stderr) or not chosen.
+    @Test func searchAndAskHonourTheRetrievalBackend() async throws {
+        let (data, corpus) = try ServeCommandTests.workspace()
+        let peer = try Self.startPeer()
+        defer { peer.stop() }
+        let up = ["QDRANT_URL": peer.url, "QDRANT_COLLECTION": "cli-search", "GROQ_API_KEY": "", "GROQ_BASE_URL": ""]
+        #expect(try await ServeCommandTests.run(["ingest", "--data-dir", data, corpus], environment: up).status == 0)
+        #expect(try await ServeCommandTests.run(["sync", "--data-dir", data], environment: up).status == 0)
+        func queries() async throws -> Int {
+            let (_, log) = try await ServeCommandTests.get(peer.url + "/__requests")
+            let requests = log["requests"] as? [[String: Any]] ?? []
+            return requests.filter { ($0["path"] as? String)?.hasSuffix("/points/query") == true }.count
+        }
+        let question = ["What does the order say about AI leadership?", "--top-k", "3", "--json"]
+
+        let local = try await ServeCommandTests.run(["search", "--data-dir", data] + question, environment: up)
+        #expect(local.status == 0, "\(local.stderr)")
+        #expect(try await queries() == 0, "RETRIEVAL_BACKEND defaults to local")
+
+        var qdrant = up
+        qdrant["RETRIEVAL_BACKEND"] = "qdrant"
+        let viaQdrant = try await ServeCommandTests.run(["search", "--data-dir", data] + question, environment: qdrant)
+        #expect(viaQdrant.status == 0, "\(viaQdrant.stderr)")
+        #expect(try await queries() == 1)
+        let asked = try await ServeCommandTests.run(["ask", "--data-dir", data] + question, environment: qdrant)
+        #expect(asked.status == 0, "\(asked.stderr)")
+        #expect(try await queries() == 2)
+        func ids(_ output: String, _ key: String) -> [String] {
+            let object = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+            return (object?[key] as? [[String: Any]] ?? []).compactMap { $0["chunk_id"] as? String }
+        }
+        #expect(ids(viaQdrant.stdout, "results").count == 3)
+        #expect(Set(ids(viaQdrant.stdout, "results")) == Set(ids(local.stdout, "results")), "the same passages")
+        #expect(Set(ids(asked.stdout, "citations")) == Set(ids(local.stdout, "results")))
+
+        var down = qdrant
+        down["QDRANT_URL"] = "http://127.0.0.1:1"
+        let fallback = try await ServeCommandTests.run(["search", "--data-dir", data] + question, environment: down)
+        #expect(fallback.status == 0 && fallback.stderr.contains("used the local index"), "\(fallback.stderr)")
+        #expect(ids(fallback.stdout, "results") == ids(local.stdout, "results"))
+
+        var unset = qdrant
+        unset["QDRANT_URL"] = ""
+        let refused = try await ServeCommandTests.run(["search", "--data-dir", data] + question, environment: unset)
+        #expect(refused.status != 0 && refused.stderr.contains("RETRIEVAL_BACKEND"), "\(refused.stderr)")
+    }
 }

@@ -42,6 +42,7 @@ public func buildApplication(
 /// The router with every route and middleware; the order of `add(middleware:)` is outermost first.
 func buildRouter(_ state: ServerState) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(proxies: state.configuration.trustedProxies))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware(metrics: state.metrics))
     router.add(middleware: CORSPolicyMiddleware(origins: state.configuration.corsOrigins))

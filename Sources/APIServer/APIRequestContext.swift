@@ -7,8 +7,9 @@ import Store
 public struct APIRequestContext: RequestContext {
     /// Hummingbird's own per-request storage (logger, route parameters, matched route).
     public var coreContext: CoreRequestContextStorage
-    /// The peer's IP address, the key of per-client rate limits; nil for in-process test requests.
-    public let clientAddress: String?
+    /// The client's IP address, the key of per-client rate limits: the TCP peer, or the address a trusted proxy
+    /// forwarded (``TrustedProxies``); nil for in-process test requests.
+    public internal(set) var clientAddress: String?
     /// The `X-Request-Id` of this request (the client's when it sent a usable one).
     public internal(set) var requestID: String = ""
     /// The user an authentication check accepted.

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var accessTokenMinutes: Int
     public var corsOrigins: [String]
     public var rateLimitPerMinute: Int
+    /// Proxies whose `X-Forwarded-For` names the client (`FORWARDED_ALLOW_IPS`, default `127.0.0.1`).
+    public var trustedProxies: TrustedProxies
     public var groqAPIKey: String?
     public var groqBaseURL: String
     public var groqModel: String
@@ -73,6 +75,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         port = try integer("PORT", default: 8000, range: 0...65535)
         accessTokenMinutes = try integer("ACCESS_TOKEN_EXPIRE_MINUTES", default: 30, range: 1...525_600)
         rateLimitPerMinute = try integer("RATE_LIMIT_PER_MINUTE", default: 60, range: 1...1_000_000)
+        // Set but empty trusts no proxy; unset is uvicorn's default.
+        trustedProxies = try TrustedProxies(
+            parsing: variables["FORWARDED_ALLOW_IPS"] ?? TrustedProxies.defaultValue)
         corsOrigins = (value("CORS_ORIGINS") ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }

@@ -113,6 +113,13 @@ enum JSONResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// A JSON text written by hand (``JSONText``) as an `application/json` response.
+    static func make(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
     /// The JSON text of `value`, for server-sent events.
     static func string(_ value: some Encodable) -> String {
         guard let data = try? encoder.encode(value) else { return "{}" }

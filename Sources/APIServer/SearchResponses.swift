@@ -69,6 +69,51 @@ struct QueryResponse: Encodable, Sendable {
 /// `POST /api/search/retrieve`.
 struct RetrieveResponse: Encodable, Sendable {
     var results: [Citation]
+
+    /// The reply as ``JSONResponse/encoder`` would write it, by ``JSONText``; nil when a score is not finite.
+    var json: [UInt8]? {
+        var json = JSONText(capacity: 512 + results.reduce(0) { $0 + $1.content.utf8.count + 256 })
+        json.raw(#"{"results":["#)
+        for (index, citation) in results.enumerated() {
+            json.raw(index > 0 ? ",{" : "{")
+            // Keys in sorted order, as the encoder's `.sortedKeys` gives them.
+            json.key("chunk_id")
+            json.string(citation.chunkID)
+            json.raw(",")
+            json.key("chunk_index")
+            json.int(citation.chunkIndex)
+            json.raw(",")
+            json.key("content")
+            json.string(citation.content)
+            json.raw(",")
+            json.key("document_id")
+            json.string(citation.documentID)
+            json.raw(",")
+            json.key("document_source")
+            json.string(citation.documentSource)
+            json.raw(",")
+            json.key("document_title")
+            json.string(citation.documentTitle)
+            json.raw(",")
+            json.key("document_url")
+            json.string(citation.documentURL)
+            json.raw(",")
+            json.key("page_end")
+            json.int(citation.pageEnd)
+            json.raw(",")
+            json.key("page_start")
+            json.int(citation.pageStart)
+            json.raw(",")
+            json.key("score")
+            guard json.double(citation.score) else { return nil }
+            json.raw(",")
+            json.key("section")
+            json.string(citation.section)
+            json.raw("}")
+        }
+        json.raw("]}")
+        return json.bytes
+    }
 }
 
 /// The stream's first event.

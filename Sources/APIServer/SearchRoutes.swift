@@ -19,7 +19,9 @@ struct SearchRoutes: Sendable {
         let body = try await RequestBodies.json(
             RetrieveRequest.self, from: &request, limit: state.configuration.maxJSONBodyBytes)
         let (results, _) = try await search(body.query, body.topK, body.mode, body.filters)
-        return JSONResponse.make(RetrieveResponse(results: results))
+        let reply = RetrieveResponse(results: results)
+        guard let json = reply.json else { return JSONResponse.make(reply) }
+        return JSONResponse.make(json: json)
     }
 
     func query(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -90,6 +92,12 @@ struct SearchRoutes: Sendable {
 
     /// Runs the search, timing it; returns the citations and the milliseconds it took.
     private func search(
+        _ text: String, _ topK: Int, _ mode: SearchMode, _ filters: SearchFilters?
+    ) async throws -> ([Citation], Double) {
+        try await state.searchGate.run { try await gatedSearch(text, topK, mode, filters) }
+    }
+
+    private func gatedSearch(
         _ text: String, _ topK: Int, _ mode: SearchMode, _ filters: SearchFilters?
     ) async throws -> ([Citation], Double) {
         let start = ContinuousClock.now

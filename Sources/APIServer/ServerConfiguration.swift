@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var accessTokenMinutes: Int
     public var corsOrigins: [String]
     public var rateLimitPerMinute: Int
+    /// Searches that run at once (`SEARCH_CONCURRENCY`, default two per core); more wait in arrival order.
+    public var searchConcurrency: Int
     /// Proxies whose `X-Forwarded-For` names the client (`FORWARDED_ALLOW_IPS`, default `127.0.0.1`).
     public var trustedProxies: TrustedProxies
     public var groqAPIKey: String?
@@ -75,6 +77,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         port = try integer("PORT", default: 8000, range: 0...65535)
         accessTokenMinutes = try integer("ACCESS_TOKEN_EXPIRE_MINUTES", default: 30, range: 1...525_600)
         rateLimitPerMinute = try integer("RATE_LIMIT_PER_MINUTE", default: 60, range: 1...1_000_000)
+        searchConcurrency = try integer(
+            "SEARCH_CONCURRENCY", default: 2 * ProcessInfo.processInfo.activeProcessorCount, range: 1...1024)
         // Set but empty trusts no proxy; unset is uvicorn's default.
         trustedProxies = try TrustedProxies(
             parsing: variables["FORWARDED_ALLOW_IPS"] ?? TrustedProxies.defaultValue)

@@ -13,6 +13,8 @@ final class ServerState: Sendable {
     let answerer: Answerer
     let tokens: TokenService
     let metrics = ServerMetrics()
+    /// At most `SEARCH_CONCURRENCY` searches run at once; the rest wait in arrival order.
+    let searchGate: AdmissionGate
     /// Reachability of the LLM and Qdrant for health, probed at most every 15 s.
     let probes = PeerProbes()
     let searchLimiter: RateLimiter
@@ -40,5 +42,6 @@ final class ServerState: Sendable {
         self.tokens = tokens
         self.logger = logger
         searchLimiter = RateLimiter(capacity: configuration.rateLimitPerMinute)
+        searchGate = AdmissionGate(limit: configuration.searchConcurrency)
     }
 }

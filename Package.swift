@@ -125,7 +125,9 @@ let package = Package(
         ),
         .testTarget(
             name: "aigovTests",
-            dependencies: ["aigov", "Store", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "aigov", "Store", "AigovTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         // Qdrant client, mirror and backend against Tests/Support/qdrant_local_server.py (qdrant-client's local
         // mode); scripts/qdrant-test-setup installs its Python dependency.

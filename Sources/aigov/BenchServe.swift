@@ -87,6 +87,8 @@ struct BenchServe: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let script = work.appendingPathComponent("retrieve.lua")
+        // Fresh per benchmark: the embedding cache persists in the data directory between benchmarks.
+        let nonce = String(UUID().uuidString.prefix(8)).lowercased()
         try WrkScript.retrieve(questions: texts, topK: topK, mode: mode, unique: uncached)
             .write(to: script, atomically: true, encoding: .utf8)
 
@@ -102,14 +104,14 @@ struct BenchServe: AsyncParsableCommand {
             if !json { printError("warm-up: \(warmup) s at \(warmConnections) connections") }
             _ = try WrkRun.run(
                 wrk: wrk, script: script, url: base, connections: warmConnections,
-                threads: min(threads, warmConnections), seconds: warmup)
+                threads: min(threads, warmConnections), seconds: warmup, salt: nonce + "w")
         }
         var runs: [WrkRun] = []
-        for count in counts {
+        for (index, count) in counts.enumerated() {
             if !json { printError("run: \(count) connections for \(duration) s") }
             let result = try WrkRun.run(
                 wrk: wrk, script: script, url: base, connections: count, threads: min(threads, count),
-                seconds: duration)
+                seconds: duration, salt: nonce + "r\(index)")
             runs.append(result)
             if !json { printError("  " + result.summaryLine) }
         }
@@ -267,14 +269,16 @@ struct WrkRun {
     private func round2(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 
     /// Runs wrk and reads the line the script's `done` prints.
-    static func run(wrk: String, script: URL, url: String, connections: Int, threads: Int, seconds: Int) throws
-        -> WrkRun
-    {
+    /// `salt` goes into every question of a `unique` script, so no two runs (nor two benchmarks over the same
+    /// persistent embedding cache) send the same text.
+    static func run(
+        wrk: String, script: URL, url: String, connections: Int, threads: Int, seconds: Int, salt: String = ""
+    ) throws -> WrkRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)
         process.arguments = [
             "-t", String(threads), "-c", String(connections), "-d", "\(seconds)s", "--timeout", "10s", "-s",
-            script.path, url,
+            script.path, url, "--", salt,
         ]
         let output = Pipe()
         process.standardOutput = output
@@ -305,7 +309,8 @@ enum WrkScript {
     static let marker = "AIGOV_WRK "
 
     /// Each wrk thread starts at a different question and takes the next one on every request. With `unique`,
-    /// the thread id and a counter are appended to each question, so no two requests embed the same text.
+    /// the run's salt (the script's argument), the thread id and a counter are appended to each question, so no
+    /// two requests embed the same text, within a run or across runs.
     static func retrieve(questions: [String], topK: Int, mode: String, unique: Bool) throws -> String {
         var prefixes: [String] = []
         var suffixes: [String] = []
@@ -327,10 +332,15 @@ enum WrkScript {
             local unique = \(unique ? "true" : "false")
             local headers = {["Content-Type"] = "application/json"}
             local thread_count = 0
+            local salt = ""
 
             function setup(thread)
               thread_count = thread_count + 1
               thread:set("id", thread_count)
+            end
+
+            function init(args)
+              salt = args[1] or ""
             end
 
             local counter = 0
@@ -338,7 +348,7 @@ enum WrkScript {
               counter = counter + 1
               local index = ((counter + (id or 0) * 7) % #prefixes) + 1
               local body = prefixes[index]
-              if unique then body = body .. (id or 0) .. "-" .. counter .. suffixes[index] end
+              if unique then body = body .. salt .. "-" .. (id or 0) .. "-" .. counter .. suffixes[index] end
               return wrk.format("POST", "/api/search/retrieve", headers, body)
             end
 

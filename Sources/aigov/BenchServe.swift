@@ -11,11 +11,14 @@ struct BenchServe: AsyncParsableCommand {
         abstract: "HTTP load benchmark: POST /api/search/retrieve driven by wrk at several connection counts.",
         discussion: """
             Example: aigov bench serve --connections 64,256,1024 --duration 10 --json
-            The server is this binary's `serve`, started as a child process with the data directory's index (the
-            --corpus folder is ingested first when its store is empty) and RATE_LIMIT_PER_MINUTE raised so that
-            the limiter counts but never refuses. A short warm-up run precedes the measured ones, so the question
-            embeddings are cached as they would be on a server answering recurring questions; --uncached makes
-            every request's question unique, so each one is embedded.
+
+            The server is this binary's `serve`, started as a child process with the data directory's index (the \
+            --corpus folder is ingested first when its store is empty) and RATE_LIMIT_PER_MINUTE raised so that \
+            the limiter counts but never refuses. A short warm-up run precedes the measured ones, so the question \
+            embeddings are cached as they would be on a server answering recurring questions; --uncached makes \
+            every request's question unique, so each one is embedded. Other settings (SEARCH_CONCURRENCY, ...) \
+            pass through from the environment.
+
             Needs wrk (Debian package `wrk`).
             """)
 

@@ -210,22 +210,14 @@ struct HealthReport: Encodable {
         var lastSuccess: Date?
         var lastError: String?
         var lastErrorAt: Date?
-        /// Whether the collection answered a probe just now (null when Qdrant is not configured).
-        var reachable: Bool?
-        /// Points in the collection, from the probe (null when unknown or the collection is missing).
-        var points: Int?
-        var probeError: String?
-        var probeMilliseconds: Double?
-        var checkedAt: Date?
+        /// Whether the collection answers, with its point count (`points`).
+        var probe = Probe(countsPoints: true)
 
         enum CodingKeys: String, CodingKey {
-            case configured, backend, collection, pending, reachable, points
+            case configured, backend, collection, pending
             case lastSuccess = "last_success"
             case lastError = "last_error"
             case lastErrorAt = "last_error_at"
-            case probeError = "probe_error"
-            case probeMilliseconds = "probe_ms"
-            case checkedAt = "checked_at"
         }
 
         /// Nil fields are written as null, so clients always see every key.
@@ -238,11 +230,51 @@ struct HealthReport: Encodable {
             try container.encode(lastSuccess, forKey: .lastSuccess)
             try container.encode(lastError, forKey: .lastError)
             try container.encode(lastErrorAt, forKey: .lastErrorAt)
-            try container.encode(reachable, forKey: .reachable)
-            try container.encode(points, forKey: .points)
-            try container.encode(probeError, forKey: .probeError)
-            try container.encode(probeMilliseconds, forKey: .probeMilliseconds)
-            try container.encode(checkedAt, forKey: .checkedAt)
+            try probe.encode(to: encoder)
+        }
+    }
+
+    struct LLM: Encodable {
+        var configured: Bool
+        var baseURLHost: String?
+        var model: String?
+        /// Whether `GET {base}/models` answers.
+        var probe = Probe(countsPoints: false)
+
+        enum CodingKeys: String, CodingKey {
+            case configured, model
+            case baseURLHost = "base_url_host"
+        }
+
+        /// Nil fields are written as null, so clients always see every key.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(configured, forKey: .configured)
+            try container.encode(baseURLHost, forKey: .baseURLHost)
+            try container.encode(model, forKey: .model)
+            try probe.encode(to: encoder)
+        }
+    }
+
+    /// A peer's last reachability probe, written into its owner's object (all null when the peer is not
+    /// configured).
+    struct Probe: Encodable {
+        let countsPoints: Bool
+        var reachable: Bool?
+        var points: Int?
+        var probeError: String?
+        var probeMilliseconds: Double?
+        var checkedAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case reachable, points
+            case probeError = "probe_error"
+            case probeMilliseconds = "probe_ms"
+            case checkedAt = "checked_at"
+        }
+
+        init(countsPoints: Bool) {
+            self.countsPoints = countsPoints
         }
 
         mutating func record(_ outcome: PeerProbes.Outcome?) {
@@ -253,33 +285,11 @@ struct HealthReport: Encodable {
             probeMilliseconds = outcome.milliseconds
             checkedAt = outcome.checkedAt
         }
-    }
 
-    struct LLM: Encodable {
-        var configured: Bool
-        var baseURLHost: String?
-        var model: String?
-        /// Whether `GET {base}/models` answered 2xx just now (null when no LLM is configured).
-        var reachable: Bool?
-        var probeError: String?
-        var probeMilliseconds: Double?
-        var checkedAt: Date?
-
-        enum CodingKeys: String, CodingKey {
-            case configured, model, reachable
-            case baseURLHost = "base_url_host"
-            case probeError = "probe_error"
-            case probeMilliseconds = "probe_ms"
-            case checkedAt = "checked_at"
-        }
-
-        /// Nil fields are written as null, so clients always see every key.
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(configured, forKey: .configured)
-            try container.encode(baseURLHost, forKey: .baseURLHost)
-            try container.encode(model, forKey: .model)
             try container.encode(reachable, forKey: .reachable)
+            if countsPoints { try container.encode(points, forKey: .points) }
             try container.encode(probeError, forKey: .probeError)
             try container.encode(probeMilliseconds, forKey: .probeMilliseconds)
             try container.encode(checkedAt, forKey: .checkedAt)
@@ -322,19 +332,14 @@ struct HealthReport: Encodable {
         }
         async let llmProbe = state.probes.llm(state.answerer.chat)
         async let qdrantProbe = state.probes.qdrant(state.configuration.qdrant)
-        qdrant.record(await qdrantProbe)
+        qdrant.probe.record(await qdrantProbe)
         let chat = state.answerer.chat?.configuration
         var llm = LLM(
             configured: chat != nil, baseURLHost: chat.flatMap { URLComponents(string: $0.baseURL)?.host },
             model: chat?.model)
-        if let outcome = await llmProbe {
-            llm.reachable = outcome.reachable
-            llm.probeError = outcome.error
-            llm.probeMilliseconds = outcome.milliseconds
-            llm.checkedAt = outcome.checkedAt
-        }
+        llm.probe.record(await llmProbe)
         // A peer that is down leaves the server answering (extractive answers, the local index), but not whole.
-        let whole = database.status == "ok" && llm.reachable != false && qdrant.reachable != false
+        let whole = database.status == "ok" && llm.probe.reachable != false && qdrant.probe.reachable != false
         return HealthReport(
             status: whole ? "ok" : "degraded", database: database,
             index: Index(count: base.index.count, dimension: base.index.configuration.dimension),

@@ -15,8 +15,9 @@ struct JSONText {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    /// `"key":`, the key given already escaped.
-    mutating func key(_ key: StaticString) {
+    /// `"key":`, after a comma unless it is the object's `first` key; the key given already escaped.
+    mutating func key(_ key: StaticString, first: Bool = false) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
         bytes.append(UInt8(ascii: "\""))
         raw(key)
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])

@@ -21,7 +21,8 @@ import Testing
             "Données — “quoted” 🤖 naïve \u{2028}\u{2029} \u{FEFF} 日本語", "tab\there\r\nnewline",
         ]
         let scores = [
-            0.0, 1.0, -1.0, 0.016393442622950821, 1e-05, 5e-324, 123456789.0, 1.5e300, -0.0, 0.1 + 0.2, 12.5,
+            0.0, 1.0, -1.0, 0.016393442622950821, 1e-05, .leastNonzeroMagnitude, 123456789.0, 1.5e300, -0.0, 0.1 + 0.2,
+            12.5,
         ]
         var reply = RetrieveResponse(results: [])
         #expect(reply.json == Array(try JSONResponse.encoder.encode(reply)))

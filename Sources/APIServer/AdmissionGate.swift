@@ -54,16 +54,16 @@ final class AdmissionGate: Sendable {
     var waiting: Int { state.withLock { $0.queue.count - $0.head } }
 
     private func enter() async throws {
-        let admitted = state.withLock { state -> Bool in
-            guard state.running < limit, state.head == state.queue.count else { return false }
-            state.running += 1
-            return true
-        }
-        if admitted { return }
-        let id = state.withLock { state -> UInt64 in
+        // Admitted at once, or a ticket to wait with.
+        let ticket = state.withLock { state -> UInt64? in
+            if state.running < limit && state.head == state.queue.count {
+                state.running += 1
+                return nil
+            }
             state.nextID += 1
             return state.nextID
         }
+        guard let id = ticket else { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow: Bool? = state.withLock { state in

@@ -25,7 +25,6 @@ final class PeerProbes: Sendable {
     /// Timeout of one probe.
     let timeout: Duration
     private let cache = Mutex<[String: (outcome: Outcome, at: ContinuousClock.Instant)]>([:])
-    private static let clock = ContinuousClock()
 
     init(ttl: Duration = .seconds(15), timeout: Duration = .seconds(3)) {
         self.ttl = ttl
@@ -62,15 +61,13 @@ final class PeerProbes: Sendable {
     }
 
     private func outcome(key: String, _ probe: @Sendable () async -> (error: String?, points: Int?)) async -> Outcome {
-        let now = Self.clock.now
+        let now = ContinuousClock.now
         if let cached = cache.withLock({ $0[key] }), now - cached.at < ttl { return cached.outcome }
         let result = await probe()
-        let elapsed = Self.clock.now - now
         let outcome = Outcome(
             reachable: result.error == nil, error: result.error, checkedAt: Date(),
-            milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
-            points: result.points)
-        cache.withLock { $0[key] = (outcome, Self.clock.now) }
+            milliseconds: SearchRoutes.milliseconds(since: now), points: result.points)
+        cache.withLock { $0[key] = (outcome, ContinuousClock.now) }
         return outcome
     }
 }

@@ -74,17 +74,9 @@ public final class ChatClient: Sendable {
         guard let modelsURL = configuration.modelsURL else {
             throw AnsweringError(.invalidConfiguration, "the chat base URL must be an absolute http or https URL")
         }
-        var request = HTTPClientRequest(url: modelsURL)
-        request.method = .GET
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "aigov")
-        if let key = configuration.bearerKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        let components = timeout.components
-        let deadline =
-            NIODeadline.now()
-            + .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
+        let request = request(.GET, modelsURL, accept: "application/json")
         do {
-            let response = try await httpClient.execute(request, deadline: deadline)
+            let response = try await httpClient.execute(request, deadline: Self.deadline(in: timeout))
             _ = try await response.body.collect(upTo: 4 * 1024 * 1024)
             let status = Int(response.status.code)
             guard (200..<300).contains(status) else { throw httpFailure(status: status, headers: response.headers) }
@@ -234,21 +226,16 @@ public final class ChatClient: Sendable {
         body: Data, deadline: ContinuousClock.Instant, started: Flag, delivered: Flag,
         onDelta: (@Sendable (String) async -> Void)?
     ) async throws(AttemptFailure) -> ChatCompletion {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
+        var request = request(.POST, url, accept: onDelta == nil ? "application/json" : "text/event-stream")
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: onDelta == nil ? "application/json" : "text/event-stream")
-        request.headers.add(name: "User-Agent", value: "aigov")
-        if let key = configuration.bearerKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
         request.body = .bytes(body)
 
         let response: HTTPClientResponse
         do {
             // AsyncHTTPClient's deadline stops guarding once the head arrives; the race in `attemptOnce` guards
             // the body too.
-            let remaining = (Self.clock.now.duration(to: deadline)).components
-            let nanoseconds = max(remaining.seconds, 0) * 1_000_000_000 + remaining.attoseconds / 1_000_000_000
-            response = try await httpClient.execute(request, deadline: .now() + .nanoseconds(nanoseconds))
+            response = try await httpClient.execute(
+                request, deadline: Self.deadline(in: Self.clock.now.duration(to: deadline)))
         } catch {
             throw transportFailure(error, phase: .requesting, delivered: delivered)
         }
@@ -272,6 +259,22 @@ public final class ChatClient: Sendable {
             return completion
         }
         return try await streamedCompletion(response, started: started, delivered: delivered, onDelta: onDelta)
+    }
+
+    /// A request to the upstream with the headers every call sends (the key, when one is configured).
+    private func request(_ method: HTTPMethod, _ url: String, accept: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Accept", value: accept)
+        request.headers.add(name: "User-Agent", value: "aigov")
+        if let key = configuration.bearerKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        return request
+    }
+
+    /// The NIO deadline `duration` from now (now, for a duration already past).
+    private static func deadline(in duration: Duration) -> NIODeadline {
+        let parts = duration.components
+        return .now() + .nanoseconds(max(parts.seconds, 0) * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
     }
 
     private func wholeCompletion(

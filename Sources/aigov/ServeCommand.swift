@@ -13,10 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the environment (ENVIRONMENT, SECRET_KEY, GROQ_*, CORS_ORIGINS, LOG_LEVEL, \
             LOG_FORMAT, RATE_LIMIT_PER_MINUTE, FORWARDED_ALLOW_IPS, QDRANT_*, RETRIEVAL_BACKEND, ...). With \
-            QDRANT_URL set, a \
-            background task pushes the Qdrant outbox. In production the server refuses a missing or short \
-            SECRET_KEY. There is no built-in account: create one with `aigov admin create`. SIGINT or SIGTERM \
-            stops it gracefully.
+            QDRANT_URL set, a background task pushes the Qdrant outbox. In production the server refuses a \
+            missing or short SECRET_KEY. There is no built-in account: create one with `aigov admin create`. \
+            SIGINT or SIGTERM stops it gracefully.
             """)
 
     @OptionGroup var data: DataOptions

@@ -29,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.21.0"),
         // postgres-nio's TLS configuration type; already in the graph through async-http-client.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
+        // The connection read deadlines are a NIO channel handler (NIOCore) over HTTP parts (NIOHTTPTypes); both
+        // are already in the graph through Hummingbird.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
     ],
     targets: [
         // OpenBLAS's cblas.h. Linked as `openblas` on purpose: the generic `blas` may resolve to netlib's
@@ -79,6 +83,9 @@ let package = Package(
             dependencies: [
                 "EmbedCache", "Retrieval", "Ingest", "Store", "Answering",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -127,6 +134,7 @@ let package = Package(
             name: "aigovTests",
             dependencies: [
                 "aigov", "Store", "AigovTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Qdrant client, mirror and backend against Tests/Support/qdrant_local_server.py (qdrant-client's local

@@ -1,6 +1,7 @@
 import Answering
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Ingest
 import Logging
 import Retrieval
@@ -17,13 +18,18 @@ import Store
 ///   - logger: the server's logger; each request's lines carry its `X-Request-Id`.
 ///   - mirror: the Qdrant mirror whose loop the caller runs, reported by `/api/admin/health`.
 /// - Throws: `AnsweringError` `invalid_configuration` when `chat` cannot be used, `QdrantError` when the Qdrant
-///   settings cannot be used.
+///   settings cannot be used, ``ConfigurationError`` when `configuration.secretKey` is nil or short (`aigov serve`
+///   fills it from ``SigningKeyFile`` when `SECRET_KEY` is unset).
 public func buildApplication(
     configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
     chat: ChatConfiguration?, logger: Logger, mirror: QdrantMirror? = nil
 ) async throws -> some ApplicationProtocol {
     let client = try chat.map { try ChatClient(configuration: $0) }
-    let tokens = await TokenService.make(secret: configuration.secretKey, minutes: configuration.accessTokenMinutes)
+    guard let secret = configuration.secretKey else {
+        throw ConfigurationError(
+            variable: "SECRET_KEY", message: "not set and no key file was read (see SigningKeyFile.loadOrCreate)")
+    }
+    let tokens = try await TokenService.make(secret: secret, minutes: configuration.accessTokenMinutes)
     var retriever: QdrantRetriever?
     if configuration.retrievalBackend == .qdrant, let qdrant = configuration.qdrant {
         retriever = QdrantRetriever(
@@ -32,8 +38,10 @@ public func buildApplication(
     let state = ServerState(
         configuration: configuration, knowledgeBase: knowledgeBase, store: store, answerer: Answerer(chat: client),
         tokens: tokens, logger: logger, mirror: mirror, qdrantRetriever: retriever)
+    let timeouts = configuration.connectionTimeouts
     return Application(
         router: buildRouter(state),
+        server: HTTPServerBuilder { responder in DeadlineHTTP1Channel(responder: responder, timeouts: timeouts) },
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "aigov"),
         logger: logger)

@@ -24,6 +24,7 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError, CustomStr
         public static let conflict = Code(rawValue: "conflict")
         public static let rateLimited = Code(rawValue: "rate_limited")
         public static let unavailable = Code(rawValue: "unavailable")
+        public static let requestTimeout = Code(rawValue: "request_timeout")
         public static let internalError = Code(rawValue: "internal_error")
     }
 
@@ -88,9 +89,14 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError, CustomStr
         APIError(.tooManyRequests, .rateLimited, message, headers: [.retryAfter: String(max(1, seconds))])
     }
 
-    static func unavailable(_ message: String) -> APIError {
-        APIError(.serviceUnavailable, .unavailable, message)
+    static func unavailable(_ message: String, retryAfter seconds: Int? = nil) -> APIError {
+        APIError(
+            .serviceUnavailable, .unavailable, message,
+            headers: seconds.map { [.retryAfter: String(max(1, $0))] } ?? [:])
     }
+
+    /// The request body did not arrive whole (client gone, or cut by the body deadline).
+    static let bodyNotReceived = APIError(.requestTimeout, .requestTimeout, "the request body did not arrive in time")
 
     static let serverFailure = APIError(.internalServerError, .internalError, "Internal server error")
 }

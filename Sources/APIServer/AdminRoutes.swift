@@ -151,11 +151,13 @@ struct AdminRoutes: Sendable {
         JSONResponse.make(await HealthReport.make(state))
     }
 
-    /// The `{id}` path parameter, percent-decoded.
+    /// The `{id}` path parameter, percent-decoded. Control characters are refused here: SQLite would cut
+    /// `doc%00junk` at the NUL and find (or delete) `doc`.
     static func documentID(_ context: APIRequestContext) throws -> String {
         guard let raw = context.parameters.get("id"), let id = raw.removingPercentEncoding, !id.isEmpty,
             id.utf8.count <= 1024
         else { throw APIError.invalid("id", "must be a document id") }
+        try TextRules.check(id, field: "id", maxScalars: 1024)
         return id
     }
 

@@ -30,7 +30,11 @@ struct AuthMiddleware: RouterMiddleware {
         guard let claims = await state.tokens.verify(String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
             throw APIError.unauthorized("Could not validate credentials")
         }
-        guard let user = try await state.store.user(username: claims.sub.value), user.isActive else {
+        // The id as well as the name: a user deleted and created again under the same name is another user.
+        // A token older than its user was not issued to it (a second's slack: `iat` is in whole seconds).
+        guard let user = try await state.store.user(username: claims.sub.value), user.id == claims.uid,
+            user.isActive, claims.iat.value >= user.createdAt.addingTimeInterval(-1)
+        else {
             throw APIError.unauthorized("Could not validate credentials")
         }
         return user

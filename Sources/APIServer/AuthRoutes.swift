@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Store
 
@@ -61,41 +62,77 @@ struct AuthRoutes: Sendable {
     }
 
     func login(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        // Counted before the body is read: every attempt, right or wrong, may cost a hash.
+        if let wait = state.loginLimiter.acquire(context.clientKey) {
+            throw APIError.rateLimited(retryAfter: Int(wait.rounded(.up)), "Too many login requests; try again later")
+        }
         var request = request
         let credentials = try await readCredentials(&request)
-        let username = credentials.username.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !username.isEmpty else { throw APIError.invalid("username", "must not be empty") }
-        guard username.count <= 150 else { throw APIError.invalid("username", "must be at most 150 characters") }
-        guard !credentials.password.isEmpty else { throw APIError.invalid("password", "must not be empty") }
-        guard credentials.password.utf8.count <= 1024 else {
-            throw APIError.invalid("password", "must be at most 1024 bytes")
+        let username = try Self.validUsername(credentials.username)
+        let password = try Self.validPassword(credentials.password)
+        let ticket: LoginThrottle.Ticket
+        switch state.loginThrottle.reserve(account: Self.accountKey(username), address: context.clientKey) {
+        case .success(let reserved): ticket = reserved
+        case .failure(let wait):
+            throw APIError.rateLimited(
+                retryAfter: Int(wait.seconds.rounded(.up)), "Too many failed logins; try again later")
         }
-        let account = username.lowercased()
-        let address = context.clientKey
-        if let wait = state.addressFailures.blocked(address) ?? state.accountFailures.blocked(account) {
-            throw APIError.rateLimited(retryAfter: Int(wait.rounded(.up)), "Too many failed logins; try again later")
+        let user: User?
+        do {
+            user = try await state.store.user(username: username)
+        } catch {
+            state.loginThrottle.abandoned(ticket)
+            throw error
         }
-        let user = try await state.store.user(username: username)
-        let password = credentials.password
         let stored = user?.passwordHash
-        let matches = await BlockingPool.passwords.run {
+        let checked = await state.hashing.run {
             guard let stored else {
                 PasswordHasher.spendEquivalentTime()
                 return false
             }
             return PasswordHasher.verify(password, against: stored)
         }
+        guard let matches = checked else {
+            state.loginThrottle.abandoned(ticket)
+            throw APIError.unavailable("Too many logins in progress; retry in a moment", retryAfter: 1)
+        }
         guard matches, let user, user.isActive else {
-            state.accountFailures.recordFailure(account)
-            state.addressFailures.recordFailure(address)
+            state.loginThrottle.failed(ticket)
             context.logger.notice("login failed", metadata: ["username": .string(String(username.prefix(64)))])
             throw APIError.unauthorized("Incorrect username or password")
         }
-        state.accountFailures.reset(account)
+        state.loginThrottle.succeeded(ticket)
         let token = try await state.tokens.issue(for: user)
         context.logger.info("login", metadata: ["user": .string(user.username)])
-        return JSONResponse.make(
-            TokenResponse(accessToken: token, expiresIn: Int(state.tokens.lifetime)))
+        var response = JSONResponse.make(TokenResponse(accessToken: token, expiresIn: Int(state.tokens.lifetime)))
+        // RFC 6749 section 5.1: responses carrying tokens must not be stored by any cache.
+        response.headers[.cacheControl] = "no-store"
+        response.headers[HTTPField.Name("Pragma")!] = "no-cache"
+        return response
+    }
+
+    /// The login name as stored: trimmed, 1-150 Unicode scalars, no control characters (a NUL would be cut
+    /// off by SQLite, so `admin\u{0}junk` would sign in as `admin` under a failure key of its own).
+    static func validUsername(_ value: String) throws -> String {
+        let username = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !username.isEmpty else { throw APIError.invalid("username", "must not be empty") }
+        try TextRules.check(username, field: "username", maxScalars: 150)
+        return username
+    }
+
+    static func validPassword(_ value: String) throws -> String {
+        guard !value.isEmpty else { throw APIError.invalid("password", "must not be empty") }
+        guard value.utf8.count <= 1024 else { throw APIError.invalid("password", "must be at most 1024 bytes") }
+        guard !value.unicodeScalars.contains("\u{0}") else {
+            throw APIError.invalid("password", "must not contain NUL characters")
+        }
+        return value
+    }
+
+    /// The key failed logins count under: one per account however its name is spelt (case, compatibility
+    /// forms such as full-width letters).
+    static func accountKey(_ username: String) -> String {
+        username.precomposedStringWithCompatibilityMapping.lowercased()
     }
 
     func me(_ request: Request, _ context: APIRequestContext) async throws -> Response {

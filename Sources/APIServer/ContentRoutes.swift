@@ -59,6 +59,7 @@ struct ContentRoutes: Sendable {
             guard !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw APIError.invalid("content", "must not be empty")
             }
+            try TextRules.checkControls(content, field: "content")
             metadata = try ContentFields.metadata(container)
             documentID = try container.decodeIfPresent(String.self, forKey: .documentID).map {
                 try ContentFields.documentID($0, "document_id")
@@ -154,15 +155,14 @@ enum ContentFields {
     static func text(_ value: String, _ field: String) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw APIError.invalid(field, "must not be empty") }
-        guard trimmed.count <= ContentRoutes.maxTitle else {
-            throw APIError.invalid(field, "must be at most \(ContentRoutes.maxTitle) characters")
-        }
+        try TextRules.check(trimmed, field: field, maxScalars: ContentRoutes.maxTitle)
         return trimmed
     }
 
     static func url(_ value: String, _ field: String) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= ContentRoutes.maxURL, let components = URLComponents(string: trimmed),
+        try TextRules.check(trimmed, field: field, maxScalars: ContentRoutes.maxURL)
+        guard let components = URLComponents(string: trimmed),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             components.host?.isEmpty == false
         else { throw APIError.invalid(field, "must be an absolute http or https URL") }
@@ -189,8 +189,10 @@ enum ContentFields {
         guard values.count <= ContentRoutes.maxMetadataEntries else {
             throw APIError.invalid("metadata", "at most \(ContentRoutes.maxMetadataEntries) entries")
         }
-        for (name, value) in values where name.isEmpty || name.count > 100 || value.text.count > 2000 {
-            throw APIError.invalid("metadata", "keys must be 1-100 characters and values at most 2000")
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard !name.isEmpty else { throw APIError.invalid("metadata", "keys must not be empty") }
+            try TextRules.check(name, field: "metadata", maxScalars: 100)
+            try TextRules.check(value.text, field: "metadata.\(name.prefix(100))", maxScalars: 2000, multiline: true)
         }
         return values.mapValues(\.text)
     }

@@ -27,6 +27,12 @@ enum RequestBodies {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             // NIO's too-many-bytes error, which Hummingbird maps to 413.
             throw APIError.tooLarge(limit: limit)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The body stopped arriving: the client went away or the body deadline closed the connection
+            // (ConnectionDeadlines.swift). No one reads the answer; 408 keeps it out of the server-error figures.
+            throw APIError.bodyNotReceived
         }
     }
 

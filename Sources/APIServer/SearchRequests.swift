@@ -1,7 +1,7 @@
 import Foundation
 import Retrieval
 
-/// Limits on search input (DESIGN section 8 and 11).
+/// Limits on search input (DESIGN section 8 and 11), in Unicode scalars (see ``TextRules``).
 enum SearchLimits {
     static let maxQuestionCharacters = 2000
     static let topK = 1...50
@@ -33,9 +33,7 @@ struct SearchFilters: Decodable, Sendable {
         if let section {
             let trimmed = section.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { throw APIError.invalid("filters.section", "must not be empty") }
-            guard trimmed.count <= SearchLimits.maxFilterValueCharacters else {
-                throw APIError.invalid("filters.section", "is too long")
-            }
+            try TextRules.check(trimmed, field: "filters.section", maxScalars: SearchLimits.maxFilterValueCharacters)
             self.section = trimmed
         }
     }
@@ -46,8 +44,9 @@ struct SearchFilters: Decodable, Sendable {
         guard values.count <= SearchLimits.maxFilterValues else {
             throw APIError.invalid(field, "at most \(SearchLimits.maxFilterValues) values")
         }
-        for value in values where value.isEmpty || value.count > SearchLimits.maxFilterValueCharacters {
-            throw APIError.invalid(field, "values must be non-empty strings of at most 512 characters")
+        for value in values {
+            guard !value.isEmpty else { throw APIError.invalid(field, "values must be non-empty strings") }
+            try TextRules.check(value, field: field, maxScalars: SearchLimits.maxFilterValueCharacters)
         }
         return values
     }
@@ -65,9 +64,7 @@ private enum SearchFields {
     static func text(_ value: String, field: String) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw APIError.invalid(field, "must not be empty") }
-        guard trimmed.count <= SearchLimits.maxQuestionCharacters else {
-            throw APIError.invalid(field, "must be at most \(SearchLimits.maxQuestionCharacters) characters")
-        }
+        try TextRules.check(trimmed, field: field, maxScalars: SearchLimits.maxQuestionCharacters, multiline: true)
         return trimmed
     }
 

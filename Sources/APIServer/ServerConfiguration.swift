@@ -19,10 +19,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var environment: Environment
     public var host: String
     public var port: Int
-    public var secretKey: String
+    /// The token-signing key from `SECRET_KEY`; nil (development only) means the key file of the data
+    /// directory, which `aigov serve` resolves through ``SigningKeyFile`` before building the application.
+    public var secretKey: String?
     public var accessTokenMinutes: Int
     public var corsOrigins: [String]
     public var rateLimitPerMinute: Int
+    /// Login requests per client address per minute (`LOGIN_RATE_LIMIT_PER_MINUTE`, default 10), whatever
+    /// their outcome: each costs a password hash.
+    public var loginRateLimitPerMinute: Int
+    /// Per-connection read deadlines (`HTTP_HEADER_TIMEOUT_SECONDS`, `HTTP_BODY_TIMEOUT_SECONDS`,
+    /// `HTTP_IDLE_TIMEOUT_SECONDS`).
+    public var connectionTimeouts: ConnectionTimeouts
     /// Searches that run at once (`SEARCH_CONCURRENCY`, default two per core); more wait in arrival order.
     public var searchConcurrency: Int
     /// Proxies whose `X-Forwarded-For` names the client (`FORWARDED_ALLOW_IPS`, default `127.0.0.1`).
@@ -52,10 +60,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Cap on multipart uploads (DESIGN section 11).
     public var maxUploadBytes = 50 << 20
 
-    /// The development-only signing key; production refuses it.
-    public static let developmentSecretKey = "aigov-development-secret-key-change-me-0123456789"
-
-    /// Reads `variables`; in production a missing, default or short `SECRET_KEY` is an error.
+    /// Reads `variables`; a `SECRET_KEY` shorter than 32 bytes is an error, and so is none in production
+    /// (replicas must share one key, which a key file generated per machine would not give).
     public init(variables: [String: String]) throws {
         func value(_ name: String) -> String? {
             guard let v = variables[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
@@ -77,6 +83,11 @@ public struct ServerConfiguration: Sendable, Equatable {
         port = try integer("PORT", default: 8000, range: 0...65535)
         accessTokenMinutes = try integer("ACCESS_TOKEN_EXPIRE_MINUTES", default: 30, range: 1...525_600)
         rateLimitPerMinute = try integer("RATE_LIMIT_PER_MINUTE", default: 60, range: 1...1_000_000)
+        loginRateLimitPerMinute = try integer("LOGIN_RATE_LIMIT_PER_MINUTE", default: 10, range: 1...1_000_000)
+        connectionTimeouts = ConnectionTimeouts(
+            header: .seconds(try integer("HTTP_HEADER_TIMEOUT_SECONDS", default: 10, range: 1...3600)),
+            body: .seconds(try integer("HTTP_BODY_TIMEOUT_SECONDS", default: 60, range: 1...86_400)),
+            idle: .seconds(try integer("HTTP_IDLE_TIMEOUT_SECONDS", default: 30, range: 1...86_400)))
         searchConcurrency = try integer(
             "SEARCH_CONCURRENCY", default: 2 * ProcessInfo.processInfo.activeProcessorCount, range: 1...1024)
         // Set but empty trusts no proxy; unset is uvicorn's default.
@@ -108,20 +119,14 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: "ALGORITHM", message: "only HS256 is supported")
         }
         let key = value("SECRET_KEY")
-        if environment == .production {
-            guard let key else {
-                throw ConfigurationError(variable: "SECRET_KEY", message: "is required in production")
-            }
-            guard key != Self.developmentSecretKey, key.utf8.count >= 32 else {
-                throw ConfigurationError(
-                    variable: "SECRET_KEY", message: "must be at least 32 bytes and not the development default")
-            }
+        if environment == .production, key == nil {
+            throw ConfigurationError(variable: "SECRET_KEY", message: "is required in production")
         }
-        // HS256 keys shorter than 32 bytes are refused by the JWT library; pad nothing, demand length.
-        if let key, key.utf8.count < 32 {
+        // The JWT library traps on shorter HS256 keys; pad nothing, demand length.
+        if let key, key.utf8.count < TokenService.minimumKeyBytes {
             throw ConfigurationError(variable: "SECRET_KEY", message: "must be at least 32 bytes")
         }
-        secretKey = key ?? Self.developmentSecretKey
+        secretKey = key
     }
 
     /// The Qdrant collection named by `QDRANT_URL`, `QDRANT_API_KEY`, `QDRANT_COLLECTION` (default

@@ -18,10 +18,12 @@ final class ServerState: Sendable {
     /// Reachability of the LLM and Qdrant for health, probed at most every 15 s.
     let probes = PeerProbes()
     let searchLimiter: RateLimiter
-    /// 5 failed logins per account in 15 minutes, then 429 until the oldest leaves the window.
-    let accountFailures = FailureWindow(limit: 5, window: 15 * 60)
-    /// 20 failed logins per client address in 15 minutes (password spraying across accounts).
-    let addressFailures = FailureWindow(limit: 20, window: 15 * 60)
+    /// Login requests per client address (`LOGIN_RATE_LIMIT_PER_MINUTE`), whatever their outcome.
+    let loginLimiter: RateLimiter
+    /// Failed logins per (account, address) with back-off, and a ceiling per account.
+    let loginThrottle: LoginThrottle
+    /// Where password hashes run (threads apart from search's).
+    let hashing: HashingPool
     let logger: Logger
     /// The Qdrant mirror whose loop `serve` runs, for health; nil when `QDRANT_URL` is unset.
     let mirror: QdrantMirror?
@@ -31,8 +33,11 @@ final class ServerState: Sendable {
     init(
         configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
         answerer: Answerer, tokens: TokenService, logger: Logger, mirror: QdrantMirror? = nil,
-        qdrantRetriever: QdrantRetriever? = nil
+        qdrantRetriever: QdrantRetriever? = nil, loginThrottle: LoginThrottle = LoginThrottle(),
+        hashing: HashingPool = .shared
     ) {
+        self.loginThrottle = loginThrottle
+        self.hashing = hashing
         self.mirror = mirror
         self.qdrantRetriever = qdrantRetriever
         self.configuration = configuration
@@ -42,6 +47,7 @@ final class ServerState: Sendable {
         self.tokens = tokens
         self.logger = logger
         searchLimiter = RateLimiter(capacity: configuration.rateLimitPerMinute)
+        loginLimiter = RateLimiter(capacity: configuration.loginRateLimitPerMinute)
         searchGate = AdmissionGate(limit: configuration.searchConcurrency)
     }
 }

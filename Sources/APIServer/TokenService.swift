@@ -2,19 +2,46 @@ import Foundation
 import JWTKit
 import Store
 
-/// The claims of an access token: `sub` (the username), `role`, `iat` and `exp`.
+/// The claims of an access token: `iss`, `aud`, `sub` (the username), `uid` (the user's id), `role`, `iat`
+/// and `exp`.
+///
+/// `uid` ties a token to one user row: store ids are never reused (SQLite `AUTOINCREMENT`, PostgreSQL
+/// identity), so a user deleted and created again under the same name does not inherit the old tokens.
 struct AccessClaims: JWTPayload, Equatable {
+    var iss: IssuerClaim
+    var aud: AudienceClaim
     var sub: SubjectClaim
+    var uid: Int64
     var role: String
     var iat: IssuedAtClaim
     var exp: ExpirationClaim
 
+    /// A token issued by this server for the API.
+    init(sub: String, uid: Int64, role: String, iat: Date, exp: Date) {
+        iss = IssuerClaim(value: TokenService.issuer)
+        aud = AudienceClaim(value: [TokenService.audience])
+        self.sub = SubjectClaim(value: sub)
+        self.uid = uid
+        self.role = role
+        self.iat = IssuedAtClaim(value: iat)
+        self.exp = ExpirationClaim(value: exp)
+    }
+
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
+        guard iss.value == TokenService.issuer else {
+            throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "issuer")
+        }
+        try aud.verifyIntendedAudience(includes: TokenService.audience)
+        // A token "issued" in the future was made with a clock or a key this server does not vouch for.
+        guard iat.value <= Date().addingTimeInterval(TokenService.clockSkew) else {
+            throw JWTError.claimVerificationFailure(failedClaim: iat, reason: "issued in the future")
+        }
     }
 }
 
-/// Issues and checks HS256 access tokens signed with `SECRET_KEY`.
+/// Issues and checks HS256 access tokens signed with the server's key (`SECRET_KEY`, else the key file of
+/// the data directory; see ``SigningKeyFile``).
 ///
 /// The algorithm is pinned: a token whose header names anything but HS256 (`none`, RS256 with the secret
 /// as a "public key", ...) is refused before any signature check, since the JWT library verifies with the
@@ -24,15 +51,25 @@ final class TokenService: Sendable {
     let lifetime: TimeInterval
     /// Tokens longer than this are refused unread.
     static let maxTokenBytes = 4096
+    static let issuer = "aigov"
+    static let audience = "aigov-api"
+    /// How far in the future an `iat` may lie before the token is refused (clocks of replicas differ a little).
+    static let clockSkew: TimeInterval = 60
+    /// The JWT library traps on shorter HS256 keys; configuration refuses them first.
+    static let minimumKeyBytes = 32
 
     private init(keys: JWTKeyCollection, lifetime: TimeInterval) {
         self.keys = keys
         self.lifetime = lifetime
     }
 
-    /// A service signing with `secret` (at least 32 bytes: the configuration guarantees it) for tokens that
-    /// live `minutes`.
-    static func make(secret: String, minutes: Int) async -> TokenService {
+    /// A service signing with `secret` for tokens that live `minutes`.
+    ///
+    /// - Throws: ``ConfigurationError`` for a key shorter than 32 bytes.
+    static func make(secret: String, minutes: Int) async throws -> TokenService {
+        guard secret.utf8.count >= minimumKeyBytes else {
+            throw ConfigurationError(variable: "SECRET_KEY", message: "must be at least 32 bytes")
+        }
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: Array(secret.utf8)), digestAlgorithm: .sha256)
         return TokenService(keys: keys, lifetime: TimeInterval(minutes) * 60)
@@ -41,12 +78,12 @@ final class TokenService: Sendable {
     /// A signed token for `user`.
     func issue(for user: User, now: Date = Date()) async throws -> String {
         let claims = AccessClaims(
-            sub: SubjectClaim(value: user.username), role: user.role.rawValue,
-            iat: IssuedAtClaim(value: now), exp: ExpirationClaim(value: now.addingTimeInterval(lifetime)))
+            sub: user.username, uid: user.id, role: user.role.rawValue, iat: now,
+            exp: now.addingTimeInterval(lifetime))
         return try await keys.sign(claims)
     }
 
-    /// The claims of a valid, unexpired HS256 `token`; nil for anything else.
+    /// The claims of a valid, unexpired HS256 `token` of this issuer and audience; nil for anything else.
     func verify(_ token: String) async -> AccessClaims? {
         guard token.utf8.count <= Self.maxTokenBytes, Self.headerIsPinned(token) else { return nil }
         return try? await keys.verify(token, as: AccessClaims.self)

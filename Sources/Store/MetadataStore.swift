@@ -46,6 +46,10 @@ public protocol MetadataStore: Sendable {
     func user(username: String) async throws -> User?
     /// All users by username.
     func users() async throws -> [User]
+    /// Deletes the user with `id`; false when there is none. Ids are never reused, so tokens naming the old id
+    /// stop working even when the name is taken again.
+    @discardableResult
+    func deleteUser(id: Int64) async throws -> Bool
 
     // MARK: Qdrant outbox
 

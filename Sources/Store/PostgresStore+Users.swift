@@ -45,4 +45,11 @@ extension PostgresStore {
             ).map(PostgresRows.user)
         }
     }
+
+    @discardableResult
+    public func deleteUser(id: Int64) async throws -> Bool {
+        try await transaction { connection in
+            try await !rows("DELETE FROM users WHERE id = \(id) RETURNING id", on: connection).isEmpty
+        }
+    }
 }

@@ -40,4 +40,12 @@ extension SQLiteStore {
                 .map(SQLiteRows.user)
         }
     }
+
+    @discardableResult
+    public func deleteUser(id: Int64) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
 }

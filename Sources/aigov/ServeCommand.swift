@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
             Settings come from the environment (ENVIRONMENT, SECRET_KEY, GROQ_*, CORS_ORIGINS, LOG_LEVEL, \
             LOG_FORMAT, RATE_LIMIT_PER_MINUTE, FORWARDED_ALLOW_IPS, QDRANT_*, RETRIEVAL_BACKEND, ...). With \
             QDRANT_URL set, a background task pushes the Qdrant outbox. In production the server refuses a \
-            missing or short SECRET_KEY. There is no built-in account: create one with `aigov admin create`. \
+            missing or short SECRET_KEY; elsewhere, without SECRET_KEY, it signs tokens with a random key it creates \
+            in the data directory (secret_key, mode 0600) at first start. There is no built-in account: create one with `aigov admin create`. \
             SIGINT or SIGTERM stops it gracefully.
             """)
 
@@ -43,11 +44,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let host { settings.host = host }
         if let port { settings.port = port }
-        let configuration = settings
-        LoggingSystem.bootstrap { label in configuration.makeLogHandler(label: label) }
+        let logSettings = settings
+        LoggingSystem.bootstrap { label in logSettings.makeLogHandler(label: label) }
         let logger = Logger(label: "aigov")
 
         let base = try await openKnowledgeBase(data, model)
+        if settings.secretKey == nil {
+            settings.secretKey = try signingKey(logger: logger)
+        }
+        let configuration = settings
         if let folder = ingestIfEmpty, try await base.store.counts().documents == 0 {
             try await ingestFirst(folder, into: base)
         }
@@ -96,6 +101,31 @@ struct ServeCommand: AsyncParsableCommand {
         await mirrorTask?.value
         try? await base.checkpoint()
         await closeMetadataStore(base.store)
+    }
+
+    /// The key file of the data directory (created at first start), for a server without `SECRET_KEY`.
+    private func signingKey(logger: Logger) throws -> String {
+        let loaded: SigningKeyFile.Loaded
+        do {
+            loaded = try SigningKeyFile.loadOrCreate(in: data.dataDirectory)
+        } catch let error as ConfigurationError {
+            throw CLIError("configuration: \(error)")
+        }
+        let path = data.dataDirectory.appendingPathComponent(SigningKeyFile.fileName).path
+        if loaded.created {
+            logger.notice(
+                "SECRET_KEY is not set: generated a random signing key",
+                metadata: [
+                    "key_file": .string(path),
+                    "hint": "give every replica the same SECRET_KEY (or a copy of this file); production requires it",
+                ])
+        } else {
+            logger.info("SECRET_KEY is not set: signing with the key file", metadata: ["key_file": .string(path)])
+        }
+        if loaded.tightenedPermissions {
+            logger.warning("the key file was readable by other users; restricted it to its owner (0600)")
+        }
+        return loaded.key
     }
 
     private func ingestFirst(_ folder: String, into base: KnowledgeBase) async throws {

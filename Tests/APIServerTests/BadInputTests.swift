@@ -74,6 +74,25 @@ struct BadRequest: Sendable, CustomTestStringConvertible {
             json:
                 #"{"question": "q", "filters": {"document_ids": [\#((0...100).map { "\"d\($0)\"" }.joined(separator: ","))]}}"#,
             422),
+        // Search: lengths count Unicode scalars, not grapheme clusters; control characters are refused.
+        BadRequest("NUL in the question", json: #"{"question": "what\u0000is high-risk"}"#, 422),
+        BadRequest("escape sequence in the question", json: #"{"question": "what \u001b[31mis"}"#, 422),
+        BadRequest(
+            "one grapheme of 400,000 combining accents",
+            json: #"{"question": "a\#(String(repeating: "\u{301}", count: 400_000))"}"#, 422),
+        BadRequest(
+            "one ZWJ emoji chain of 3,000 scalars",
+            json: #"{"question": "\#(String(repeating: "\u{1F468}\u{200D}", count: 1500))"}"#, 422),
+        BadRequest(
+            "one Hangul jamo run of 3,000 scalars",
+            json: #"{"question": "\#(String(repeating: "\u{1100}", count: 3000))"}"#,
+            422),
+        BadRequest("NUL in a filter value", json: #"{"question": "q", "filters": {"sources": ["a\u0000b"]}}"#, 422),
+        BadRequest(
+            "one-grapheme filter value of 600 scalars",
+            json: #"{"question": "q", "filters": {"section": "A\#(String(repeating: "\u{301}", count: 600))"}}"#, 422),
+        BadRequest(
+            "NUL in a retrieve query", .post, "/api/search/retrieve", json: #"{"query": "a\u0000b"}"#, 422),
         // Search: media type and size.
         BadRequest("text/plain body", json: #"{"question": "q"}"#, contentType: "text/plain", 415),
         BadRequest("no content type", json: #"{"question": "q"}"#, contentType: nil, 415),
@@ -99,6 +118,18 @@ struct BadRequest: Sendable, CustomTestStringConvertible {
             json: #"{"username": "\#(String(repeating: "u", count: 151))", "password": "x"}"#, 422),
         BadRequest(
             "login with numeric password", .post, "/api/auth/login", json: #"{"username": "a", "password": 1}"#, 422),
+        BadRequest(
+            "login with a NUL-suffixed username", .post, "/api/auth/login",
+            json: #"{"username": "admin-test\u0000junk", "password": "correct horse battery staple"}"#, 422),
+        BadRequest(
+            "login with a newline in the username", .post, "/api/auth/login",
+            json: #"{"username": "admin-test\nforged log line", "password": "x"}"#, 422),
+        BadRequest(
+            "login with a one-grapheme 40 KB username", .post, "/api/auth/login",
+            json: #"{"username": "u\#(String(repeating: "\u{301}", count: 20_000))", "password": "x"}"#, 422),
+        BadRequest(
+            "login with a NUL in the password", .post, "/api/auth/login",
+            json: #"{"username": "admin-test", "password": "a\u0000b"}"#, 422),
         // Content (as admin).
         BadRequest(
             "ingest without content", .post, "/api/content/ingest", json: #"{"title": "t", "source": "s"}"#, as: .admin,
@@ -118,6 +149,32 @@ struct BadRequest: Sendable, CustomTestStringConvertible {
         BadRequest(
             "ingest with an empty title", .post, "/api/content/ingest",
             json: #"{"title": " ", "source": "s", "content": "c"}"#, as: .admin, 422),
+        BadRequest(
+            "ingest with a NUL in the title", .post, "/api/content/ingest",
+            json: #"{"title": "t\u0000x", "source": "s", "content": "c"}"#, as: .admin, 422),
+        BadRequest(
+            "ingest with a control character in the source", .post, "/api/content/ingest",
+            json: #"{"title": "t", "source": "s\u0007", "content": "c"}"#, as: .admin, 422),
+        BadRequest(
+            "ingest with a one-grapheme 600-scalar title", .post, "/api/content/ingest",
+            json: #"{"title": "t\#(String(repeating: "\u{301}", count: 600))", "source": "s", "content": "c"}"#,
+            as: .admin, 422),
+        BadRequest(
+            "ingest with a NUL in a metadata value", .post, "/api/content/ingest",
+            json: #"{"title": "t", "source": "s", "content": "c", "metadata": {"k": "v\u0000"}}"#, as: .admin, 422),
+        BadRequest(
+            "ingest with a NUL in the content", .post, "/api/content/ingest",
+            json: #"{"title": "t", "source": "s", "content": "c\u0000d"}"#, as: .admin, 422),
+        // A NUL in a path id would be cut by SQLite: `us-eo-14179%00junk` must not name `us-eo-14179`.
+        BadRequest(
+            "document detail with a NUL in the id", .get, "/api/admin/documents/us-eo-14179%00junk", contentType: nil,
+            as: .admin, 422),
+        BadRequest(
+            "document delete with a NUL in the id", .delete, "/api/admin/documents/us-eo-14179%00junk",
+            contentType: nil, as: .admin, 422),
+        BadRequest(
+            "document detail with an escape in the id", .get, "/api/admin/documents/a%1B%5B2J", contentType: nil,
+            as: .admin, 422),
         BadRequest("upload as JSON", .post, "/api/content/upload", json: "{}", as: .admin, 415),
         BadRequest(
             "upload without a file part", .post, "/api/content/upload",

@@ -6,11 +6,35 @@ import Testing
         let c = try ServerConfiguration(variables: [:])
         #expect(c.environment == .development && c.port == 8000 && c.accessTokenMinutes == 30)
         #expect(c.groqBaseURL == "https://api.groq.com/openai/v1" && c.groqModel == "openai/gpt-oss-20b")
-        #expect(c.secretKey == ServerConfiguration.developmentSecretKey && c.groqAPIKey == nil)
+        // No key in the source: without SECRET_KEY, `aigov serve` reads or makes the data directory's key file.
+        #expect(c.secretKey == nil && c.groqAPIKey == nil)
+        #expect(c.loginRateLimitPerMinute == 10)
+        #expect(
+            c.connectionTimeouts == ConnectionTimeouts(header: .seconds(10), body: .seconds(60), idle: .seconds(30)))
     }
 
-    @Test func productionRefusesMissingDefaultOrShortSecrets() {
-        for key in [nil, ServerConfiguration.developmentSecretKey, "short-secret"] {
+    @Test func connectionTimeoutsAndLoginLimitAreRead() throws {
+        let c = try ServerConfiguration(variables: [
+            "HTTP_HEADER_TIMEOUT_SECONDS": "3", "HTTP_BODY_TIMEOUT_SECONDS": "4", "HTTP_IDLE_TIMEOUT_SECONDS": "5",
+            "LOGIN_RATE_LIMIT_PER_MINUTE": "7",
+        ])
+        #expect(c.connectionTimeouts == ConnectionTimeouts(header: .seconds(3), body: .seconds(4), idle: .seconds(5)))
+        #expect(c.loginRateLimitPerMinute == 7)
+        for name in ["HTTP_HEADER_TIMEOUT_SECONDS", "HTTP_BODY_TIMEOUT_SECONDS", "HTTP_IDLE_TIMEOUT_SECONDS"] {
+            #expect(throws: ConfigurationError.self) { try ServerConfiguration(variables: [name: "0"]) }
+        }
+    }
+
+    @Test func shortSecretsAreRefusedEverywhere() {
+        for environment in ["development", "production"] {
+            #expect(throws: ConfigurationError.self) {
+                try ServerConfiguration(variables: ["ENVIRONMENT": environment, "SECRET_KEY": "short-secret"])
+            }
+        }
+    }
+
+    @Test func productionRefusesMissingOrShortSecrets() {
+        for key in [nil, "short-secret"] {
             var variables = ["ENVIRONMENT": "production"]
             variables["SECRET_KEY"] = key
             #expect(throws: ConfigurationError.self) { try ServerConfiguration(variables: variables) }

@@ -21,6 +21,8 @@ final class TestLibrary: Sendable {
     let viewer: User
     /// The admins' and viewers' password.
     static let password = "correct horse battery staple"
+    /// The signing key of every test application (a fresh one per test process, as `aigov serve` would make).
+    static let secret = "aigov-test-key-" + UUID().uuidString
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let eoFixture = root.appendingPathComponent(
@@ -67,7 +69,8 @@ final class TestLibrary: Sendable {
 
     /// Settings for a test server; `variables` override the development defaults.
     static func configuration(_ variables: [String: String] = [:]) throws -> ServerConfiguration {
-        var all = ["LOG_LEVEL": "warning"]
+        // Many tests log in from the one in-process address; the login limits have tests of their own.
+        var all = ["LOG_LEVEL": "warning", "SECRET_KEY": secret, "LOGIN_RATE_LIMIT_PER_MINUTE": "100000"]
         all.merge(variables) { _, new in new }
         return try ServerConfiguration(variables: all)
     }
@@ -83,8 +86,8 @@ final class TestLibrary: Sendable {
             configuration: settings, knowledgeBase: knowledgeBase, store: store, chat: chat, logger: logger)
     }
 
-    /// A bearer token for `user`, signed with the development key.
-    func token(for user: User, secret: String = ServerConfiguration.developmentSecretKey) async throws -> String {
+    /// A bearer token for `user`, signed with the test applications' key.
+    func token(for user: User, secret: String = TestLibrary.secret) async throws -> String {
         try await TokenService.make(secret: secret, minutes: 30).issue(for: user)
     }
 }

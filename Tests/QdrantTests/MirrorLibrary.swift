@@ -169,6 +169,7 @@ final class CrashBeforeDoneStore: MetadataStore {
     func createUser(_ user: NewUser) async throws -> User { try await base.createUser(user) }
     func user(username: String) async throws -> User? { try await base.user(username: username) }
     func users() async throws -> [User] { try await base.users() }
+    func deleteUser(id: Int64) async throws -> Bool { try await base.deleteUser(id: id) }
     func pendingOutbox(limit: Int) async throws -> [OutboxEntry] { try await base.pendingOutbox(limit: limit) }
     func markOutboxFailed(ids: [Int64], error: String) async throws {
         try await base.markOutboxFailed(ids: ids, error: error)

@@ -72,7 +72,7 @@ import Testing
     func application(
         _ library: MirrorLibrary, variables: [String: String], mirror: QdrantMirror?
     ) async throws -> some ApplicationProtocol {
-        var all = ["LOG_LEVEL": "critical"]
+        var all = ["LOG_LEVEL": "critical", "SECRET_KEY": Self.secret]
         all.merge(variables) { _, new in new }
         var logger = Logger(label: "aigov-qdrant-test")
         logger.logLevel = .critical
@@ -81,10 +81,12 @@ import Testing
             store: library.store, chat: nil, logger: logger, mirror: mirror)
     }
 
+    static let secret = "qdrant-backend-test-key-" + UUID().uuidString
+
     func adminToken(_ library: MirrorLibrary) async throws -> String {
         let hash = try PasswordHasher(iterations: 1_000).hash("correct horse battery staple")
         let admin = try await library.store.createUser(NewUser(username: "admin", passwordHash: hash, role: .admin))
-        return try await TokenService.make(secret: ServerConfiguration.developmentSecretKey, minutes: 30)
+        return try await TokenService.make(secret: Self.secret, minutes: 30)
             .issue(for: admin)
     }
 

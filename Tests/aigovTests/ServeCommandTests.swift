@@ -38,7 +38,7 @@ import Testing
         #expect(noStdin.status != 0 && noStdin.stderr.contains("--password-stdin"))
     }
 
-    @Test func productionRefusesTheDevelopmentSecret() async throws {
+    @Test func productionRequiresASecretKey() async throws {
         let (data, _) = try Self.workspace()
         let result = try await Self.run(
             ["serve", "--data-dir", data], environment: ["ENVIRONMENT": "production", "SECRET_KEY": ""])
@@ -61,31 +61,13 @@ import Testing
 
     @Test func serveIngestsWhenEmptyServesAndStopsOnSIGTERM() async throws {
         let (data, corpus) = try Self.workspace()
-        let port = 20_000 + Int.random(in: 0..<20_000)
         let created = try await Self.run(
             ["admin", "create", "--data-dir", data, "--username", "root", "--password-stdin"],
             stdin: "root password for the test\n")
         #expect(created.status == 0, "\(created.stderr)")
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-serve-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errors) }
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["serve", "--data-dir", data, "--port", String(port), "--ingest-if-empty", corpus]
-        process.currentDirectoryURL = CLI.root
-        process.environment = ProcessInfo.processInfo.environment.merging(["LOG_FORMAT": "json"]) { $1 }
-        process.standardError = try FileHandle(forWritingTo: errors)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
-        let base = "http://127.0.0.1:\(port)"
-        var healthy = false
-        for _ in 0..<300 where !healthy {
-            healthy = (try? await Self.get(base + "/health"))?.0 == 200
-            if !healthy { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        #expect(healthy, "\((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+        let first = try await ServerProcess.start(data: data, extra: ["--ingest-if-empty", corpus])
+        defer { first.stop() }
+        let base = first.base
         let ready = try await Self.get(base + "/ready")
         #expect(ready.0 == 200 && ready.1["documents"] as? Int == 1)
         let answer = try await Self.post(
@@ -96,14 +78,50 @@ import Testing
             contentType: "application/x-www-form-urlencoded")
         #expect(login.0 == 200 && login.1["token_type"] as? String == "bearer")
 
-        process.interrupt()  // SIGINT; SIGTERM takes the same path
-        let deadline = ContinuousClock.now + .seconds(20)
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!process.isRunning)
-        #expect(process.terminationStatus == 0)
-        let log = try String(contentsOf: errors, encoding: .utf8)
+        #expect(try await first.interruptAndWait() == 0)
+        let log = try first.log()
         #expect(log.contains("ingesting 1 files"))
         #expect(log.contains(#""message":"request""#) && log.contains(#""request_id":"#))
+    }
+
+    /// Without SECRET_KEY the server signs with a random key it keeps in the data directory (0600): tokens
+    /// made with the constant that used to ship in the source are refused, and the key survives a restart.
+    @Test func serveWithoutSecretKeyMakesAPrivateKeyFile() async throws {
+        let (data, corpus) = try Self.workspace()
+        let created = try await Self.run(
+            ["admin", "create", "--data-dir", data, "--username", "admin", "--password-stdin"],
+            stdin: "admin password for the test\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        let first = try await ServerProcess.start(data: data, extra: ["--ingest-if-empty", corpus])
+        defer { first.stop() }
+        let keyFile = data + "/secret_key"
+        let attributes = try FileManager.default.attributesOfItem(atPath: keyFile)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let key = try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(key.utf8.count >= 32 && key != ServerProcess.formerDevelopmentKey)
+
+        let forged = ServerProcess.hs256Token(
+            key: ServerProcess.formerDevelopmentKey,
+            claims:
+                #"{"sub":"admin","uid":1,"role":"admin","iss":"aigov","aud":"aigov-api","iat":\#(Int(Date().timeIntervalSince1970)),"exp":\#(Int(Date().timeIntervalSince1970) + 600)}"#
+        )
+        for uri in ["/api/auth/me", "/api/admin/documents"] {
+            #expect(try await Self.get(first.base + uri, token: forged).0 == 401, "\(uri) accepted a forged token")
+        }
+        let login = try await Self.post(
+            first.base + "/api/auth/login", #"{"username": "admin", "password": "admin password for the test"}"#)
+        let token = try #require(login.1["access_token"] as? String)
+        #expect(try await Self.get(first.base + "/api/auth/me", token: token).0 == 200)
+        #expect(try await first.interruptAndWait() == 0)
+        #expect(try first.log().contains("generated a random signing key"))
+
+        let second = try await ServerProcess.start(data: data)
+        defer { second.stop() }
+        #expect(try await Self.get(second.base + "/api/auth/me", token: token).0 == 200)
+        let again = try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(again == key)
+        #expect(try await second.interruptAndWait() == 0)
+        #expect(try !second.log().contains("generated a random signing key"))
     }
 
     /// `CLI.run` on a Dispatch thread: it blocks until the child exits (seconds, for the password hashing and
@@ -141,8 +159,10 @@ import Testing
         }
     }
 
-    static func get(_ url: String) async throws -> (Int, [String: Any]) {
-        try await send(URLRequest(url: URL(string: url)!))
+    static func get(_ url: String, token: String? = nil) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: URL(string: url)!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        return try await send(request)
     }
 
     static func post(_ url: String, _ body: String, contentType: String = "application/json") async throws -> (

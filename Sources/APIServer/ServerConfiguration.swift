@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var rateLimitPerMinute: Int
     /// Searches that run at once (`SEARCH_CONCURRENCY`, default two per core); more wait in arrival order.
     public var searchConcurrency: Int
+    /// Megabytes of question vectors kept in memory (`QUERY_CACHE_MB`, default 16, 0 for none).
+    public var queryCacheMegabytes: Int
     /// Proxies whose `X-Forwarded-For` names the client (`FORWARDED_ALLOW_IPS`, default `127.0.0.1`).
     public var trustedProxies: TrustedProxies
     public var groqAPIKey: String?
@@ -79,6 +81,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         rateLimitPerMinute = try integer("RATE_LIMIT_PER_MINUTE", default: 60, range: 1...1_000_000)
         searchConcurrency = try integer(
             "SEARCH_CONCURRENCY", default: 2 * ProcessInfo.processInfo.activeProcessorCount, range: 1...1024)
+        queryCacheMegabytes = try Self.queryCacheMegabytes(variables: variables)
         // Set but empty trusts no proxy; unset is uvicorn's default.
         trustedProxies = try TrustedProxies(
             parsing: variables["FORWARDED_ALLOW_IPS"] ?? TrustedProxies.defaultValue)

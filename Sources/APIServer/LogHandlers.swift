@@ -79,9 +79,7 @@ extension ServerConfiguration {
         case .json:
             return JSONLogHandler(label: label, level: logLevel)
         case .text:
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
+            return TextLogHandler(label: label, level: logLevel)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import Ingest
 
 /// `aigov bench serve`: the HTTP API under load. Starts `aigov serve` (this binary) on a loopback port over a data
 /// directory holding the bundled corpus, and drives `POST /api/search/retrieve` with `wrk` at each connection
@@ -309,6 +310,8 @@ struct WrkRun {
     ) throws -> WrkRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)
+        // wrk needs nothing from our environment, which may hold the server's secrets.
+        process.environment = ChildEnvironment.minimal
         process.arguments = [
             "-t", String(threads), "-c", String(connections), "-d", "\(seconds)s", "--timeout", "10s", "-s",
             script.path, url, "--", salt,

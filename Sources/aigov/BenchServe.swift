@@ -60,6 +60,9 @@ struct BenchServe: AsyncParsableCommand {
     @Option(help: "Model directory passed to the server.")
     var modelDir: String?
 
+    @Option(help: "The aigov binary to serve with (default: this one), e.g. an older build for a before/after run.")
+    var server: String?
+
     @Option(help: "Connections of a concurrent wrong-password login flood during each run (0: none).")
     var loginFlood: Int = 0
 
@@ -79,6 +82,9 @@ struct BenchServe: AsyncParsableCommand {
             throw ValidationError("--mode must be dense, lexical or hybrid")
         }
         if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1...65535") }
+        if let server, !FileManager.default.isExecutableFile(atPath: server) {
+            throw ValidationError("--server \(server) is not an executable file")
+        }
         guard (0...10_000).contains(loginFlood) else { throw ValidationError("--login-flood must be 0...10000") }
     }
 
@@ -198,7 +204,9 @@ struct BenchServe: AsyncParsableCommand {
         // The limiter keeps counting (its cost is part of the measurement) but never refuses the one address.
         environment["RATE_LIMIT_PER_MINUTE"] = "1000000"
         environment["LOG_LEVEL"] = environment["LOG_LEVEL"] ?? "warning"
-        return try ServerProcess.start(arguments: arguments, environment: environment, port: port)
+        return try ServerProcess.start(
+            executable: server.map { URL(fileURLWithPath: $0) }, arguments: arguments, environment: environment,
+            port: port)
     }
 }
 
@@ -212,9 +220,11 @@ final class ServerProcess {
         self.port = port
     }
 
-    static func start(arguments: [String], environment: [String: String], port: Int) throws -> ServerProcess {
+    static func start(
+        executable: URL? = nil, arguments: [String], environment: [String: String], port: Int
+    ) throws -> ServerProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = arguments
         process.environment = environment
         process.standardInput = FileHandle.nullDevice

@@ -354,6 +354,26 @@ struct WrkRun {
 enum WrkScript {
     static let marker = "AIGOV_WRK "
 
+    /// What both scripts start with: JSON headers, a numbered `id` per wrk thread, the run's salt (the script's
+    /// argument) and a request counter.
+    static let threadPrologue = """
+        local headers = {["Content-Type"] = "application/json"}
+        local thread_count = 0
+        local salt = ""
+
+        function setup(thread)
+          thread_count = thread_count + 1
+          thread:set("id", thread_count)
+        end
+
+        function init(args)
+          salt = args[1] or ""
+        end
+
+        local counter = 0
+
+        """
+
     /// wrk's `done` hook: the run's summary as one JSON line after ``marker``.
     static let doneHook = """
         function done(summary, latency, requests)
@@ -389,62 +409,36 @@ enum WrkScript {
             local prefixes = {\(prefixes.joined(separator: ",\n"))}
             local suffixes = {\(suffixes.joined(separator: ",\n"))}
             local unique = \(unique ? "true" : "false")
-            local headers = {["Content-Type"] = "application/json"}
-            local thread_count = 0
-            local salt = ""
 
-            function setup(thread)
-              thread_count = thread_count + 1
-              thread:set("id", thread_count)
-            end
-
-            function init(args)
-              salt = args[1] or ""
-            end
-
-            local counter = 0
-            function request()
-              counter = counter + 1
-              local index = ((counter + (id or 0) * 7) % #prefixes) + 1
-              local body = prefixes[index]
-              if unique then body = body .. salt .. "-" .. (id or 0) .. "-" .. counter .. suffixes[index] end
-              return wrk.format("POST", "/api/search/retrieve", headers, body)
-            end
+            """ + threadPrologue + """
+                function request()
+                  counter = counter + 1
+                  local index = ((counter + (id or 0) * 7) % #prefixes) + 1
+                  local body = prefixes[index]
+                  if unique then body = body .. salt .. "-" .. (id or 0) .. "-" .. counter .. suffixes[index] end
+                  return wrk.format("POST", "/api/search/retrieve", headers, body)
+                end
 
 
-            """ + doneHook
+                """ + doneHook
     }
 
     /// Wrong-password logins, each for a new account name from a new client address (a header value in the
     /// benchmarking range 198.18.0.0/15; nothing connects to it), so neither the per-address rate limit nor the
     /// failure throttle spares the password hash.
     static func loginFlood() -> String {
-        """
-        local headers = {["Content-Type"] = "application/json"}
-        local thread_count = 0
-        local salt = ""
+        threadPrologue + """
+            function request()
+              counter = counter + 1
+              local n = counter * 7919 + (id or 0) * 104729
+              headers["X-Forwarded-For"] = string.format("198.%d.%d.%d", 18 + (n % 2), math.floor(n / 2) % 256,
+                math.floor(n / 512) % 256)
+              local body = '{"username": "flood-' .. salt .. '-' .. (id or 0) .. '-' .. counter ..
+                '", "password": "not the password"}'
+              return wrk.format("POST", "/api/auth/login", headers, body)
+            end
 
-        function setup(thread)
-          thread_count = thread_count + 1
-          thread:set("id", thread_count)
-        end
-
-        function init(args)
-          salt = args[1] or ""
-        end
-
-        local counter = 0
-        function request()
-          counter = counter + 1
-          local n = counter * 7919 + (id or 0) * 104729
-          headers["X-Forwarded-For"] = string.format("198.%d.%d.%d", 18 + (n % 2), math.floor(n / 2) % 256,
-            math.floor(n / 512) % 256)
-          local body = '{"username": "flood-' .. salt .. '-' .. (id or 0) .. '-' .. counter ..
-            '", "password": "not the password"}'
-          return wrk.format("POST", "/api/auth/login", headers, body)
-        end
-
-        """ + doneHook
+            """ + doneHook
     }
 
     /// `text` as a double-quoted Lua string literal.

@@ -30,11 +30,11 @@ import Testing
     }
 
     @Test func valuesCannotPassForSeveralFields() {
-        #expect(TextLogHandler.field("alice") == "alice")
-        #expect(TextLogHandler.field("a role=admin") == "\"a role=admin\"")
-        #expect(TextLogHandler.field("say \"hi\"") == "\"say \\\"hi\\\"\"")
-        #expect(TextLogHandler.field("") == "\"\"")
-        #expect(TextLogHandler.escaped("back\\slash\t\u{0}") == "back\\\\slash\\t\\u{0}")
+        #expect(TextLogLine.field("alice") == "alice")
+        #expect(TextLogLine.field("a role=admin") == "\"a role=admin\"")
+        #expect(TextLogLine.field("say \"hi\"") == "\"say \\\"hi\\\"\"")
+        #expect(TextLogLine.field("") == "\"\"")
+        #expect(TextLogLine.escaped("back\\slash\t\u{0}") == "back\\\\slash\\t\\u{0}")
     }
 
     @Test func theTextFormatUsesTheEscapingHandler() throws {

@@ -7,37 +7,9 @@ import Logging
 /// Values such as a login's username come from clients. Written raw, a newline in one forges a whole log line
 /// and an ANSI escape rewrites the operator's terminal, so control characters (and Unicode line and paragraph
 /// separators) are escaped, backslashes doubled, and a value with spaces, quotes or `=` is quoted.
-public struct TextLogHandler: LogHandler {
-    /// Metadata written on every line of this handler.
-    public var metadata: Logger.Metadata = [:]
-    /// The lowest level written.
-    public var logLevel: Logger.Level
-    /// Metadata added at log time (task-local context).
-    public var metadataProvider: Logger.MetadataProvider?
-    private let label: String
-    private let output: @Sendable (String) -> Void
-
-    /// A handler for `label` at `level`, writing to `output` (standard error by default).
-    public init(
-        label: String, level: Logger.Level = .info,
-        output: @escaping @Sendable (String) -> Void = JSONLogHandler.standardError
-    ) {
-        self.label = label
-        self.logLevel = level
-        self.output = output
-    }
-
-    /// One metadata value of this handler.
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    /// Writes `event` as one line.
-    public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+public enum TextLogLine: LogLineFormat {
+    /// `event` as one line.
+    public static func line(label: String, event: LogEvent, metadata merged: Logger.Metadata) -> String? {
         var line = Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
         line += " \(event.level.rawValue) \(Self.escaped(label)): \(Self.escaped("\(event.message)"))"
         let pairs = merged.map { (key: $0.key == "hb.request.id" ? "request_id" : $0.key, value: $0.value) }
@@ -47,7 +19,7 @@ public struct TextLogHandler: LogHandler {
         if event.level >= .error {
             line += " source=\(Self.field("\(event.file.split(separator: "/").last ?? ""):\(event.line)"))"
         }
-        output(line)
+        return line
     }
 
     private static func text(_ value: Logger.Metadata.Value) -> String {

@@ -14,8 +14,10 @@ import Testing
 /// Slowloris: connections that never finish their headers or body, or sit idle, are closed by their deadline
 /// while the server goes on answering others.
 @Suite struct ConnectionDeadlineTests {
+    // The idle deadline is longer than the others: the test client's own kept-alive connection must outlive a
+    // loaded machine's pauses between its requests (a 2 s idle deadline closed it under a full parallel run).
     static let variables = [
-        "HTTP_HEADER_TIMEOUT_SECONDS": "1", "HTTP_BODY_TIMEOUT_SECONDS": "2", "HTTP_IDLE_TIMEOUT_SECONDS": "2",
+        "HTTP_HEADER_TIMEOUT_SECONDS": "1", "HTTP_BODY_TIMEOUT_SECONDS": "2", "HTTP_IDLE_TIMEOUT_SECONDS": "8",
     ]
 
     @Test func slowHeadersSlowBodiesAndIdleConnectionsAreClosed() async throws {
@@ -28,9 +30,9 @@ import Testing
                 "POST /api/search/retrieve HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"query\": "
                     .utf8)
             // A byte every 0.3 s: a deadline reset by each byte (an idle timer) would never fire.
-            async let slowHead = RawConnection.secondsUntilClosed(port: port, prefix: head, trickle: 0x61, limit: 12)
-            async let slowBody = RawConnection.secondsUntilClosed(port: port, prefix: body, trickle: 0x20, limit: 12)
-            async let idle = RawConnection.secondsUntilClosed(port: port, prefix: [], trickle: nil, limit: 12)
+            async let slowHead = RawConnection.secondsUntilClosed(port: port, prefix: head, trickle: 0x61, limit: 30)
+            async let slowBody = RawConnection.secondsUntilClosed(port: port, prefix: body, trickle: 0x20, limit: 30)
+            async let idle = RawConnection.secondsUntilClosed(port: port, prefix: [], trickle: nil, limit: 30)
             // Meanwhile the server answers.
             for _ in 0..<3 {
                 let response = try await client.send(.post, "/api/search/retrieve", body: #"{"query": "AI policy"}"#)

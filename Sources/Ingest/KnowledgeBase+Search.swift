@@ -8,7 +8,7 @@ extension KnowledgeBase {
     ///
     /// Dense and hybrid modes embed the text (through the cache, so a repeated question costs a lookup).
     /// Hits whose chunk the store no longer has (a delete racing the search) are left out.
-    public func search(
+    public func retrieve(
         _ text: String, topK: Int = 5, mode: SearchMode = .hybrid, filter: SearchFilter = SearchFilter()
     ) async throws -> [Citation] {
         let vector: [Float]? = mode == .lexical ? nil : try await embedder.embed([text])[0]

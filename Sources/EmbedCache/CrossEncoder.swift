@@ -103,13 +103,17 @@ public final class CrossEncoder: PassageScorer {
         return results.withLock { $0 }
     }
 
-    /// Consecutive indices grouped into batches of at most `maxBatchTokens` tokens.
+    /// Consecutive indices grouped into batches of at most `maxBatchTokens` tokens, and into at least
+    /// `threads` batches when there are enough pairs: one question's candidates then split over the threads
+    /// instead of leaving one idle.
     private func plan(_ lengths: [Int]) -> [[Int]] {
+        let total = lengths.reduce(0, +)
+        let limit = min(maxBatchTokens, max(1, (total + threads - 1) / threads))
         var batches: [[Int]] = []
         var current: [Int] = []
         var tokens = 0
         for (index, length) in lengths.enumerated() {
-            if !current.isEmpty && tokens + length > maxBatchTokens {
+            if !current.isEmpty && tokens + length > limit {
                 batches.append(current)
                 current = []
                 tokens = 0

@@ -34,6 +34,11 @@ import Testing
         #expect(wrong.stderr.contains("RERANKER_MODEL_DIR"), "\(wrong.stderr)")
         #expect(wrong.stderr.contains("BertForSequenceClassification"), "\(wrong.stderr)")
 
+        let serve = try CLI.run(
+            ["serve", "--data-dir", data, "--port", "0"], environment: ["RERANKER_MODEL_DIR": "/nonexistent/reranker"])
+        #expect(serve.status == 1)
+        #expect(serve.stderr.contains("RERANKER_MODEL_DIR=/nonexistent/reranker"), "\(serve.stderr)")
+
         let topN = try CLI.run(
             ["search", "--data-dir", data, "logs"],
             environment: ["RERANKER_MODEL_DIR": Self.tiny, "RERANKER_TOP_N": "many"])
@@ -57,6 +62,14 @@ import Testing
         // Fused reciprocal-rank scores are below 0.05; the tiny model's sigmoid scores are not.
         #expect(plain.allSatisfy { $0 < 0.05 })
         #expect(reranked.allSatisfy { $0 > 0.05 && $0 < 1 }, "\(reranked)")
+
+        let questions = URL(fileURLWithPath: data).appendingPathComponent("questions.jsonl")
+        try Data(#"{"question": "who keeps logs", "expect": ["keep logs"]}"#.utf8).write(to: questions)
+        let eval = try CLI.run(
+            ["eval", "questions", "--data-dir", data, "--json", "--top-k", "2", questions.path],
+            environment: ["RERANKER_MODEL_DIR": Self.tiny])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        #expect(try CLI.objects(eval.stdout).first?["hit_at_5"] as? Double == 1)
 
         let bench = try CLI.run(
             [

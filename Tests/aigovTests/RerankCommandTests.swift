@@ -81,4 +81,26 @@ import Testing
         #expect(figures["candidates"] as? Int == 4)
         #expect((figures["rerank_p50_ms"] as? Double ?? -1) >= 0)
     }
+
+    /// BEIR evaluation reranks each query's top N: the same documents are retrieved (recall unchanged), in
+    /// the cross-encoder's order (the tiny random model's order scores worse than BM25's here).
+    @Test func beirEvaluationReranks() throws {
+        let cache = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        func metrics(_ directory: String) throws -> [String: Any] {
+            let run = try CLI.run(
+                [
+                    "eval", "beir", CLI.root.appendingPathComponent("fixtures/beir-tiny").path, "--mode", "lexical",
+                    "--json", "--cache-dir", cache,
+                ], environment: ["RERANKER_MODEL_DIR": directory, "RERANKER_TOP_N": "3"])
+            #expect(run.status == 0, "\(run.stderr)")
+            return try CLI.objects(run.stdout).first ?? [:]
+        }
+        let plain = try metrics("")
+        let reranked = try metrics(Self.tiny)
+        #expect(plain["recall_at_100"] as? Double == reranked["recall_at_100"] as? Double)
+        let before = try #require(plain["ndcg_at_10"] as? Double)
+        let after = try #require(reranked["ndcg_at_10"] as? Double)
+        #expect(abs(before - after) > 0.01, "\(before) \(after)")
+    }
 }

@@ -83,7 +83,7 @@ public final class BertEncoder: Sendable {
     public func hiddenStates(_ ids: [Int32], upTo layerCount: Int? = nil) -> [Float] {
         var scratch = Scratch(tokens: ids.count, longest: ids.count, configuration: configuration)
         defer { scratch.deallocate() }
-        run(sequences: [ids], scratch: &scratch, layerCount: layerCount ?? layers.count)
+        run(sequences: [ids], tokenTypes: nil, scratch: &scratch, layerCount: layerCount ?? layers.count)
         return Array(UnsafeBufferPointer(start: scratch.x, count: ids.count * configuration.hiddenSize))
     }
 
@@ -96,7 +96,7 @@ public final class BertEncoder: Sendable {
         let longest = sequences.map(\.count).max() ?? 0
         var scratch = Scratch(tokens: total, longest: longest, configuration: configuration)
         defer { scratch.deallocate() }
-        run(sequences: sequences, scratch: &scratch, layerCount: layers.count)
+        run(sequences: sequences, tokenTypes: nil, scratch: &scratch, layerCount: layers.count)
 
         var out: [[Float]] = []
         out.reserveCapacity(sequences.count)
@@ -125,6 +125,29 @@ public final class BertEncoder: Sendable {
             }
             out.append(vector)
             offset += length
+        }
+        return out
+    }
+
+    /// The final hidden state of each sequence's first token (`[CLS]`), `[sequences.count, hidden]` row-major:
+    /// what a classification head (pooler and classifier) reads. `tokenTypes` gives each token's segment
+    /// (0 for the first text of a pair, 1 for the second), one array per sequence of the same length.
+    public func firstTokenStates(_ sequences: [[Int32]], tokenTypes: [[Int32]]) -> [Float] {
+        precondition(tokenTypes.count == sequences.count, "one token type array per sequence")
+        guard !sequences.isEmpty else { return [] }
+        let h = configuration.hiddenSize
+        let total = sequences.reduce(0) { $0 + $1.count }
+        let longest = sequences.map(\.count).max() ?? 0
+        var scratch = Scratch(tokens: total, longest: longest, configuration: configuration)
+        defer { scratch.deallocate() }
+        run(sequences: sequences, tokenTypes: tokenTypes, scratch: &scratch, layerCount: layers.count)
+        var out = [Float](repeating: 0, count: sequences.count * h)
+        var offset = 0
+        for (index, sequence) in sequences.enumerated() {
+            if !sequence.isEmpty {
+                for j in 0..<h { out[index * h + j] = scratch.x[offset * h + j] }
+            }
+            offset += sequence.count
         }
         return out
     }
@@ -164,24 +187,27 @@ public final class BertEncoder: Sendable {
         }
     }
 
-    private func run(sequences: [[Int32]], scratch s: inout Scratch, layerCount: Int) {
+    /// `tokenTypes` nil means segment 0 everywhere (a single text, as sentence embedding reads it).
+    private func run(sequences: [[Int32]], tokenTypes: [[Int32]]?, scratch s: inout Scratch, layerCount: Int) {
         let c = configuration
         let h = c.hiddenSize
         let total = sequences.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
 
-        // Embeddings: word + position + token type 0, then LayerNorm.
+        // Embeddings: word + position + token type, then LayerNorm.
         wordEmbeddings.withUnsafeBufferPointer { words in
             positionEmbeddings.withUnsafeBufferPointer { positions in
                 typeEmbeddings.withUnsafeBufferPointer { types in
                     var row = 0
-                    for sequence in sequences {
+                    for (index, sequence) in sequences.enumerated() {
                         for (position, id) in sequence.enumerated() {
                             let tokenID = Int(id) < c.vocabularySize && id >= 0 ? Int(id) : 0
                             let pos = min(position, c.maxPositions - 1)
+                            let type = Int(tokenTypes?[index][position] ?? 0)
+                            let typeRow = (type >= 0 && type < c.typeVocabularySize ? type : 0) * h
                             let out = s.x + row * h
                             for j in 0..<h {
-                                out[j] = words[tokenID * h + j] + positions[pos * h + j] + types[j]
+                                out[j] = words[tokenID * h + j] + positions[pos * h + j] + types[typeRow + j]
                             }
                             row += 1
                         }

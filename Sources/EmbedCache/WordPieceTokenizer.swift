@@ -105,7 +105,8 @@ public struct WordPieceTokenizer: Sendable {
         pieces(text, budget: .max).count
     }
 
-    private func pieces(_ text: String, budget: Int) -> [Int32] {
+    /// The word pieces of `text` without special tokens, at most `budget` of them (the first ones).
+    func pieces(_ text: String, budget: Int) -> [Int32] {
         var pieces: [Int32] = []
         splitSpecials(text) { segment, specialID in
             if pieces.count >= budget { return }

@@ -11,7 +11,8 @@ public struct Citation: Sendable, Equatable, Codable {
     public var section: String?
     public var pageStart: Int?
     public var pageEnd: Int?
-    /// Higher is better: cosine similarity in dense mode, BM25 in lexical mode, fused RRF score in hybrid.
+    /// Higher is better: cosine similarity in dense mode, BM25 in lexical mode, fused RRF score in hybrid; with a
+    /// reranking stage, the cross-encoder's score (by default the sigmoid of its logit).
     public var score: Double
 
     /// A citation with every field given.

@@ -9,7 +9,7 @@ extension KnowledgeBase {
     /// Dense and hybrid modes embed the text with ``queryEmbedder``: a repeated question costs a memory lookup,
     /// and no question is ever written to the persistent cache.
     /// Hits whose chunk the store no longer has (a delete racing the search) are left out.
-    public func search(
+    public func retrieve(
         _ text: String, topK: Int = 5, mode: SearchMode = .hybrid, filter: SearchFilter = SearchFilter()
     ) async throws -> [Citation] {
         let vector: [Float]? = mode == .lexical ? nil : try await queryEmbedder.embed([text])[0]

@@ -13,6 +13,9 @@ import Store
 public final class KnowledgeBase: Sendable {
     /// Settings that are not the components themselves.
     public struct Options: Sendable {
+        /// The cross-encoder stage that reorders the first stage's best candidates; nil (the default) returns
+        /// the first stage's order (`RERANKER_MODEL_DIR` unset).
+        public var reranking: RerankingStage? = nil
         /// Queue Qdrant outbox rows with every commit (set when `QDRANT_URL` is configured).
         public var queueOutbox: Bool
         /// Word-piece budget per chunk: the encoder's 256 minus `[CLS]` and `[SEP]` and room for the heading

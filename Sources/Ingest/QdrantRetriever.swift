@@ -26,14 +26,14 @@ public final class QdrantRetriever: Sendable {
         self.client = client
     }
 
-    /// The `topK` best passages for `text`, best first, as ``KnowledgeBase/search(_:topK:mode:filter:)``
+    /// The `topK` best passages for `text`, best first, as ``KnowledgeBase/retrieve(_:topK:mode:filter:)``
     /// gives them but with the dense ranking from Qdrant. Lexical mode never calls Qdrant.
-    public func search(
+    public func retrieve(
         _ text: String, topK: Int = 5, mode: SearchMode = .hybrid, filter: SearchFilter = SearchFilter()
     ) async throws -> Outcome {
         guard topK > 0 else { throw RetrievalError(.invalidArgument, "k must be positive") }
         if mode == .lexical {
-            return Outcome(citations: try await knowledgeBase.search(text, topK: topK, mode: mode, filter: filter))
+            return Outcome(citations: try await knowledgeBase.retrieve(text, topK: topK, mode: mode, filter: filter))
         }
         let vector = try await knowledgeBase.queryEmbedder.embed([text])[0]
         let depth = mode == .hybrid ? max(50, 4 * topK) : topK
@@ -41,7 +41,7 @@ public final class QdrantRetriever: Sendable {
         do {
             dense = try await client.query(vector: vector, limit: depth, filter: filter)
         } catch {
-            let local = try await knowledgeBase.search(text, topK: topK, mode: mode, filter: filter)
+            let local = try await knowledgeBase.retrieve(text, topK: topK, mode: mode, filter: filter)
             return Outcome(citations: local, fallback: error)
         }
         let denseCitations = dense.compactMap { point in

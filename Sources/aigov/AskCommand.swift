@@ -46,7 +46,7 @@ struct AskCommand: AsyncParsableCommand {
                 throw CLIError("GROQ_BASE_URL / GROQ_API_KEY: \(error.message)")
             }
         }
-        let base = try await openKnowledgeBase(data, model)
+        let base = try await openKnowledgeBase(data, model, options: RerankerSettings.apply(threads: model.threads))
         let search = try ConfiguredSearch(base: base)
         let started = monotonicSeconds()
         let citations = try await search.search(question, topK: topK, mode: mode)

@@ -124,6 +124,7 @@ struct EvalBEIR: AsyncParsableCommand {
                 let vector = searchMode == .lexical ? nil : vectors[position]
                 var scores = try search(
                     base.index, text: searchMode == .dense ? nil : query.text, vector: vector, mode: searchMode)
+                scores = try await reranked(scores, query: query.text, base: base, mode: searchMode)
                 // BEIR's evaluation drops a document that has the query's id.
                 scores.removeValue(forKey: query.id)
                 run[query.id] = scores
@@ -178,7 +179,9 @@ struct EvalBEIR: AsyncParsableCommand {
             try await store.migrate()
             return try await KnowledgeBase.open(
                 dataDirectory: dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
-                options: KnowledgeBase.Options(index: indexConfiguration(stemming: !noStemming))
+                options: RerankerSettings.apply(
+                    to: KnowledgeBase.Options(index: indexConfiguration(stemming: !noStemming)),
+                    threads: model.threads)
             ).0
         } catch let error as EmbedError {
             throw CLIError(error.description)
@@ -248,7 +251,9 @@ struct EvalQuestions: AsyncParsableCommand {
         }
         guard !questions.isEmpty else { throw CLIError("\(file) holds no questions") }
         let base = try await openKnowledgeBase(
-            data, model, options: KnowledgeBase.Options(index: indexConfiguration(stemming: !noStemming)))
+            data, model,
+            options: RerankerSettings.apply(
+                to: KnowledgeBase.Options(index: indexConfiguration(stemming: !noStemming)), threads: model.threads))
         if !ingest.isEmpty {
             let files: [URL]
             do {

@@ -220,7 +220,7 @@ struct SearchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let base = try await openKnowledgeBase(data, model)
+        let base = try await openKnowledgeBase(data, model, options: RerankerSettings.apply(threads: model.threads))
         let filter = SearchFilter(documentIDs: document.isEmpty ? nil : Set(document), sectionPrefix: section)
         let results = try await ConfiguredSearch(base: base).search(text, topK: topK, mode: mode, filter: filter)
         if json {

@@ -48,7 +48,13 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in logSettings.makeLogHandler(label: label) }
         let logger = Logger(label: "aigov")
 
-        let base = try await openKnowledgeBase(data, model)
+        let base = try await openKnowledgeBase(data, model, options: RerankerSettings.apply(threads: model.threads))
+        if let stage = base.options.reranking {
+            let directory = ProcessInfo.processInfo.environment["RERANKER_MODEL_DIR"] ?? ""
+            logger.info(
+                "reranking",
+                metadata: ["reranker_model_dir": .string(directory), "top_n": .stringConvertible(stage.topN)])
+        }
         if settings.secretKey == nil {
             settings.secretKey = try signingKey(logger: logger)
         }

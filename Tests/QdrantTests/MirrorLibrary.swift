@@ -52,7 +52,7 @@ struct MirrorLibrary {
         var description: String
     }
 
-    static func make(queueOutbox: Bool = true) async throws -> MirrorLibrary {
+    static func make(queueOutbox: Bool = true, reranking: RerankingStage? = nil) async throws -> MirrorLibrary {
         guard let tokenizer else {
             throw SetupError(description: "the model's vocab.txt is missing: run scripts/setup")
         }
@@ -64,9 +64,11 @@ struct MirrorLibrary {
         let cache = try EmbeddingCache(
             directory: directory.appendingPathComponent("embeddings"), fingerprint: base.fingerprint,
             dimension: base.dimension)
+        var options = KnowledgeBase.Options(queueOutbox: queueOutbox)
+        options.reranking = reranking
         let (knowledgeBase, _) = try await KnowledgeBase.open(
             dataDirectory: directory, store: store, embedder: try CachedEmbedder(base: base, cache: cache),
-            tokenCounter: tokenizer, options: KnowledgeBase.Options(queueOutbox: queueOutbox))
+            tokenCounter: tokenizer, options: options)
         return MirrorLibrary(directory: directory, store: store, knowledgeBase: knowledgeBase)
     }
 

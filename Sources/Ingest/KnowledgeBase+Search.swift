@@ -12,7 +12,9 @@ extension KnowledgeBase {
         _ text: String, topK: Int = 5, mode: SearchMode = .hybrid, filter: SearchFilter = SearchFilter()
     ) async throws -> [Citation] {
         let vector: [Float]? = mode == .lexical ? nil : try await embedder.embed([text])[0]
-        let query = SearchQuery(vector: vector, text: mode == .dense ? nil : text, mode: mode, k: topK, filter: filter)
+        let query = SearchQuery(
+            vector: vector, text: mode == .dense ? nil : text, mode: mode, k: topK, filter: filter,
+            ranking: options.ranking)
         let index = self.index
         let hits = try await blocking { try index.search(query) }
         return try await citations(for: hits)

@@ -22,12 +22,15 @@ public final class KnowledgeBase: Sendable {
         public var index: IndexConfiguration?
         /// Inputs above this size are refused.
         public var maxInputBytes: Int
+        /// Fusion weights and structure priors of hybrid search (default: plain RRF).
+        public var ranking: RankingOptions
 
         /// The defaults of DESIGN sections 3 and 5.
         public init(
             queueOutbox: Bool = false, maxChunkTokens: Int = 224, index: IndexConfiguration? = nil,
-            maxInputBytes: Int = 64 << 20
+            maxInputBytes: Int = 64 << 20, ranking: RankingOptions = .plain
         ) {
+            self.ranking = ranking
             self.queueOutbox = queueOutbox
             self.maxChunkTokens = maxChunkTokens
             self.index = index

@@ -187,7 +187,9 @@ public final class RetrievalIndex: @unchecked Sendable {
             let state = self.state
             let filter = query.filter.isEmpty ? nil : query.filter
             let dense = try useDense ? denseSearch(state, query.vector!, k: depth, ef: query.ef, filter: filter) : []
-            let lexical = useLexical ? lexicalSearch(state, query.text!, k: depth, filter: filter) : []
+            let ranking = query.ranking
+            let lexicalText = fused ? query.text.map(ranking.vocabulary.expand) : query.text
+            let lexical = useLexical ? lexicalSearch(state, lexicalText!, k: depth, filter: filter) : []
             func hit(_ label: UInt32, _ score: Double, dense: Int?, lexical: Int?) -> SearchHit {
                 let fields = state.fields[Int(label)]!
                 return SearchHit(
@@ -204,7 +206,15 @@ public final class RetrievalIndex: @unchecked Sendable {
             }
             let denseRanks = Dictionary(uniqueKeysWithValues: dense.enumerated().map { ($1.label, $0 + 1) })
             let lexicalRanks = Dictionary(uniqueKeysWithValues: lexical.enumerated().map { ($1.label, $0 + 1) })
-            let fusion = RankFusion.reciprocalRank([dense.map(\.label), lexical.map(\.label)])
+            var fusion = RankFusion.reciprocalRank(
+                [dense.map(\.label), lexical.map(\.label)], k: ranking.fusionK, weights: [ranking.denseWeight, 1])
+            let priors = StructurePriors(ranking, question: query.text)
+            if priors.isActive {
+                fusion = priors.apply(fusion) { label in
+                    let fields = state.fields[Int(label)]!
+                    return (fields.documentID, fields.section)
+                }
+            }
             return fusion.prefix(query.k).map {
                 hit($0.id, $0.score, dense: denseRanks[$0.id], lexical: lexicalRanks[$0.id])
             }

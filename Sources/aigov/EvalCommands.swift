@@ -114,6 +114,8 @@ struct EvalBEIR: AsyncParsableCommand {
                 summary.chunksEmbedded, monotonicSeconds() - ingestStarted))
         for failure in summary.failures.prefix(5) { printError("  \(failure.path): \(failure.error)") }
 
+        // The ranking serve would use, so SciFact measures what the governance priors do to a foreign corpus.
+        let ranking = try rankingOptions(ProcessInfo.processInfo.environment)
         let queryTexts = dataset.queries.map(\.text)
         let needsVectors = mode != .lexical
         let vectors = needsVectors ? try await base.embedder.embed(queryTexts) : []
@@ -123,7 +125,8 @@ struct EvalBEIR: AsyncParsableCommand {
             for (position, query) in dataset.queries.enumerated() {
                 let vector = searchMode == .lexical ? nil : vectors[position]
                 var scores = try search(
-                    base.index, text: searchMode == .dense ? nil : query.text, vector: vector, mode: searchMode)
+                    base.index, text: searchMode == .dense ? nil : query.text, vector: vector, mode: searchMode,
+                    ranking: ranking)
                 // BEIR's evaluation drops a document that has the query's id.
                 scores.removeValue(forKey: query.id)
                 run[query.id] = scores
@@ -148,11 +151,11 @@ struct EvalBEIR: AsyncParsableCommand {
     /// The best `topK` documents for one query with their best chunk's score: chunks are fetched until
     /// `topK` distinct documents are found or the index has no more.
     func search(
-        _ index: RetrievalIndex, text: String?, vector: [Float]?, mode: SearchMode
+        _ index: RetrievalIndex, text: String?, vector: [Float]?, mode: SearchMode, ranking: RankingOptions
     ) throws -> [String: Double] {
         var depth = topK * 2
         while true {
-            let hits = try index.search(SearchQuery(vector: vector, text: text, mode: mode, k: depth))
+            let hits = try index.search(SearchQuery(vector: vector, text: text, mode: mode, k: depth, ranking: ranking))
             var scores: [String: Double] = [:]
             for hit in hits where scores[hit.documentID] == nil {
                 scores[hit.documentID] = hit.score

@@ -11,7 +11,7 @@ extension KnowledgeBase {
     public func search(
         _ text: String, topK: Int = 5, mode: SearchMode = .hybrid, filter: SearchFilter = SearchFilter()
     ) async throws -> [Citation] {
-        let vector: [Float]? = mode == .lexical ? nil : try await embedder.embed([text])[0]
+        let vector: [Float]? = mode == .lexical ? nil : try await embedder.embed([options.ranking.denseText(text)])[0]
         let query = SearchQuery(
             vector: vector, text: mode == .dense ? nil : text, mode: mode, k: topK, filter: filter,
             ranking: options.ranking)

@@ -23,12 +23,18 @@ public struct RankingOptions: Sendable, Equatable {
     /// candidates of the same document and provision (an article's paragraphs, an annex point's parts), so a
     /// provision several passages of which match outranks a lone passage elsewhere. 0 turns it off.
     public var provisionWeight: Double
+    /// Whether the vocabulary's terms are also added to the text the dense ranking embeds.
+    public var expandDense: Bool
+    /// Whether a question asking what a term means gets the passages that define it ("'X' means") first.
+    public var definitions: Bool
 
     public init(
         fusionK: Double = 60, denseWeight: Double = 1, recitalFactor: Double = 1, namedDocumentFactor: Double = 1,
         documentNames: DocumentNames = DocumentNames(), vocabulary: QueryVocabulary = QueryVocabulary(),
-        provisionWeight: Double = 0
+        provisionWeight: Double = 0, definitions: Bool = false, expandDense: Bool = false
     ) {
+        self.expandDense = expandDense
+        self.definitions = definitions
         self.provisionWeight = provisionWeight
         self.fusionK = fusionK
         self.denseWeight = denseWeight
@@ -36,6 +42,11 @@ public struct RankingOptions: Sendable, Equatable {
         self.namedDocumentFactor = namedDocumentFactor
         self.documentNames = documentNames
         self.vocabulary = vocabulary
+    }
+
+    /// The text to embed for `question`: expanded by the vocabulary when ``expandDense`` is set.
+    public func denseText(_ question: String) -> String {
+        expandDense ? vocabulary.expand(question) : question
     }
 
     /// Plain reciprocal-rank fusion (k 60, equal weights), no priors.

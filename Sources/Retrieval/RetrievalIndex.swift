@@ -215,10 +215,39 @@ public final class RetrievalIndex: @unchecked Sendable {
                     return (fields.documentID, fields.section)
                 }
             }
+            if ranking.definitions {
+                let lookup = DefinitionLookup(question: query.text, vocabulary: ranking.vocabulary)
+                if lookup.isActive {
+                    fusion = definitionsFirst(fusion, lookup, state: state, filter: filter, priors: priors)
+                }
+            }
             return fusion.prefix(query.k).map {
                 hit($0.id, $0.score, dense: denseRanks[$0.id], lexical: lexicalRanks[$0.id])
             }
         }
+    }
+
+    /// `fused` with the passages that define the lookup's terms first (searched by BM25 on the terms, so a
+    /// definition the fusion missed is found too), keeping the named-document restriction of `priors`.
+    private func definitionsFirst(
+        _ fused: [(id: UInt32, score: Double)], _ lookup: DefinitionLookup, state: IndexState,
+        filter: SearchFilter?, priors: StructurePriors
+    ) -> [(id: UInt32, score: Double)] {
+        var definitions: [UInt32] = []
+        for term in lookup.terms {
+            for item in lexicalSearch(state, term + " means", k: 30, filter: filter) {
+                let fields = state.fields[Int(item.label)]!
+                if !priors.namedDocuments.isEmpty, !DocumentNames.matches(fields.documentID, priors.namedDocuments) {
+                    continue
+                }
+                if !definitions.contains(item.label), lookup.defines(fields.text) { definitions.append(item.label) }
+            }
+        }
+        guard !definitions.isEmpty else { return fused }
+        let top = (fused.first?.score ?? 0) + 1
+        let first = definitions.prefix(3).enumerated().map { (id: $1, score: top - Double($0) * 1e-6) }
+        let chosen = Set(first.map(\.id))
+        return first + fused.filter { !chosen.contains($0.id) }
     }
 
     /// Dense ranking: exact below the size threshold or for very selective filters, HNSW otherwise.

@@ -118,7 +118,7 @@ struct EvalBEIR: AsyncParsableCommand {
         let ranking = try rankingOptions(ProcessInfo.processInfo.environment)
         let queryTexts = dataset.queries.map(\.text)
         let needsVectors = mode != .lexical
-        let vectors = needsVectors ? try await base.embedder.embed(queryTexts) : []
+        let vectors = needsVectors ? try await base.embedder.embed(queryTexts.map(ranking.denseText)) : []
         for searchMode in mode.modes {
             let started = monotonicSeconds()
             var run: Run = [:]

@@ -7,7 +7,8 @@ import Retrieval
 /// - `RANKING_FUSION_K`, `RANKING_DENSE_WEIGHT`, `RANKING_RECITAL_FACTOR`, `RANKING_NAMED_DOCUMENT_FACTOR`,
 ///   `RANKING_PROVISION_WEIGHT`:
 ///   numbers overriding ``RankingDefaults``;
-/// - `RANKING_VOCABULARY` (default per ``RankingDefaults``): the learner-to-legal query expansion;
+/// - `RANKING_VOCABULARY`, `RANKING_DEFINITIONS` (defaults per ``RankingDefaults``): the learner-to-legal query
+///   expansion and the definitions lookup;
 /// - `RANKING_DATA_DIR`: the folder of `vocabulary.tsv` and `documents.tsv` (default: the first
 ///   `corpus/ranking` found walking up from the working directory, then from the executable). A missing folder
 ///   leaves the data-driven priors off, with a note on stderr.
@@ -36,6 +37,8 @@ func rankingOptions(_ environment: [String: String]) throws -> RankingOptions {
         recitalFactor: try number("RANKING_RECITAL_FACTOR", RankingDefaults.recitalFactor, 0...10),
         namedDocumentFactor: try number("RANKING_NAMED_DOCUMENT_FACTOR", RankingDefaults.namedDocumentFactor, 0...10),
         provisionWeight: try number("RANKING_PROVISION_WEIGHT", RankingDefaults.provisionWeight, 0...10))
+    options.definitions = try flag("RANKING_DEFINITIONS", RankingDefaults.definitions)
+    options.expandDense = try flag("RANKING_EXPAND_DENSE", RankingDefaults.expandDense)
     let useVocabulary = try flag("RANKING_VOCABULARY", RankingDefaults.vocabulary)
     guard useVocabulary || options.namedDocumentFactor != 1 else { return options }
     guard let folder = rankingDataDirectory(environment) else {
@@ -59,10 +62,12 @@ func rankingOptions(_ environment: [String: String]) throws -> RankingOptions {
 enum RankingDefaults {
     static let fusionK = 60.0
     static let denseWeight = 1.0
-    static let recitalFactor = 1.0
-    static let namedDocumentFactor = 1.0
-    static let vocabulary = false
+    static let recitalFactor = 0.5
+    static let namedDocumentFactor = 3.0
+    static let vocabulary = true
     static let provisionWeight = 0.0
+    static let definitions = true
+    static let expandDense = false
 }
 
 /// `RANKING_DATA_DIR`, else the first `corpus/ranking` folder above the working directory or the executable.

@@ -21,7 +21,8 @@ struct DefinitionLookup {
             for stop in Self.trailers {
                 if let range = term.range(of: stop) { term = String(term[..<range.lowerBound]) }
             }
-            term = term.trimmingCharacters(in: .whitespaces)
+            // A learner may quote the term ("what is a 'dual-use foundation model'").
+            term = term.trimmingCharacters(in: CharacterSet(charactersIn: " '"))
             let words = term.split(separator: " ")
             guard (1...5).contains(words.count) else { continue }
             found.append(term)

@@ -23,6 +23,9 @@ public struct RankingOptions: Sendable, Equatable {
     /// candidates of the same document and provision (an article's paragraphs, an annex point's parts), so a
     /// provision several passages of which match outranks a lone passage elsewhere. 0 turns it off.
     public var provisionWeight: Double
+    /// Whether a question naming documents also searches within them (see ``namedDocumentFactor``), so their
+    /// best passages are candidates even when the whole corpus ranks them low.
+    public var searchNamedDocuments: Bool
     /// Whether the vocabulary's terms are also added to the text the dense ranking embeds.
     public var expandDense: Bool
     /// Whether a question asking what a term means gets the passages that define it ("'X' means") first.
@@ -31,8 +34,10 @@ public struct RankingOptions: Sendable, Equatable {
     public init(
         fusionK: Double = 60, denseWeight: Double = 1, recitalFactor: Double = 1, namedDocumentFactor: Double = 1,
         documentNames: DocumentNames = DocumentNames(), vocabulary: QueryVocabulary = QueryVocabulary(),
-        provisionWeight: Double = 0, definitions: Bool = false, expandDense: Bool = false
+        provisionWeight: Double = 0, definitions: Bool = false, expandDense: Bool = false,
+        searchNamedDocuments: Bool = false
     ) {
+        self.searchNamedDocuments = searchNamedDocuments
         self.expandDense = expandDense
         self.definitions = definitions
         self.provisionWeight = provisionWeight

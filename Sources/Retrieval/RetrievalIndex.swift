@@ -209,6 +209,12 @@ public final class RetrievalIndex: @unchecked Sendable {
             var fusion = RankFusion.reciprocalRank(
                 [dense.map(\.label), lexical.map(\.label)], k: ranking.fusionK, weights: [ranking.denseWeight, 1])
             let priors = StructurePriors(ranking, question: query.text)
+            if ranking.searchNamedDocuments, !priors.namedDocuments.isEmpty, filter == nil {
+                fusion = try withNamedDocuments(
+                    fusion, priors.namedDocuments, state: state, vector: query.vector!, text: lexicalText!,
+                    depth: depth,
+                    ef: query.ef, ranking: ranking)
+            }
             if priors.isActive {
                 fusion = priors.apply(fusion) { label in
                     let fields = state.fields[Int(label)]!
@@ -224,6 +230,30 @@ public final class RetrievalIndex: @unchecked Sendable {
             return fusion.prefix(query.k).map {
                 hit($0.id, $0.score, dense: denseRanks[$0.id], lexical: lexicalRanks[$0.id])
             }
+        }
+    }
+
+    /// `fused` merged with a hybrid search restricted to the named documents, each candidate keeping the better
+    /// of its two fused scores, so the named documents' best passages are candidates even when the whole
+    /// corpus ranks them below the fusion depth.
+    private func withNamedDocuments(
+        _ fused: [(id: UInt32, score: Double)], _ named: [String], state: IndexState, vector: [Float], text: String,
+        depth: Int, ef: Int?, ranking: RankingOptions
+    ) throws -> [(id: UInt32, score: Double)] {
+        var documents = Set<String>()
+        for fields in state.fields {
+            if let fields, DocumentNames.matches(fields.documentID, named) { documents.insert(fields.documentID) }
+        }
+        guard !documents.isEmpty else { return fused }
+        let filter = SearchFilter(documentIDs: documents)
+        let dense = try denseSearch(state, vector, k: depth, ef: ef, filter: filter)
+        let lexical = lexicalSearch(state, text, k: depth, filter: filter)
+        let within = RankFusion.reciprocalRank(
+            [dense.map(\.label), lexical.map(\.label)], k: ranking.fusionK, weights: [ranking.denseWeight, 1])
+        var scores = Dictionary(fused.map { ($0.id, $0.score) }, uniquingKeysWith: max)
+        for item in within { scores[item.id] = max(scores[item.id] ?? 0, item.score) }
+        return scores.map { (id: $0.key, score: $0.value) }.sorted { lhs, rhs in
+            lhs.score != rhs.score ? lhs.score > rhs.score : lhs.id < rhs.id
         }
     }
 

@@ -39,6 +39,7 @@ func rankingOptions(_ environment: [String: String]) throws -> RankingOptions {
         provisionWeight: try number("RANKING_PROVISION_WEIGHT", RankingDefaults.provisionWeight, 0...10))
     options.definitions = try flag("RANKING_DEFINITIONS", RankingDefaults.definitions)
     options.expandDense = try flag("RANKING_EXPAND_DENSE", RankingDefaults.expandDense)
+    options.searchNamedDocuments = try flag("RANKING_SEARCH_NAMED", RankingDefaults.searchNamedDocuments)
     let useVocabulary = try flag("RANKING_VOCABULARY", RankingDefaults.vocabulary)
     guard useVocabulary || options.namedDocumentFactor != 1 else { return options }
     guard let folder = rankingDataDirectory(environment) else {
@@ -68,6 +69,7 @@ enum RankingDefaults {
     static let provisionWeight = 0.0
     static let definitions = true
     static let expandDense = false
+    static let searchNamedDocuments = false
 }
 
 /// `RANKING_DATA_DIR`, else the first `corpus/ranking` folder above the working directory or the executable.

@@ -23,6 +23,9 @@ public struct RankingOptions: Sendable, Equatable {
     /// candidates of the same document and provision (an article's paragraphs, an annex point's parts), so a
     /// provision several passages of which match outranks a lone passage elsewhere. 0 turns it off.
     public var provisionWeight: Double
+    /// Pseudo-relevance feedback: this many terms of the three best fused passages are added to the BM25 query,
+    /// which is run again and fused again. 0 turns it off.
+    public var feedbackTerms: Int
     /// Whether a question naming documents also searches within them (see ``namedDocumentFactor``), so their
     /// best passages are candidates even when the whole corpus ranks them low.
     public var searchNamedDocuments: Bool
@@ -35,8 +38,9 @@ public struct RankingOptions: Sendable, Equatable {
         fusionK: Double = 60, denseWeight: Double = 1, recitalFactor: Double = 1, namedDocumentFactor: Double = 1,
         documentNames: DocumentNames = DocumentNames(), vocabulary: QueryVocabulary = QueryVocabulary(),
         provisionWeight: Double = 0, definitions: Bool = false, expandDense: Bool = false,
-        searchNamedDocuments: Bool = false
+        searchNamedDocuments: Bool = false, feedbackTerms: Int = 0
     ) {
+        self.feedbackTerms = feedbackTerms
         self.searchNamedDocuments = searchNamedDocuments
         self.expandDense = expandDense
         self.definitions = definitions

@@ -208,6 +208,19 @@ public final class RetrievalIndex: @unchecked Sendable {
             let lexicalRanks = Dictionary(uniqueKeysWithValues: lexical.enumerated().map { ($1.label, $0 + 1) })
             var fusion = RankFusion.reciprocalRank(
                 [dense.map(\.label), lexical.map(\.label)], k: ranking.fusionK, weights: [ranking.denseWeight, 1])
+            if ranking.feedbackTerms > 0 {
+                let terms = feedbackTerms(
+                    state, query: lexicalText!, top: fusion.prefix(3).map(\.id), count: ranking.feedbackTerms)
+                if !terms.isEmpty {
+                    let accept: ((UInt32) -> Bool)? = filter.map { filter in { filter.matches(state.fields[Int($0)]!) }
+                    }
+                    let expanded = state.bm25.search(
+                        terms: tokenizer.tokens(lexicalText!) + terms, k: depth, filter: accept)
+                    fusion = RankFusion.reciprocalRank(
+                        [dense.map(\.label), expanded.map(\.label)], k: ranking.fusionK,
+                        weights: [ranking.denseWeight, 1])
+                }
+            }
             let priors = StructurePriors(ranking, question: query.text)
             if ranking.searchNamedDocuments, !priors.namedDocuments.isEmpty, filter == nil {
                 fusion = try withNamedDocuments(
@@ -231,6 +244,21 @@ public final class RetrievalIndex: @unchecked Sendable {
                 hit($0.id, $0.score, dense: denseRanks[$0.id], lexical: lexicalRanks[$0.id])
             }
         }
+    }
+
+    /// Pseudo-relevance feedback: the `count` terms of the `top` fused passages with the highest summed
+    /// `tf * idf`, leaving out the query's own terms and numbers.
+    private func feedbackTerms(_ state: IndexState, query: String, top: [UInt32], count: Int) -> [String] {
+        let own = Set(tokenizer.tokens(query))
+        var weights: [String: Float] = [:]
+        for label in top {
+            guard let fields = state.fields[Int(label)] else { continue }
+            for token in tokenizer.tokens(fields.text) where !own.contains(token) && !token.contains(where: \.isNumber)
+            {
+                weights[token, default: 0] += state.bm25.idf(token)
+            }
+        }
+        return weights.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
     }
 
     /// `fused` merged with a hybrid search restricted to the named documents, each candidate keeping the better

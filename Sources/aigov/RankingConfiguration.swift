@@ -40,6 +40,7 @@ func rankingOptions(_ environment: [String: String]) throws -> RankingOptions {
     options.definitions = try flag("RANKING_DEFINITIONS", RankingDefaults.definitions)
     options.expandDense = try flag("RANKING_EXPAND_DENSE", RankingDefaults.expandDense)
     options.searchNamedDocuments = try flag("RANKING_SEARCH_NAMED", RankingDefaults.searchNamedDocuments)
+    options.feedbackTerms = Int(try number("RANKING_FEEDBACK_TERMS", Double(RankingDefaults.feedbackTerms), 0...50))
     let useVocabulary = try flag("RANKING_VOCABULARY", RankingDefaults.vocabulary)
     guard useVocabulary || options.namedDocumentFactor != 1 else { return options }
     guard let folder = rankingDataDirectory(environment) else {
@@ -70,6 +71,7 @@ enum RankingDefaults {
     static let definitions = true
     static let expandDense = false
     static let searchNamedDocuments = false
+    static let feedbackTerms = 0
 }
 
 /// `RANKING_DATA_DIR`, else the first `corpus/ranking` folder above the working directory or the executable.

@@ -126,6 +126,8 @@ let package = Package(
             dependencies: [
                 "APIServer", "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "AigovTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -25,6 +25,6 @@ public struct APIRequestContext: RequestContext {
     /// Hummingbird's own decoding helpers, which the API does not use.
     public var maxUploadSize: Int { 1 << 20 }
 
-    /// The key per-client limits count under.
-    var clientKey: String { clientAddress ?? "local" }
+    /// The key per-client limits count under (an IPv6 client by its /64, see ``ClientKey``).
+    var clientKey: String { ClientKey.make(address: clientAddress) }
 }

@@ -41,7 +41,7 @@ struct AccessLogMiddleware: RouterMiddleware {
                 "method": .string(request.method.rawValue), "path": .string(request.uri.path),
                 "route": .string(route), "status": .stringConvertible(status),
                 "duration_ms": .string(String(format: "%.1f", seconds * 1000)),
-                "client": .string(context.clientKey),
+                "client": .string(context.clientAddress ?? "local"),
             ])
     }
 }

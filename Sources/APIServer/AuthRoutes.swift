@@ -66,6 +66,7 @@ struct AuthRoutes: Sendable {
         if let wait = state.loginLimiter.acquire(context.clientKey) {
             throw APIError.rateLimited(retryAfter: Int(wait.rounded(.up)), "Too many login requests; try again later")
         }
+        guard !state.hashing.isSaturated else { throw Self.hashingBusy }
         var request = request
         let credentials = try await readCredentials(&request)
         let username = try Self.validUsername(credentials.username)
@@ -94,7 +95,7 @@ struct AuthRoutes: Sendable {
         }
         guard let matches = checked else {
             state.loginThrottle.abandoned(ticket)
-            throw APIError.unavailable("Too many logins in progress; retry in a moment", retryAfter: 1)
+            throw Self.hashingBusy
         }
         guard matches, let user, user.isActive else {
             state.loginThrottle.failed(ticket)
@@ -110,6 +111,8 @@ struct AuthRoutes: Sendable {
         response.headers[HTTPField.Name("Pragma")!] = "no-cache"
         return response
     }
+
+    static let hashingBusy = APIError.unavailable("Too many logins in progress; retry in a moment", retryAfter: 1)
 
     /// The login name as stored: trimmed, 1-150 Unicode scalars, no control characters (a NUL would be cut
     /// off by SQLite, so `admin\u{0}junk` would sign in as `admin` under a failure key of its own).

@@ -100,6 +100,9 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     private let timeouts: ConnectionTimeouts
     private var phase = Phase.idle
     private var deadline: Scheduled<Void>?
+    /// Requests whose head has arrived and whose response has not ended: more than one when a client pipelines.
+    private var unanswered = 0
+    private var readingBody = false
 
     init(timeouts: ConnectionTimeouts) {
         self.timeouts = timeouts
@@ -134,9 +137,17 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
             return
         }
         switch progress {
-        case .headRead: enter(.body, context)
-        case .requestRead: enter(.handling, context)
-        case .responseSent: enter(.idle, context)
+        case .headRead:
+            unanswered += 1
+            readingBody = true
+            enter(.body, context)
+        case .requestRead:
+            readingBody = false
+            enter(.handling, context)
+        case .responseSent:
+            unanswered = max(0, unanswered - 1)
+            // A pipelined request still reading its body keeps its deadline; one being handled keeps none.
+            if !readingBody { enter(unanswered > 0 ? .handling : .idle, context) }
         }
         promise?.succeed(())
     }

@@ -65,6 +65,10 @@ final class HashingPool: Sendable {
         }
     }
 
+    /// Whether a hash submitted now would be refused: lets a login answer 503 before it reads its body or the
+    /// store, so a flood that finds the pool full costs as little as possible.
+    var isSaturated: Bool { queue.withLock { $0.admitted >= capacity } }
+
     /// nice 10 for the calling thread only: on Linux the nice value belongs to each thread, and `who` 0 names
     /// the caller (setpriority(2), NOTES).
     private static func lowerThreadPriority() {

@@ -2,9 +2,14 @@ import Foundation
 import Logging
 import Synchronization
 
-/// One JSON object per log line on standard error (`LOG_FORMAT=json`): `ts`, `level`, `logger`, `message`,
-/// then the metadata, with Hummingbird's `hb.request.id` named `request_id`.
-public struct JSONLogHandler: LogHandler {
+/// How one log event becomes one line: ``JSONLogLine`` (`LOG_FORMAT=json`) or ``TextLogLine`` (`text`).
+public protocol LogLineFormat: Sendable {
+    /// The line for `event` of the logger `label`, with `metadata` already merged (handler, provider, event).
+    static func line(label: String, event: LogEvent, metadata: Logger.Metadata) -> String?
+}
+
+/// One line per log event on standard error, in the format `Format`, whole lines only.
+public struct LineLogHandler<Format: LogLineFormat>: LogHandler {
     /// Metadata written on every line of this handler.
     public var metadata: Logger.Metadata = [:]
     /// The lowest level written.
@@ -17,7 +22,7 @@ public struct JSONLogHandler: LogHandler {
     /// A handler for `label` at `level`, writing to `output` (standard error by default).
     public init(
         label: String, level: Logger.Level = .info,
-        output: @escaping @Sendable (String) -> Void = JSONLogHandler.standardError
+        output: @escaping @Sendable (String) -> Void = LogOutput.standardError
     ) {
         self.label = label
         self.logLevel = level
@@ -30,40 +35,22 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    /// Writes `event` as one JSON line.
+    /// Writes `event` as one line.
     public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        var object: [String: Any] = [
-            "ts": Self.timestamp(), "level": event.level.rawValue, "logger": label, "message": "\(event.message)",
-        ]
-        for (key, value) in merged {
-            object[key == "hb.request.id" ? "request_id" : key] = Self.json(value)
-        }
-        if event.level >= .error {
-            object["source"] = "\(event.file.split(separator: "/").last ?? ""):\(event.line)"
-        }
-        guard
-            let data = try? JSONSerialization.data(
-                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return }
-        output(String(decoding: data, as: UTF8.self))
+        if let line = Format.line(label: label, event: event, metadata: merged) { output(line) }
     }
+}
 
-    private static func json(_ value: Logger.Metadata.Value) -> Any {
-        switch value {
-        case .string(let text): return text
-        case .stringConvertible(let convertible): return convertible.description
-        case .array(let values): return values.map(json)
-        case .dictionary(let values): return values.mapValues(json)
-        }
-    }
+/// One JSON object per line (`LOG_FORMAT=json`).
+public typealias JSONLogHandler = LineLogHandler<JSONLogLine>
+/// Plain text with escaped values (`LOG_FORMAT=text`).
+public typealias TextLogHandler = LineLogHandler<TextLogLine>
 
-    private static func timestamp() -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
-    }
-
+/// Where log lines go.
+public enum LogOutput {
     private static let lock = Mutex(())
 
     /// Writes `line` and a newline to standard error, whole lines only.
@@ -79,9 +66,7 @@ extension ServerConfiguration {
         case .json:
             return JSONLogHandler(label: label, level: logLevel)
         case .text:
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
+            return TextLogHandler(label: label, level: logLevel)
         }
     }
 }

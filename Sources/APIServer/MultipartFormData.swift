@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A minimal `multipart/form-data` parser (RFC 7578): enough for one file part plus text fields. Parts are
 /// slices of the body; nothing is written to disk.
 struct MultipartFormData {
@@ -27,11 +33,21 @@ struct MultipartFormData {
             if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 {
                 boundary = String(boundary.dropFirst().dropLast())
             }
-            // RFC 2046: 1-70 characters.
-            guard (1...70).contains(boundary.utf8.count) else { return nil }
+            // RFC 2046: 1-70 characters from its set, the last not a space.
+            guard (1...70).contains(boundary.utf8.count), boundary.utf8.allSatisfy(isBoundaryCharacter),
+                boundary.utf8.last != 0x20
+            else { return nil }
             return boundary
         }
         return nil
+    }
+
+    /// RFC 2046 `bchars`: digits, letters, `'()+_,-./:=?` and space.
+    private static func isBoundaryCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        default: return Array("'()+_,-./:=? ".utf8).contains(byte)
+        }
     }
 
     /// The parts of `body` delimited by `boundary`.
@@ -129,22 +145,29 @@ struct MultipartFormData {
         return result
     }
 
-    /// The first index of `needle` in `haystack` at or after `start`.
+    /// The first index of `needle` in `haystack` at or after `start`: `memchr` to each occurrence of the
+    /// needle's first byte, `memcmp` for the rest, both vectorised by libc.
+    ///
+    /// Linear for the needles the parser uses: a delimiter's first byte (CR) cannot recur inside it, because
+    /// ``boundary(fromContentType:)`` admits only RFC 2046 boundary characters, so a partial match of k
+    /// bytes leaves no candidate start among those k bytes and every byte is compared O(1) times; the
+    /// header end (`CRLF CRLF`) is four bytes long. A 50 MB part crafted from near-boundary bytes thus costs
+    /// one pass. (glibc's `memmem` is not visible to Swift without `_GNU_SOURCE`.)
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first, needle.count <= haystack.count else { return nil }
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var matched = true
-                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
-                    matched = false
-                    break
+        guard let first = needle.first, start >= 0, needle.count <= haystack.count - start else { return nil }
+        return haystack.withUnsafeBytes { hay -> Int? in
+            needle.withUnsafeBytes { pattern -> Int? in
+                guard let base = hay.baseAddress, let rest = pattern.baseAddress else { return nil }
+                let last = hay.count - needle.count
+                var index = start
+                while index <= last {
+                    guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return nil }
+                    let candidate = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + candidate + 1, rest + 1, needle.count - 1) == 0 { return candidate }
+                    index = candidate + 1
                 }
-                if matched { return index }
+                return nil
             }
-            index += 1
         }
-        return nil
     }
 }

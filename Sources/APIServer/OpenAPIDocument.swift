@@ -328,8 +328,10 @@ enum OpenAPIDocument {
             "/api/auth/login": {
               "post": {
                 "summary": "Log in",
-                "description": "OAuth2 password form or JSON. 5 failures per account or 20 per client address in 15\#
-         minutes give 429 with Retry-After.",
+                "description": "OAuth2 password form or JSON. LOGIN_RATE_LIMIT_PER_MINUTE requests per client address;\#
+         5 failures for an account from one address in 15 minutes, then a doubling back-off, and 100 per account\#
+         from all addresses, give 429 with Retry-After; 503 with Retry-After when too many password hashes wait.\#
+         The token response is not cacheable (Cache-Control: no-store).",
                 "operationId": "login",
                 "tags": [
                   "auth"
@@ -392,6 +394,16 @@ enum OpenAPIDocument {
                   },
                   "429": {
                     "description": "Rate limited; see Retry-After",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Error"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "Too many logins waiting for a password hash; see Retry-After",
                     "content": {
                       "application/json": {
                         "schema": {

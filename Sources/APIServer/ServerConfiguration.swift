@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var connectionTimeouts: ConnectionTimeouts
     /// Searches that run at once (`SEARCH_CONCURRENCY`, default two per core); more wait in arrival order.
     public var searchConcurrency: Int
+    /// Megabytes of question vectors kept in memory (`QUERY_CACHE_MB`, default 16, 0 for none).
+    public var queryCacheMegabytes: Int
     /// Proxies whose `X-Forwarded-For` names the client (`FORWARDED_ALLOW_IPS`, default `127.0.0.1`).
     public var trustedProxies: TrustedProxies
     public var groqAPIKey: String?
@@ -90,6 +92,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             idle: .seconds(try integer("HTTP_IDLE_TIMEOUT_SECONDS", default: 30, range: 1...86_400)))
         searchConcurrency = try integer(
             "SEARCH_CONCURRENCY", default: 2 * ProcessInfo.processInfo.activeProcessorCount, range: 1...1024)
+        queryCacheMegabytes = try Self.queryCacheMegabytes(variables: variables)
         // Set but empty trusts no proxy; unset is uvicorn's default.
         trustedProxies = try TrustedProxies(
             parsing: variables["FORWARDED_ALLOW_IPS"] ?? TrustedProxies.defaultValue)

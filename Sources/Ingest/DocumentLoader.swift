@@ -110,24 +110,28 @@ public struct DocumentLoader: Sendable {
             headings: builder.headings)
     }
 
+    /// The document information first: a PDF that declares more pages than allowed is refused before the
+    /// costly extraction (which is capped at that many pages anyway, should pdfinfo fail or lie).
+    private func pdfPages(of url: URL, fileName: String) throws -> ([String], [String: String]) {
+        let information = pdf.information(of: url, name: fileName)
+        if let declared = information["pages"].flatMap(Int.init), declared > pdf.maxPages {
+            throw IngestError(
+                .tooManyPages, file: fileName, "the PDF has \(declared) pages, more than the \(pdf.maxPages) allowed")
+        }
+        return (try pdf.pages(of: url, name: fileName), information)
+    }
+
     private func pdfText(data: Data, fileName: String, fileURL: URL?) throws -> (TextBuilder, [String: String]) {
-        var pages: [String]
-        var information: [String: String]
+        let (pages, information): ([String], [String: String])
         if let fileURL {
-            pages = try pdf.pages(of: fileURL, name: fileName)
-            information = pdf.information(of: fileURL, name: fileName)
+            (pages, information) = try pdfPages(of: fileURL, fileName: fileName)
         } else {
-            // Uploads go through a private temporary file: pdftotext reads paths, not pipes, reliably.
-            let temporary = FileManager.default.temporaryDirectory
-                .appendingPathComponent("aigov-upload-\(UUID().uuidString).pdf")
-            do {
-                try data.write(to: temporary)
-            } catch {
-                throw IngestError(.unreadable, file: fileName, "cannot stage the PDF for extraction")
-            }
-            defer { try? FileManager.default.removeItem(at: temporary) }
-            pages = try pdf.pages(of: temporary, name: fileName)
-            information = pdf.information(of: temporary, name: fileName)
+            // Uploads go through a file, since pdftotext reads paths, not pipes, reliably: a 0600 file in a
+            // 0700 folder of our own, never the shared temporary folder with default permissions.
+            let staging = try PrivateTemporaryDirectory(prefix: "aigov-upload", for: fileName)
+            defer { staging.remove() }
+            let staged = try staging.write(data, name: "upload.pdf", for: fileName)
+            (pages, information) = try pdfPages(of: staged, fileName: fileName)
         }
         var builder = TextBuilder()
         var page = 0

@@ -25,6 +25,10 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let timeout = Code(rawValue: "timeout")
         /// The extractor ran out of its memory allowance or was killed by a signal.
         public static let resourceLimit = Code(rawValue: "resource_limit")
+        /// The extractor produced more text than allowed and was stopped.
+        public static let outputTooLarge = Code(rawValue: "output_too_large")
+        /// A PDF with more pages than allowed.
+        public static let tooManyPages = Code(rawValue: "too_many_pages")
         /// The file could not be read.
         public static let unreadable = Code(rawValue: "unreadable")
         /// A required external tool (`pdftotext`) is not installed.

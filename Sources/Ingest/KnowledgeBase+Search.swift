@@ -6,12 +6,14 @@ import Store
 extension KnowledgeBase {
     /// The `topK` best passages for `text` with their citation fields, best first.
     ///
-    /// Dense and hybrid modes embed the text (through the cache, so a repeated question costs a lookup).
+    /// Dense and hybrid modes embed the text with ``queryEmbedder``: a repeated question costs a memory lookup,
+    /// and no question is ever written to the persistent cache.
     /// Hits whose chunk the store no longer has (a delete racing the search) are left out.
     public func search(
         _ text: String, topK: Int = 5, mode: SearchMode = .hybrid, filter: SearchFilter = SearchFilter()
     ) async throws -> [Citation] {
-        let vector: [Float]? = mode == .lexical ? nil : try await embedder.embed([options.ranking.denseText(text)])[0]
+        let vector: [Float]? =
+            mode == .lexical ? nil : try await queryEmbedder.embed([options.ranking.denseText(text)])[0]
         let query = SearchQuery(
             vector: vector, text: mode == .dense ? nil : text, mode: mode, k: topK, filter: filter,
             ranking: options.ranking)

@@ -22,19 +22,23 @@ public final class KnowledgeBase: Sendable {
         public var index: IndexConfiguration?
         /// Inputs above this size are refused.
         public var maxInputBytes: Int
+        /// Budget of the in-memory cache of question vectors (`QUERY_CACHE_MB`); questions never enter the
+        /// persistent embedding cache.
+        public var queryCacheBytes: Int
         /// Fusion weights and structure priors of hybrid search (default: plain RRF).
         public var ranking: RankingOptions
 
         /// The defaults of DESIGN sections 3 and 5.
         public init(
             queueOutbox: Bool = false, maxChunkTokens: Int = 224, index: IndexConfiguration? = nil,
-            maxInputBytes: Int = 64 << 20, ranking: RankingOptions = .plain
+            maxInputBytes: Int = 64 << 20, queryCacheBytes: Int = 16 << 20, ranking: RankingOptions = .plain
         ) {
             self.ranking = ranking
             self.queueOutbox = queueOutbox
             self.maxChunkTokens = maxChunkTokens
             self.index = index
             self.maxInputBytes = maxInputBytes
+            self.queryCacheBytes = queryCacheBytes
         }
     }
 
@@ -54,7 +58,10 @@ public final class KnowledgeBase: Sendable {
 
     public let store: any MetadataStore
     public let index: RetrievalIndex
+    /// Embeds what is ingested, through the persistent cache.
     public let embedder: any Embedder
+    /// Embeds questions: reads the persistent cache, never writes it (see ``QueryEmbedder``).
+    public let queryEmbedder: QueryEmbedder
     public let options: Options
     let chunker: Chunker
     let loader: DocumentLoader
@@ -78,8 +85,10 @@ public final class KnowledgeBase: Sendable {
         if let cached = embedder as? CachedEmbedder {
             let cache = cached.cache
             cacheStatistics = { cache.statistics }
+            queryEmbedder = QueryEmbedder(reading: cached, memoryBytes: options.queryCacheBytes)
         } else {
             cacheStatistics = nil
+            queryEmbedder = QueryEmbedder(base: embedder, memoryBytes: options.queryCacheBytes)
         }
     }
 

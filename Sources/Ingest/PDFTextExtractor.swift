@@ -6,47 +6,57 @@ import Foundation
     import Darwin
 #endif
 
-/// Runs poppler's `pdftotext` in a child process with a time and memory limit: a hostile or broken PDF can
-/// hang or balloon the parser, and that must cost one file, never the server.
+/// Runs poppler's `pdftotext` in a child process with time, memory, output and page limits: a hostile or
+/// broken PDF can hang or balloon the parser, and that must cost one file, never the server. The child starts
+/// with an empty environment plus ``ChildEnvironment/minimal`` (it never sees the server's secrets) and works
+/// in its own 0700 folder.
 public struct PDFTextExtractor: Sendable {
     /// Wall-clock limit per file; the child's whole process group is killed when it runs past it.
     public var timeLimit: TimeInterval
     /// Address-space limit of the child in bytes (`ulimit -v`).
     public var memoryLimit: Int
+    /// The most bytes of text one file may produce; past it the child is killed and the file refused, so a
+    /// small PDF that expands to gigabytes of text never fills the disk or the server's memory.
+    public var maxOutputBytes: Int
+    /// Pages past this are never extracted, and a PDF that declares more is refused.
+    public var maxPages: Int
     /// The `pdftotext` executable, looked up on `PATH` when nil.
     public var executable: String?
 
-    /// An extractor with a 60 s and 1 GiB allowance per file by default.
-    public init(timeLimit: TimeInterval = 60, memoryLimit: Int = 1 << 30, executable: String? = nil) {
+    /// An extractor with a 60 s, 1 GiB, 64 MiB of text and 2,000-page allowance per file by default.
+    public init(
+        timeLimit: TimeInterval = 60, memoryLimit: Int = 1 << 30, maxOutputBytes: Int = 64 << 20,
+        maxPages: Int = 2_000, executable: String? = nil
+    ) {
         self.timeLimit = timeLimit
         self.memoryLimit = memoryLimit
+        self.maxOutputBytes = maxOutputBytes
+        self.maxPages = maxPages
         self.executable = executable
     }
 
-    /// The raw text of each page of the PDF at `url` (page 1 first), split at pdftotext's form feeds.
-    /// Blocks the calling thread while the child runs.
+    /// The raw text of each page of the PDF at `url` (page 1 first, at most ``maxPages``), split at
+    /// pdftotext's form feeds. Blocks the calling thread while the child runs.
     public func pages(of url: URL, name: String) throws -> [String] {
-        let work = FileManager.default.temporaryDirectory
-            .appendingPathComponent("aigov-pdf-\(UUID().uuidString)", isDirectory: true)
-        do {
-            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        } catch {
-            throw IngestError(.unreadable, file: name, "cannot create a temporary folder for the PDF extractor")
+        let work = try PrivateTemporaryDirectory(prefix: "aigov-pdf", for: name)
+        defer { work.remove() }
+        let output = work.url.appendingPathComponent("out.txt")
+        let errors = work.url.appendingPathComponent("err.txt")
+        guard let tool = ChildEnvironment.resolve(executable ?? "pdftotext") else {
+            throw IngestError(.toolMissing, file: name, "pdftotext cannot be run (is poppler-utils installed?)")
         }
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out.txt")
-        let errors = work.appendingPathComponent("err.txt")
-
-        let kilobytes = max(memoryLimit / 1024, 65536)
-        // `exec` so the limit applies to pdftotext itself; `$0`.. keep the paths out of the shell's parsing.
-        let script = "ulimit -v \(kilobytes) 2>/dev/null; exec \"$0\" -enc UTF-8 \"$1\" \"$2\""
+        // `exec` so the limits apply to pdftotext itself; `$0`.. keep the paths out of the shell's parsing.
+        let script = limits + "exec \"$0\" -enc UTF-8 -l \(max(1, maxPages)) \"$1\" \"$2\""
         let outcome = try run(
-            ["/bin/sh", "-c", script, executable ?? "pdftotext", url.path, output.path], stdout: nil,
-            stderr: errors.path, name: name)
+            ["/bin/sh", "-c", script, tool, url.path, output.path], stdout: nil, stderr: errors.path,
+            watching: output.path, in: work, name: name)
         let stderr = (try? Data(contentsOf: errors)).map { String(decoding: $0.prefix(65536), as: UTF8.self) } ?? ""
         switch outcome {
         case .timedOut:
             throw IngestError(.timeout, file: name, "PDF text extraction took longer than \(Int(timeLimit)) s")
+        case .outputTooLarge, .signaled(SIGXFSZ):
+            throw IngestError(
+                .outputTooLarge, file: name, "the PDF's text is larger than \(maxOutputBytes) bytes")
         case .signaled(let signal):
             throw IngestError(.resourceLimit, file: name, "the PDF extractor was stopped by signal \(signal)")
         case .exited(let status):
@@ -58,6 +68,11 @@ public struct PDFTextExtractor: Sendable {
             }
             if stderr.contains("bad_alloc") || stderr.contains("Out of memory") {
                 throw IngestError(.resourceLimit, file: name, "the PDF needs more memory than allowed")
+            }
+            // A child that ignores SIGXFSZ sees its writes fail at the limit instead.
+            if let size = Self.size(of: output.path), size >= maxOutputBytes {
+                throw IngestError(
+                    .outputTooLarge, file: name, "the PDF's text is larger than \(maxOutputBytes) bytes")
             }
             guard status == 0, let data = try? Data(contentsOf: output) else {
                 throw IngestError(.corrupt, file: name, "the PDF is damaged or malformed (pdftotext exit \(status))")
@@ -74,17 +89,16 @@ public struct PDFTextExtractor: Sendable {
     /// The document information of the PDF (`pdfinfo`): keys such as `title`, `author`, `subject`, `pages`,
     /// `creation_date`, lower-cased with underscores. Best effort: empty when pdfinfo fails or is missing.
     public func information(of url: URL, name: String, pdfinfo: String = "pdfinfo") -> [String: String] {
-        let work = FileManager.default.temporaryDirectory
-            .appendingPathComponent("aigov-pdfinfo-\(UUID().uuidString)", isDirectory: true)
-        guard (try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)) != nil else {
-            return [:]
-        }
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("info.txt")
-        let script = "ulimit -v \(max(memoryLimit / 1024, 65536)) 2>/dev/null; exec \"$0\" -enc UTF-8 \"$1\""
+        guard let work = try? PrivateTemporaryDirectory(prefix: "aigov-pdfinfo", for: name),
+            let tool = ChildEnvironment.resolve(pdfinfo)
+        else { return [:] }
+        defer { work.remove() }
+        let output = work.url.appendingPathComponent("info.txt")
+        let script = limits + "exec \"$0\" -enc UTF-8 \"$1\""
         let outcome = try? run(
-            ["/bin/sh", "-c", script, pdfinfo, url.path], stdout: output.path,
-            stderr: work.appendingPathComponent("err.txt").path, name: name, limit: min(timeLimit, 15))
+            ["/bin/sh", "-c", script, tool, url.path], stdout: output.path,
+            stderr: work.url.appendingPathComponent("err.txt").path, watching: output.path, in: work, name: name,
+            limit: min(timeLimit, 15))
         guard case .exited(0) = outcome, let data = try? Data(contentsOf: output) else { return [:] }
         var information: [String: String] = [:]
         for line in String(decoding: data.prefix(1 << 20), as: UTF8.self).split(separator: "\n") {
@@ -100,15 +114,32 @@ public struct PDFTextExtractor: Sendable {
         return information
     }
 
+    /// Shell limits for the child: address space (`-v`, KiB) and the size of any file it writes (`-f`,
+    /// 512-byte blocks), so the kernel stops an oversized output even between two of our checks.
+    private var limits: String {
+        let kilobytes = max(memoryLimit / 1024, 65536)
+        let blocks = max(maxOutputBytes, 1) / 512 + 1
+        return "ulimit -v \(kilobytes) 2>/dev/null; ulimit -f \(blocks) 2>/dev/null; "
+    }
+
+    private static func size(of path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
     private enum Outcome {
         case exited(Int32)
         case signaled(Int32)
         case timedOut
+        case outputTooLarge
     }
 
-    /// posix_spawn in a new process group, so a timeout kills the extractor and anything it started.
+    /// posix_spawn in a new process group, so a timeout kills the extractor and anything it started; with the
+    /// minimal environment and `TMPDIR` in `work`. The child is killed as soon as `watching` grows past
+    /// ``maxOutputBytes``.
     private func run(
-        _ arguments: [String], stdout: String?, stderr: String, name: String, limit: TimeInterval? = nil
+        _ arguments: [String], stdout: String?, stderr: String, watching: String, in work: PrivateTemporaryDirectory,
+        name: String, limit: TimeInterval? = nil
     ) throws -> Outcome {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -128,8 +159,11 @@ public struct PDFTextExtractor: Sendable {
 
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        let variables = ChildEnvironment.minimal(temporaryDirectory: work.url).sorted { $0.key < $1.key }
+        var environment: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in environment { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
+        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, &environment)
         guard spawned == 0 else {
             throw IngestError(.toolMissing, file: name, "cannot start the PDF extractor (error \(spawned))")
         }
@@ -145,6 +179,11 @@ public struct PDFTextExtractor: Sendable {
                 kill(-pid, SIGKILL)
                 while waitpid(pid, &status, 0) == -1, errno == EINTR {}
                 return .timedOut
+            }
+            if let size = Self.size(of: watching), size > maxOutputBytes {
+                kill(-pid, SIGKILL)
+                while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+                return .outputTooLarge
             }
             usleep(5000)
         }

@@ -35,7 +35,7 @@ public final class QdrantRetriever: Sendable {
         if mode == .lexical {
             return Outcome(citations: try await knowledgeBase.search(text, topK: topK, mode: mode, filter: filter))
         }
-        let vector = try await knowledgeBase.embedder.embed([text])[0]
+        let vector = try await knowledgeBase.queryEmbedder.embed([text])[0]
         let depth = mode == .hybrid ? max(50, 4 * topK) : topK
         let dense: [QdrantScoredPoint]
         do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import Ingest
 
 /// `aigov bench serve`: the HTTP API under load. Starts `aigov serve` (this binary) on a loopback port over a data
 /// directory holding the bundled corpus, and drives `POST /api/search/retrieve` with `wrk` at each connection
@@ -18,6 +19,11 @@ struct BenchServe: AsyncParsableCommand {
             embeddings are cached as they would be on a server answering recurring questions; --uncached makes \
             every request's question unique, so each one is embedded. Other settings (SEARCH_CONCURRENCY, ...) \
             pass through from the environment.
+
+            --login-flood N runs a second wrk beside each measured run: N connections sending wrong-password logins \
+            for ever-new account names, each from a new client address (X-Forwarded-For values in 198.18.0.0/15, \
+            which the server trusts from loopback by default), so every attempt reaches a password hash: the \
+            worst case for searches sharing the CPU. Its figures are reported as `login_flood` per run.
 
             Needs wrk (Debian package `wrk`).
             """)
@@ -54,6 +60,12 @@ struct BenchServe: AsyncParsableCommand {
     @Option(help: "Model directory passed to the server.")
     var modelDir: String?
 
+    @Option(help: "The aigov binary to serve with (default: this one), e.g. an older build for a before/after run.")
+    var server: String?
+
+    @Option(help: "Connections of a concurrent wrong-password login flood during each run (0: none).")
+    var loginFlood: Int = 0
+
     @Flag(help: "Make every question unique (a counter appended), so no query embedding is cached.")
     var uncached = false
 
@@ -70,6 +82,10 @@ struct BenchServe: AsyncParsableCommand {
             throw ValidationError("--mode must be dense, lexical or hybrid")
         }
         if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1...65535") }
+        if let server, !FileManager.default.isExecutableFile(atPath: server) {
+            throw ValidationError("--server \(server) is not an executable file")
+        }
+        guard (0...10_000).contains(loginFlood) else { throw ValidationError("--login-flood must be 0...10000") }
     }
 
     private func connectionCounts() throws -> [Int] {
@@ -94,6 +110,8 @@ struct BenchServe: AsyncParsableCommand {
         let nonce = String(UUID().uuidString.prefix(8)).lowercased()
         try WrkScript.retrieve(questions: texts, topK: topK, mode: mode, unique: uncached)
             .write(to: script, atomically: true, encoding: .utf8)
+        let floodScript = work.appendingPathComponent("login-flood.lua")
+        try WrkScript.loginFlood().write(to: floodScript, atomically: true, encoding: .utf8)
 
         let port = try self.port ?? freeLoopbackPort()
         let server = try startServer(port: port)
@@ -110,17 +128,36 @@ struct BenchServe: AsyncParsableCommand {
                 threads: min(threads, warmConnections), seconds: warmup, salt: nonce + "w")
         }
         var runs: [WrkRun] = []
+        var floods: [WrkRun] = []
         for (index, count) in counts.enumerated() {
             if !json { printError("run: \(count) connections for \(duration) s") }
+            let (flooders, seconds) = (loginFlood, duration)
+            let flood =
+                flooders > 0
+                ? Task.detached {
+                    try WrkRun.run(
+                        wrk: wrk, script: floodScript, url: base, connections: flooders, threads: 1, seconds: seconds,
+                        salt: nonce + "f\(index)")
+                } : nil
             let result = try WrkRun.run(
                 wrk: wrk, script: script, url: base, connections: count, threads: min(threads, count),
                 seconds: duration, salt: nonce + "r\(index)")
             runs.append(result)
             if !json { printError("  " + result.summaryLine) }
+            if let flood {
+                let figures = try await flood.value
+                floods.append(figures)
+                if !json { printError("  login flood: " + figures.summaryLine) }
+            }
         }
         let peakRSS = server.peakRSSMegabytes()
         let report: [String: Any] = [
-            "runs": runs.map(\.dictionary),
+            "runs": zip(runs.indices, runs).map { index, run in
+                var entry = run.dictionary
+                if index < floods.count { entry["login_flood"] = floods[index].dictionary }
+                return entry
+            },
+            "login_flood_connections": loginFlood,
             "endpoint": "POST /api/search/retrieve",
             "questions": texts.count,
             "uncached": uncached,
@@ -167,7 +204,9 @@ struct BenchServe: AsyncParsableCommand {
         // The limiter keeps counting (its cost is part of the measurement) but never refuses the one address.
         environment["RATE_LIMIT_PER_MINUTE"] = "1000000"
         environment["LOG_LEVEL"] = environment["LOG_LEVEL"] ?? "warning"
-        return try ServerProcess.start(arguments: arguments, environment: environment, port: port)
+        return try ServerProcess.start(
+            executable: server.map { URL(fileURLWithPath: $0) }, arguments: arguments, environment: environment,
+            port: port)
     }
 }
 
@@ -181,9 +220,11 @@ final class ServerProcess {
         self.port = port
     }
 
-    static func start(arguments: [String], environment: [String: String], port: Int) throws -> ServerProcess {
+    static func start(
+        executable: URL? = nil, arguments: [String], environment: [String: String], port: Int
+    ) throws -> ServerProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = arguments
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
@@ -279,6 +320,8 @@ struct WrkRun {
     ) throws -> WrkRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)
+        // wrk needs nothing from our environment, which may hold the server's secrets.
+        process.environment = ChildEnvironment.minimal
         process.arguments = [
             "-t", String(threads), "-c", String(connections), "-d", "\(seconds)s", "--timeout", "10s", "-s",
             script.path, url, "--", salt,
@@ -311,6 +354,39 @@ struct WrkRun {
 enum WrkScript {
     static let marker = "AIGOV_WRK "
 
+    /// What both scripts start with: JSON headers, a numbered `id` per wrk thread, the run's salt (the script's
+    /// argument) and a request counter.
+    static let threadPrologue = """
+        local headers = {["Content-Type"] = "application/json"}
+        local thread_count = 0
+        local salt = ""
+
+        function setup(thread)
+          thread_count = thread_count + 1
+          thread:set("id", thread_count)
+        end
+
+        function init(args)
+          salt = args[1] or ""
+        end
+
+        local counter = 0
+
+        """
+
+    /// wrk's `done` hook: the run's summary as one JSON line after ``marker``.
+    static let doneHook = """
+        function done(summary, latency, requests)
+          local e = summary.errors
+          io.write(string.format(
+            '\(marker){"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,' ..
+            '"timeout":%d,"p50_us":%.1f,"p90_us":%.1f,"p99_us":%.1f,"max_us":%.1f}\\n',
+            summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+            latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+        end
+
+        """
+
     /// Each wrk thread starts at a different question and takes the next one on every request. With `unique`,
     /// the run's salt (the script's argument), the thread id and a counter are appended to each question, so no
     /// two requests embed the same text, within a run or across runs.
@@ -333,38 +409,36 @@ enum WrkScript {
             local prefixes = {\(prefixes.joined(separator: ",\n"))}
             local suffixes = {\(suffixes.joined(separator: ",\n"))}
             local unique = \(unique ? "true" : "false")
-            local headers = {["Content-Type"] = "application/json"}
-            local thread_count = 0
-            local salt = ""
 
-            function setup(thread)
-              thread_count = thread_count + 1
-              thread:set("id", thread_count)
-            end
+            """ + threadPrologue + """
+                function request()
+                  counter = counter + 1
+                  local index = ((counter + (id or 0) * 7) % #prefixes) + 1
+                  local body = prefixes[index]
+                  if unique then body = body .. salt .. "-" .. (id or 0) .. "-" .. counter .. suffixes[index] end
+                  return wrk.format("POST", "/api/search/retrieve", headers, body)
+                end
 
-            function init(args)
-              salt = args[1] or ""
-            end
 
-            local counter = 0
+                """ + doneHook
+    }
+
+    /// Wrong-password logins, each for a new account name from a new client address (a header value in the
+    /// benchmarking range 198.18.0.0/15; nothing connects to it), so neither the per-address rate limit nor the
+    /// failure throttle spares the password hash.
+    static func loginFlood() -> String {
+        threadPrologue + """
             function request()
               counter = counter + 1
-              local index = ((counter + (id or 0) * 7) % #prefixes) + 1
-              local body = prefixes[index]
-              if unique then body = body .. salt .. "-" .. (id or 0) .. "-" .. counter .. suffixes[index] end
-              return wrk.format("POST", "/api/search/retrieve", headers, body)
+              local n = counter * 7919 + (id or 0) * 104729
+              headers["X-Forwarded-For"] = string.format("198.%d.%d.%d", 18 + (n % 2), math.floor(n / 2) % 256,
+                math.floor(n / 512) % 256)
+              local body = '{"username": "flood-' .. salt .. '-' .. (id or 0) .. '-' .. counter ..
+                '", "password": "not the password"}'
+              return wrk.format("POST", "/api/auth/login", headers, body)
             end
 
-            function done(summary, latency, requests)
-              local e = summary.errors
-              io.write(string.format(
-                '\(marker){"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,' ..
-                '"timeout":%d,"p50_us":%.1f,"p90_us":%.1f,"p99_us":%.1f,"max_us":%.1f}\\n',
-                summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-                latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
-            end
-
-            """
+            """ + doneHook
     }
 
     /// `text` as a double-quoted Lua string literal.

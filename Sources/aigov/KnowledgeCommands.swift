@@ -1,3 +1,4 @@
+import APIServer
 import ArgumentParser
 import EmbedCache
 import Foundation
@@ -38,6 +39,11 @@ func openKnowledgeBase(
         let qdrantURL = environment["QDRANT_URL"]?.trimmingCharacters(in: .whitespaces) ?? ""
         var options = options
         options.queueOutbox = options.queueOutbox || !qdrantURL.isEmpty
+        do {
+            options.queryCacheBytes = try ServerConfiguration.queryCacheMegabytes(variables: environment) << 20
+        } catch {
+            throw CLIError("configuration: \(error)")
+        }
         // An explicit index configuration (eval's --no-stemming) wins over the environment.
         if options.index == nil, try !bm25Stemming(environment) {
             options.index = IndexConfiguration(dimension: embedder.dimension, stemming: false)

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
+import NIOEmbedded
 import Testing
 
 @testable import APIServer
@@ -99,5 +101,69 @@ enum RawConnection {
             }
         }
         return nil
+    }
+}
+
+/// The deadline handler's phases on an embedded channel, with virtual time: no test waits for a real clock.
+@Suite struct ConnectionDeadlineHandlerTests {
+    static let timeouts = ConnectionTimeouts(header: .seconds(1), body: .seconds(2), idle: .seconds(3))
+
+    static func channel() throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(ConnectionDeadlineHandler(timeouts: timeouts))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8000)).wait()
+        return channel
+    }
+
+    static func report(_ progress: RequestProgress, _ channel: EmbeddedChannel) {
+        channel.pipeline.triggerUserOutboundEvent(progress, promise: nil)
+    }
+
+    @Test func eachPhaseHasItsDeadline() throws {
+        let idle = try Self.channel()
+        idle.embeddedEventLoop.advanceTime(by: .milliseconds(2900))
+        #expect(idle.isActive)
+        idle.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(!idle.isActive)
+
+        let header = try Self.channel()
+        try header.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost"))
+        header.embeddedEventLoop.advanceTime(by: .milliseconds(1100))
+        #expect(!header.isActive)
+
+        let body = try Self.channel()
+        try body.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\n"))
+        Self.report(.headRead, body)
+        body.embeddedEventLoop.advanceTime(by: .milliseconds(1900))
+        #expect(body.isActive)
+        body.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(!body.isActive)
+    }
+
+    @Test func aRequestBeingHandledIsNeverCut() throws {
+        let channel = try Self.channel()
+        try channel.writeInbound(ByteBuffer(string: "POST /api/content/upload HTTP/1.1\r\n"))
+        Self.report(.headRead, channel)
+        Self.report(.requestRead, channel)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(600))
+        #expect(channel.isActive)
+        Self.report(.responseSent, channel)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(3100))
+        #expect(!channel.isActive)
+    }
+
+    /// Two pipelined requests: the first one's response must not start the idle deadline while the second
+    /// is still being handled.
+    @Test func aPipelinedRequestKeepsTheConnectionWhileHandled() throws {
+        let channel = try Self.channel()
+        try channel.writeInbound(ByteBuffer(string: "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n"))
+        for progress in [RequestProgress.headRead, .requestRead, .headRead, .requestRead, .responseSent] {
+            Self.report(progress, channel)
+        }
+        channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+        #expect(channel.isActive)
+        Self.report(.responseSent, channel)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(3100))
+        #expect(!channel.isActive)
     }
 }

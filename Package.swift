@@ -111,7 +111,7 @@ let package = Package(
         .target(name: "AigovTestSupport", path: "Tests/Support/AigovTestSupport"),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache", "Evaluation"]),
         .testTarget(
             name: "StoreTests",
             dependencies: [

@@ -4,16 +4,30 @@ import Foundation
 public struct EvaluationQuestion: Sendable, Equatable {
     public var question: String
     public var expect: [String]
-    /// The document that answers it, when the file says so (informational).
+    /// The document that answers it (its id, the corpus file name), when the file says so.
     public var document: String?
+    /// The provision of `document` that answers it ("Article 5(1)(f)", "GOVERN 1.2"), when the file says so;
+    /// section-level scoring compares it with the retrieved chunks' sections (see ``ProvisionKey``).
+    public var provision: String?
+    /// The question's id in the file, when given.
+    public var id: String?
+    /// "tune" or "heldout" in the learner set: ranking changes are tuned on the first and reported on both.
+    public var split: String?
 
-    public init(question: String, expect: [String], document: String? = nil) {
+    public init(
+        question: String, expect: [String], document: String? = nil, provision: String? = nil, id: String? = nil,
+        split: String? = nil
+    ) {
         self.question = question
         self.expect = expect
         self.document = document
+        self.provision = provision
+        self.id = id
+        self.split = split
     }
 
-    /// Reads a JSON Lines file, one `{"question", "expect": [phrases]}` per line (other fields ignored).
+    /// Reads a JSON Lines file, one `{"question", "expect": [phrases]}` per line, with optional string fields
+    /// `id`, `split`, `document` and `provision` (other fields ignored).
     ///
     /// - Throws: ``EvaluationError`` `missing_file`, or `bad_line` for a line without a non-empty question
     ///   and at least one non-empty phrase.
@@ -30,7 +44,10 @@ public struct EvaluationQuestion: Sendable, Equatable {
                         + "non-empty strings")
             }
             questions.append(
-                EvaluationQuestion(question: question, expect: expect, document: object["document"] as? String))
+                EvaluationQuestion(
+                    question: question, expect: expect, document: object["document"] as? String,
+                    provision: object["provision"] as? String, id: object["id"] as? String,
+                    split: object["split"] as? String))
         }
         return questions
     }
@@ -53,23 +70,5 @@ public enum PhraseMatcher {
             if wanted.contains(where: { text.contains($0) }) { return index + 1 }
         }
         return nil
-    }
-}
-
-/// Hit rates over a question set.
-public struct QuestionSummary: Sendable, Equatable {
-    public var hitAt1: Double
-    public var hitAt5: Double
-    /// Mean of `1 / rank` of the first hit within the retrieved passages (0 for a miss).
-    public var mrr: Double
-    public var questions: Int
-
-    /// Summarises first-hit ranks (nil for a miss), one per question.
-    public init(ranks: [Int?]) {
-        questions = ranks.count
-        let n = Double(max(ranks.count, 1))
-        hitAt1 = Double(ranks.filter { $0 == 1 }.count) / n
-        hitAt5 = Double(ranks.filter { ($0 ?? .max) <= 5 }.count) / n
-        mrr = ranks.compactMap { $0 }.reduce(0.0) { sum, rank in sum + 1 / Double(rank) } / n
     }
 }

@@ -12,8 +12,11 @@ extension KnowledgeBase {
     public func retrieve(
         _ text: String, topK: Int = 5, mode: SearchMode = .hybrid, filter: SearchFilter = SearchFilter()
     ) async throws -> [Citation] {
-        let vector: [Float]? = mode == .lexical ? nil : try await queryEmbedder.embed([text])[0]
-        let query = SearchQuery(vector: vector, text: mode == .dense ? nil : text, mode: mode, k: topK, filter: filter)
+        let vector: [Float]? =
+            mode == .lexical ? nil : try await queryEmbedder.embed([options.ranking.denseText(text)])[0]
+        let query = SearchQuery(
+            vector: vector, text: mode == .dense ? nil : text, mode: mode, k: topK, filter: filter,
+            ranking: options.ranking)
         let index = self.index
         let hits = try await blocking { try index.search(query) }
         return try await citations(for: hits)

@@ -28,12 +28,15 @@ public final class KnowledgeBase: Sendable {
         /// Budget of the in-memory cache of question vectors (`QUERY_CACHE_MB`); questions never enter the
         /// persistent embedding cache.
         public var queryCacheBytes: Int
+        /// Fusion weights and structure priors of hybrid search (default: plain RRF).
+        public var ranking: RankingOptions
 
         /// The defaults of DESIGN sections 3 and 5.
         public init(
             queueOutbox: Bool = false, maxChunkTokens: Int = 224, index: IndexConfiguration? = nil,
-            maxInputBytes: Int = 64 << 20, queryCacheBytes: Int = 16 << 20
+            maxInputBytes: Int = 64 << 20, queryCacheBytes: Int = 16 << 20, ranking: RankingOptions = .plain
         ) {
+            self.ranking = ranking
             self.queueOutbox = queueOutbox
             self.maxChunkTokens = maxChunkTokens
             self.index = index

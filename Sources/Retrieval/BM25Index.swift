@@ -70,8 +70,15 @@ public struct BM25Index: Sendable {
     /// The `k` best-scoring labels for `query` among those `filter` admits, best first. Documents sharing
     /// no term with the query are not returned.
     public func search(_ query: String, k: Int, filter: ((UInt32) -> Bool)? = nil) -> [(label: UInt32, score: Float)] {
+        search(terms: tokenizer.tokens(query), k: k, filter: filter)
+    }
+
+    /// The `k` best-scoring labels for query terms already tokenized (each counted once).
+    public func search(
+        terms queryTerms: [String], k: Int, filter: ((UInt32) -> Bool)? = nil
+    ) -> [(label: UInt32, score: Float)] {
         guard k > 0, documentCount > 0 else { return [] }
-        let terms = Array(Set(tokenizer.tokens(query)))
+        let terms = Array(Set(queryTerms))
         let n = Float(documentCount)
         let averageLength = Float(totalLength) / n
         var scores = [Float](repeating: 0, count: lengths.count)
@@ -101,6 +108,14 @@ public struct BM25Index: Sendable {
             }
         }
         return heap.drainAscending().map { (label: $0.id, score: -$0.key) }
+    }
+
+    /// `ln(1 + (N - df + 0.5) / (df + 0.5))` of `term`, 0 for an unknown term.
+    public func idf(_ term: String) -> Float {
+        guard let list = postings[term], documentCount > 0 else { return 0 }
+        let n = Float(documentCount)
+        let df = Float(list.count)
+        return log(1 + (n - df + 0.5) / (df + 0.5))
     }
 
     /// The number of documents containing `term` (a token as the tokenizer emits it).

@@ -4,12 +4,16 @@
 public enum RankFusion {
     /// The items of `rankings` ordered by fused score, best first. Ties go to the item with the better
     /// single best rank, then to the earlier input list, so the order is deterministic.
-    public static func reciprocalRank<ID: Hashable>(_ rankings: [[ID]], k: Double = 60) -> [(id: ID, score: Double)] {
+    /// `weights` (one per list, default 1) scale each list's contributions.
+    public static func reciprocalRank<ID: Hashable>(
+        _ rankings: [[ID]], k: Double = 60, weights: [Double] = []
+    ) -> [(id: ID, score: Double)] {
         var scores: [ID: Double] = [:]
         var best: [ID: (rank: Int, list: Int)] = [:]
         for (list, ranking) in rankings.enumerated() {
+            let weight = list < weights.count ? weights[list] : 1
             for (position, id) in ranking.enumerated() {
-                scores[id, default: 0] += 1 / (k + Double(position + 1))
+                scores[id, default: 0] += weight / (k + Double(position + 1))
                 if let current = best[id], (current.rank, current.list) <= (position + 1, list) { continue }
                 best[id] = (position + 1, list)
             }

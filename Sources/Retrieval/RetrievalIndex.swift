@@ -187,7 +187,9 @@ public final class RetrievalIndex: @unchecked Sendable {
             let state = self.state
             let filter = query.filter.isEmpty ? nil : query.filter
             let dense = try useDense ? denseSearch(state, query.vector!, k: depth, ef: query.ef, filter: filter) : []
-            let lexical = useLexical ? lexicalSearch(state, query.text!, k: depth, filter: filter) : []
+            let ranking = query.ranking
+            let lexicalText = fused ? query.text.map(ranking.vocabulary.expand) : query.text
+            let lexical = useLexical ? lexicalSearch(state, lexicalText!, k: depth, filter: filter) : []
             func hit(_ label: UInt32, _ score: Double, dense: Int?, lexical: Int?) -> SearchHit {
                 let fields = state.fields[Int(label)]!
                 return SearchHit(
@@ -204,11 +206,106 @@ public final class RetrievalIndex: @unchecked Sendable {
             }
             let denseRanks = Dictionary(uniqueKeysWithValues: dense.enumerated().map { ($1.label, $0 + 1) })
             let lexicalRanks = Dictionary(uniqueKeysWithValues: lexical.enumerated().map { ($1.label, $0 + 1) })
-            let fusion = RankFusion.reciprocalRank([dense.map(\.label), lexical.map(\.label)])
+            var fusion = RankFusion.reciprocalRank(
+                [dense.map(\.label), lexical.map(\.label)], k: ranking.fusionK, weights: [ranking.denseWeight, 1])
+            if ranking.feedbackTerms > 0 {
+                let terms = feedbackTerms(
+                    state, query: lexicalText!, top: fusion.prefix(3).map(\.id), count: ranking.feedbackTerms)
+                if !terms.isEmpty {
+                    let accept: ((UInt32) -> Bool)? = filter.map { filter in { filter.matches(state.fields[Int($0)]!) }
+                    }
+                    let expanded = state.bm25.search(
+                        terms: tokenizer.tokens(lexicalText!) + terms, k: depth, filter: accept)
+                    fusion = RankFusion.reciprocalRank(
+                        [dense.map(\.label), expanded.map(\.label)], k: ranking.fusionK,
+                        weights: [ranking.denseWeight, 1])
+                }
+            }
+            let priors = StructurePriors(ranking, question: query.text)
+            if ranking.searchNamedDocuments, !priors.namedDocuments.isEmpty, filter == nil {
+                fusion = try withNamedDocuments(
+                    fusion, priors.namedDocuments, state: state, vector: query.vector!, text: lexicalText!,
+                    depth: depth,
+                    ef: query.ef, ranking: ranking)
+            }
+            if priors.isActive {
+                fusion = priors.apply(fusion) { label in
+                    let fields = state.fields[Int(label)]!
+                    return (fields.documentID, fields.section)
+                }
+            }
+            if ranking.definitions {
+                let lookup = DefinitionLookup(question: query.text, vocabulary: ranking.vocabulary)
+                if lookup.isActive {
+                    fusion = definitionsFirst(fusion, lookup, state: state, filter: filter, priors: priors)
+                }
+            }
             return fusion.prefix(query.k).map {
                 hit($0.id, $0.score, dense: denseRanks[$0.id], lexical: lexicalRanks[$0.id])
             }
         }
+    }
+
+    /// Pseudo-relevance feedback: the `count` terms of the `top` fused passages with the highest summed
+    /// `tf * idf`, leaving out the query's own terms and numbers.
+    private func feedbackTerms(_ state: IndexState, query: String, top: [UInt32], count: Int) -> [String] {
+        let own = Set(tokenizer.tokens(query))
+        var weights: [String: Float] = [:]
+        for label in top {
+            guard let fields = state.fields[Int(label)] else { continue }
+            for token in tokenizer.tokens(fields.text) where !own.contains(token) && !token.contains(where: \.isNumber)
+            {
+                weights[token, default: 0] += state.bm25.idf(token)
+            }
+        }
+        return weights.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
+    }
+
+    /// `fused` merged with a hybrid search restricted to the named documents, each candidate keeping the better
+    /// of its two fused scores, so the named documents' best passages are candidates even when the whole
+    /// corpus ranks them below the fusion depth.
+    private func withNamedDocuments(
+        _ fused: [(id: UInt32, score: Double)], _ named: [String], state: IndexState, vector: [Float], text: String,
+        depth: Int, ef: Int?, ranking: RankingOptions
+    ) throws -> [(id: UInt32, score: Double)] {
+        var documents = Set<String>()
+        for fields in state.fields {
+            if let fields, DocumentNames.matches(fields.documentID, named) { documents.insert(fields.documentID) }
+        }
+        guard !documents.isEmpty else { return fused }
+        let filter = SearchFilter(documentIDs: documents)
+        let dense = try denseSearch(state, vector, k: depth, ef: ef, filter: filter)
+        let lexical = lexicalSearch(state, text, k: depth, filter: filter)
+        let within = RankFusion.reciprocalRank(
+            [dense.map(\.label), lexical.map(\.label)], k: ranking.fusionK, weights: [ranking.denseWeight, 1])
+        var scores = Dictionary(fused.map { ($0.id, $0.score) }, uniquingKeysWith: max)
+        for item in within { scores[item.id] = max(scores[item.id] ?? 0, item.score) }
+        return scores.map { (id: $0.key, score: $0.value) }.sorted { lhs, rhs in
+            lhs.score != rhs.score ? lhs.score > rhs.score : lhs.id < rhs.id
+        }
+    }
+
+    /// `fused` with the passages that define the lookup's terms first (searched by BM25 on the terms, so a
+    /// definition the fusion missed is found too), keeping the named-document restriction of `priors`.
+    private func definitionsFirst(
+        _ fused: [(id: UInt32, score: Double)], _ lookup: DefinitionLookup, state: IndexState,
+        filter: SearchFilter?, priors: StructurePriors
+    ) -> [(id: UInt32, score: Double)] {
+        var definitions: [UInt32] = []
+        for term in lookup.terms {
+            for item in lexicalSearch(state, term + " means", k: 30, filter: filter) {
+                let fields = state.fields[Int(item.label)]!
+                if !priors.namedDocuments.isEmpty, !DocumentNames.matches(fields.documentID, priors.namedDocuments) {
+                    continue
+                }
+                if !definitions.contains(item.label), lookup.defines(fields.text) { definitions.append(item.label) }
+            }
+        }
+        guard !definitions.isEmpty else { return fused }
+        let top = (fused.first?.score ?? 0) + 1
+        let first = definitions.prefix(3).enumerated().map { (id: $1, score: top - Double($0) * 1e-6) }
+        let chosen = Set(first.map(\.id))
+        return first + fused.filter { !chosen.contains($0.id) }
     }
 
     /// Dense ranking: exact below the size threshold or for very selective filters, HNSW otherwise.

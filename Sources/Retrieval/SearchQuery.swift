@@ -24,12 +24,15 @@ public struct SearchQuery: Sendable {
     public var filter: SearchFilter
     /// How deep each ranking goes before fusion in hybrid mode (default `max(50, 4k)`).
     public var fusionDepth: Int?
+    /// Fusion weights and structure priors of hybrid mode (default: plain RRF).
+    public var ranking: RankingOptions
 
     /// A query; set `vector`, `text` or both according to `mode`.
     public init(
         vector: [Float]? = nil, text: String? = nil, mode: SearchMode = .hybrid, k: Int = 10, ef: Int? = nil,
-        filter: SearchFilter = SearchFilter(), fusionDepth: Int? = nil
+        filter: SearchFilter = SearchFilter(), fusionDepth: Int? = nil, ranking: RankingOptions = .plain
     ) {
+        self.ranking = ranking
         self.vector = vector
         self.text = text
         self.mode = mode

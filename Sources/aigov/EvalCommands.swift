@@ -114,16 +114,19 @@ struct EvalBEIR: AsyncParsableCommand {
                 summary.chunksEmbedded, monotonicSeconds() - ingestStarted))
         for failure in summary.failures.prefix(5) { printError("  \(failure.path): \(failure.error)") }
 
+        // The ranking serve would use, so SciFact measures what the governance priors do to a foreign corpus.
+        let ranking = try rankingOptions(ProcessInfo.processInfo.environment)
         let queryTexts = dataset.queries.map(\.text)
         let needsVectors = mode != .lexical
-        let vectors = needsVectors ? try await base.embedder.embed(queryTexts) : []
+        let vectors = needsVectors ? try await base.embedder.embed(queryTexts.map(ranking.denseText)) : []
         for searchMode in mode.modes {
             let started = monotonicSeconds()
             var run: Run = [:]
             for (position, query) in dataset.queries.enumerated() {
                 let vector = searchMode == .lexical ? nil : vectors[position]
                 var scores = try search(
-                    base.index, text: searchMode == .dense ? nil : query.text, vector: vector, mode: searchMode)
+                    base.index, text: searchMode == .dense ? nil : query.text, vector: vector, mode: searchMode,
+                    ranking: ranking)
                 scores = try await reranked(scores, query: query.text, base: base, mode: searchMode)
                 // BEIR's evaluation drops a document that has the query's id.
                 scores.removeValue(forKey: query.id)
@@ -149,11 +152,11 @@ struct EvalBEIR: AsyncParsableCommand {
     /// The best `topK` documents for one query with their best chunk's score: chunks are fetched until
     /// `topK` distinct documents are found or the index has no more.
     func search(
-        _ index: RetrievalIndex, text: String?, vector: [Float]?, mode: SearchMode
+        _ index: RetrievalIndex, text: String?, vector: [Float]?, mode: SearchMode, ranking: RankingOptions
     ) throws -> [String: Double] {
         var depth = topK * 2
         while true {
-            let hits = try index.search(SearchQuery(vector: vector, text: text, mode: mode, k: depth))
+            let hits = try index.search(SearchQuery(vector: vector, text: text, mode: mode, k: depth, ranking: ranking))
             var scores: [String: Double] = [:]
             for hit in hits where scores[hit.documentID] == nil {
                 scores[hit.documentID] = hit.score
@@ -210,11 +213,18 @@ struct EvalBEIR: AsyncParsableCommand {
 struct EvalQuestions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "questions",
-        abstract: "Ask every question of a JSONL file and count how often an expected phrase is retrieved.",
+        abstract: "Ask every question of a JSONL file and score the retrieved passages (hit@1, hit@5, MRR, nDCG@10).",
         discussion: """
-            Each line is {"question": ..., "expect": [phrases]}. A question is a hit at rank r when the r-th \
-            passage is the first whose text contains any expected phrase (NFKC, case and whitespace \
-            insensitive). Searches the data directory's knowledge base; --ingest adds files first.
+            Each line is {"question": ..., "expect": [phrases]}, optionally with "id", "split", "document" and \
+            "provision". A question is a hit at rank r when the r-th passage is the first whose text contains any \
+            expected phrase (NFKC, case and whitespace insensitive): hit@1, hit@5 and MRR count these within \
+            --top-k. Questions naming a document and a provision are also scored at section level: a passage is \
+            relevant when it comes from that document and its section names the same unit as the provision \
+            (Article 5(1)(f) and Article 5(3) are both Article 5; Annex III points, NIST subcategories and \
+            dotted section numbers compare as README says); nDCG@10 is binary with one relevant provision, \
+            1/log2(1+r) for the first relevant passage at rank r <= 10. Ten passages are retrieved for it \
+            whatever --top-k. Searches the data directory's knowledge base; --ingest adds files first. Without \
+            --split the summary is printed for all questions and for each split the file names.
             """)
 
     @OptionGroup var data: DataOptions
@@ -229,6 +239,9 @@ struct EvalQuestions: AsyncParsableCommand {
     @Option(help: "dense, lexical, hybrid, or all.")
     var mode: EvalMode = .hybrid
 
+    @Option(help: "Only the questions of this split (tune or heldout).")
+    var split: String?
+
     @Option(help: "Ingest these files or folders first (repeatable).")
     var ingest: [String] = []
 
@@ -242,12 +255,25 @@ struct EvalQuestions: AsyncParsableCommand {
         guard (1...50).contains(topK) else { throw ValidationError("--top-k must be between 1 and 50") }
     }
 
+    /// One question's outcome.
+    struct Outcome {
+        var item: EvaluationQuestion
+        var rank: Int?
+        /// Nil for a question without document and provision.
+        var sectionRank: Int??
+        var top: [Citation]
+    }
+
     func run() async throws {
-        let questions: [EvaluationQuestion]
+        var questions: [EvaluationQuestion]
         do {
             questions = try EvaluationQuestion.load(URL(fileURLWithPath: file))
         } catch let error as EvaluationError {
             throw CLIError(error.description)
+        }
+        if let split {
+            questions = questions.filter { $0.split == split }
+            guard !questions.isEmpty else { throw CLIError("\(file) holds no questions of split '\(split)'") }
         }
         guard !questions.isEmpty else { throw CLIError("\(file) holds no questions") }
         let base = try await openKnowledgeBase(
@@ -266,45 +292,114 @@ struct EvalQuestions: AsyncParsableCommand {
             printer.finish(summary)
             if summary.documentsFailed > 0 { throw CLIError("\(summary.documentsFailed) files failed to ingest") }
         }
+        let reachable = try await reachableProvisions(questions, base: base)
+        let splits = split == nil ? orderedSplits(questions) : []
         for searchMode in mode.modes {
-            var ranks: [Int?] = []
-            var misses: [[String: Any]] = []
+            var outcomes: [Outcome] = []
             for item in questions {
                 let results: [Citation]
                 do {
-                    results = try await base.search(item.question, topK: topK, mode: searchMode)
+                    results = try await base.search(item.question, topK: max(topK, 10), mode: searchMode)
                 } catch let error as RetrievalError {
                     throw CLIError("search: \(error)")
                 }
-                let rank = PhraseMatcher.firstHit(passages: results.map(\.content), phrases: item.expect)
-                ranks.append(rank)
-                if rank == nil {
-                    misses.append([
-                        "question": item.question, "expect": item.expect,
-                        "top": results.map { result in
-                            [
-                                "document_id": result.documentID, "section": result.section ?? "",
-                                "snippet": String(result.content.prefix(160)),
-                            ]
-                        },
-                    ])
+                let top = Array(results.prefix(topK))
+                let rank = PhraseMatcher.firstHit(passages: top.map(\.content), phrases: item.expect)
+                var sectionRank: Int?? = nil
+                if let document = item.document, let provision = item.provision {
+                    sectionRank = .some(
+                        SectionMatcher.firstMatch(
+                            passages: results.prefix(10).map { ($0.documentID, $0.section) }, document: document,
+                            provision: provision))
+                }
+                outcomes.append(Outcome(item: item, rank: rank, sectionRank: sectionRank, top: top))
+            }
+            let overall = summary(outcomes)
+            let perSplit = splits.map { name in (name, summary(outcomes.filter { $0.item.split == name })) }
+            let misses = outcomes.filter { $0.rank == nil }
+            if json {
+                var object = fields(overall)
+                object["mode"] = searchMode.rawValue
+                object["top_k"] = topK
+                object["section_reachable"] = reachable
+                if let split { object["split"] = split }
+                if !perSplit.isEmpty {
+                    object["splits"] = Dictionary(uniqueKeysWithValues: perSplit.map { ($0.0, fields($0.1)) })
+                }
+                object["misses"] = misses.map(missObject)
+                try printJSON(object)
+            } else {
+                print("\(searchMode.rawValue)\(split.map { " (\($0))" } ?? ""): \(line(overall))")
+                for (name, summary) in perSplit { print("  \(name): \(line(summary))") }
+                print(
+                    "  \(misses.count) missed in the top \(topK); provisions matching a stored section: "
+                        + "\(reachable) of \(overall.sectionJudged)")
+                for miss in misses {
+                    print("  miss: \(miss.item.id.map { "[\($0)] " } ?? "")\(miss.item.question)")
                 }
             }
-            let summary = QuestionSummary(ranks: ranks)
-            if json {
-                try printJSON([
-                    "mode": searchMode.rawValue, "hit_at_1": summary.hitAt1, "hit_at_5": summary.hitAt5,
-                    "mrr": summary.mrr, "questions": summary.questions, "top_k": topK, "misses": misses,
-                ])
-            } else {
-                print(
-                    String(
-                        format: "%@: hit@1 %.3f  hit@5 %.3f  MRR %.3f  (%d questions, %d missed in the top %d)",
-                        searchMode.rawValue, summary.hitAt1, summary.hitAt5, summary.mrr, summary.questions,
-                        misses.count, topK))
-                for miss in misses { print("  miss: \(miss["question"] as? String ?? "")") }
+        }
+    }
+
+    func summary(_ outcomes: [Outcome]) -> QuestionSummary {
+        QuestionSummary(ranks: outcomes.map(\.rank), sectionRanks: outcomes.compactMap(\.sectionRank))
+    }
+
+    func fields(_ summary: QuestionSummary) -> [String: Any] {
+        var object: [String: Any] = [
+            "hit_at_1": summary.hitAt1, "hit_at_5": summary.hitAt5, "mrr": summary.mrr,
+            "questions": summary.questions, "section_judged": summary.sectionJudged,
+        ]
+        object["ndcg_at_10"] = summary.sectionNDCGAt10 ?? NSNull()
+        return object
+    }
+
+    func line(_ summary: QuestionSummary) -> String {
+        let ndcg = summary.sectionNDCGAt10.map { String(format: "%.3f", $0) } ?? "-"
+        return String(
+            format: "hit@1 %.3f  hit@5 %.3f  MRR %.3f  nDCG@10 %@  (%d questions)", summary.hitAt1,
+            summary.hitAt5, summary.mrr, ndcg, summary.questions)
+    }
+
+    func missObject(_ miss: Outcome) -> [String: Any] {
+        var object: [String: Any] = [
+            "question": miss.item.question, "expect": miss.item.expect,
+            "top": miss.top.map { result in
+                [
+                    "document_id": result.documentID, "section": result.section ?? "",
+                    "snippet": String(result.content.prefix(160)),
+                ]
+            },
+        ]
+        if let id = miss.item.id { object["id"] = id }
+        if let split = miss.item.split { object["split"] = split }
+        if let provision = miss.item.provision { object["provision"] = provision }
+        if let document = miss.item.document { object["document"] = document }
+        return object
+    }
+
+    /// The splits named in the file, in order of first appearance.
+    func orderedSplits(_ questions: [EvaluationQuestion]) -> [String] {
+        var seen = Set<String>()
+        return questions.compactMap(\.split).filter { seen.insert($0).inserted }
+    }
+
+    /// How many judged questions have at least one stored chunk of their document whose section matches their
+    /// provision: the ceiling of section-level scoring, below the question count where chunk labels are wrong.
+    func reachableProvisions(_ questions: [EvaluationQuestion], base: KnowledgeBase) async throws -> Int {
+        var sections: [String: [String?]] = [:]
+        var count = 0
+        for item in questions {
+            guard let document = item.document, let provision = item.provision else { continue }
+            if sections[document] == nil {
+                sections[document] = try await base.store.chunks(documentID: document).map(\.section)
+            }
+            let passages = (sections[document] ?? []).map { (documentID: document, section: $0) }
+            if SectionMatcher.firstMatch(passages: passages, document: document, provision: provision) != nil {
+                count += 1
             }
         }
+        return count
     }
 }
 

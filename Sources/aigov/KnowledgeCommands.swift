@@ -48,6 +48,7 @@ func openKnowledgeBase(
         if options.index == nil, try !bm25Stemming(environment) {
             options.index = IndexConfiguration(dimension: embedder.dimension, stemming: false)
         }
+        if options.ranking == .plain { options.ranking = try rankingOptions(environment) }
         let (base, report) = try await KnowledgeBase.open(
             dataDirectory: data.dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
             options: options)

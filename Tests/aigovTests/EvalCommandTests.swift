@@ -70,6 +70,41 @@ import Testing
         #expect(misses.first?["question"] as? String == "glacier")
         let top = misses.first?["top"] as? [[String: Any]]
         #expect(top?.map { $0["document_id"] as? String } == ["d6"])
+
+        // The same questions split in two halves, one judged at section level: summaries per split, --split
+        // keeps one half. The tiny corpus has no section labels, so no provision can match (nDCG 0).
+        let splitFile = URL(fileURLWithPath: kept).appendingPathComponent("split.jsonl")
+        try """
+        {"id": "z", "split": "tune", "question": "What might a zebra use its stripes for?", "expect": ["confuse flies"], \
+        "document": "d1", "provision": "Article 1"}
+        {"id": "v", "split": "heldout", "question": "Tell me about a volcano", "expect": ["LAVA   lake"]}
+        {"id": "g", "split": "heldout", "question": "glacier", "expect": ["penguin"]}
+
+        """.write(to: splitFile, atomically: true, encoding: .utf8)
+        let both = try CLI.run([
+            "eval", "questions", splitFile.path, "--data-dir", kept, "--mode", "lexical", "--json",
+        ])
+        #expect(both.status == 0, "\(both.stderr)")
+        let bothSummary = try #require(try CLI.objects(both.stdout).first)
+        #expect(bothSummary["section_judged"] as? Int == 1)
+        #expect(bothSummary["section_reachable"] as? Int == 0)
+        #expect(bothSummary["ndcg_at_10"] as? Double == 0)
+        let splits = try #require(bothSummary["splits"] as? [String: [String: Any]])
+        #expect(splits["tune"]?["questions"] as? Int == 1)
+        #expect(splits["tune"]?["hit_at_1"] as? Double == 1)
+        #expect(splits["heldout"]?["questions"] as? Int == 2)
+        #expect(splits["heldout"]?["ndcg_at_10"] is NSNull)
+        #expect(abs((splits["heldout"]?["mrr"] as? Double ?? -1) - 0.25) < 1e-6)
+        let heldout = try CLI.run([
+            "eval", "questions", splitFile.path, "--data-dir", kept, "--mode", "lexical", "--json", "--split",
+            "heldout",
+        ])
+        #expect(heldout.status == 0, "\(heldout.stderr)")
+        let heldoutSummary = try #require(try CLI.objects(heldout.stdout).first)
+        #expect(heldoutSummary["questions"] as? Int == 2)
+        #expect(heldoutSummary["split"] as? String == "heldout")
+        #expect(heldoutSummary["splits"] == nil)
+        #expect((heldoutSummary["misses"] as? [[String: Any]])?.first?["id"] as? String == "g")
     }
 
     @Test func badInputsFailWithTheFileAndLine() throws {

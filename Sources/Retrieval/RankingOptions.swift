@@ -1,0 +1,63 @@
+import Foundation
+
+/// How a hybrid search orders the fused candidates beyond plain reciprocal-rank fusion: fusion weights and the
+/// structure-aware priors that prefer the operative text of governance documents. Every prior keys on section
+/// labels, document ids or vocabulary that only governance texts carry, so on other collections (SciFact) the
+/// ranking is plain RRF. ``plain`` turns everything off.
+public struct RankingOptions: Sendable, Equatable {
+    /// The RRF constant `k` of `1 / (k + rank)`.
+    public var fusionK: Double
+    /// Weight of the dense list in the fusion (the lexical list weighs 1).
+    public var denseWeight: Double
+    /// Fused score multiplier for recitals (sections "Recital N") unless the question asks why: recitals are
+    /// the non-binding reasons, paraphrasing the articles a learner asks about. 1 turns it off.
+    public var recitalFactor: Double
+    /// Fused score multiplier for the documents a question names ("according to the OECD", "under GDPR").
+    /// 1 turns it off.
+    public var namedDocumentFactor: Double
+    /// Document names to recognise in questions, for ``namedDocumentFactor``.
+    public var documentNames: DocumentNames
+    /// Learner-to-legal terms added to the BM25 query ("banned" adds "prohibited").
+    public var vocabulary: QueryVocabulary
+    /// Provision-level aggregation: each candidate with a section gains this share of the scores of the other
+    /// candidates of the same document and provision (an article's paragraphs, an annex point's parts), so a
+    /// provision several passages of which match outranks a lone passage elsewhere. 0 turns it off.
+    public var provisionWeight: Double
+    /// Pseudo-relevance feedback: this many terms of the three best fused passages are added to the BM25 query,
+    /// which is run again and fused again. 0 turns it off.
+    public var feedbackTerms: Int
+    /// Whether a question naming documents also searches within them (see ``namedDocumentFactor``), so their
+    /// best passages are candidates even when the whole corpus ranks them low.
+    public var searchNamedDocuments: Bool
+    /// Whether the vocabulary's terms are also added to the text the dense ranking embeds.
+    public var expandDense: Bool
+    /// Whether a question asking what a term means gets the passages that define it ("'X' means") first.
+    public var definitions: Bool
+
+    public init(
+        fusionK: Double = 60, denseWeight: Double = 1, recitalFactor: Double = 1, namedDocumentFactor: Double = 1,
+        documentNames: DocumentNames = DocumentNames(), vocabulary: QueryVocabulary = QueryVocabulary(),
+        provisionWeight: Double = 0, definitions: Bool = false, expandDense: Bool = false,
+        searchNamedDocuments: Bool = false, feedbackTerms: Int = 0
+    ) {
+        self.feedbackTerms = feedbackTerms
+        self.searchNamedDocuments = searchNamedDocuments
+        self.expandDense = expandDense
+        self.definitions = definitions
+        self.provisionWeight = provisionWeight
+        self.fusionK = fusionK
+        self.denseWeight = denseWeight
+        self.recitalFactor = recitalFactor
+        self.namedDocumentFactor = namedDocumentFactor
+        self.documentNames = documentNames
+        self.vocabulary = vocabulary
+    }
+
+    /// The text to embed for `question`: expanded by the vocabulary when ``expandDense`` is set.
+    public func denseText(_ question: String) -> String {
+        expandDense ? vocabulary.expand(question) : question
+    }
+
+    /// Plain reciprocal-rank fusion (k 60, equal weights), no priors.
+    public static let plain = RankingOptions()
+}

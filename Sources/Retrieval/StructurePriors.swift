@@ -1,0 +1,61 @@
+import Foundation
+
+/// The score multipliers of ``RankingOptions`` for one question, applied to the fused candidates.
+struct StructurePriors {
+    let recitalFactor: Double
+    let namedDocuments: [String]
+    let namedDocumentFactor: Double
+    let provisionWeight: Double
+
+    init(_ options: RankingOptions, question: String?) {
+        let text = question.map(RuleFile.normalise) ?? ""
+        // "Why" questions ask for the reasons, which is what recitals give.
+        recitalFactor = RuleFile.contains(text, phrase: "why") ? 1 : options.recitalFactor
+        namedDocuments =
+            options.namedDocumentFactor == 1 ? [] : options.documentNames.documents(namedIn: question ?? "")
+        namedDocumentFactor = options.namedDocumentFactor
+        provisionWeight = options.provisionWeight
+    }
+
+    var isActive: Bool { recitalFactor != 1 || !namedDocuments.isEmpty || provisionWeight != 0 }
+
+    /// The provision a section belongs to: the section without its paragraph and point numbers in
+    /// parentheses ("Article 5(1)" and "Article 5(3)" are both "Article 5").
+    static func provision(of section: String) -> Substring {
+        guard let parenthesis = section.firstIndex(of: "(") else { return Substring(section) }
+        return section[..<parenthesis]
+    }
+
+    /// `fused` rescored and re-sorted (stable: equal scores keep their fused order).
+    func apply<ID>(
+        _ fused: [(id: ID, score: Double)], fields: (ID) -> (documentID: String, section: String)
+    ) -> [(id: ID, score: Double)] {
+        let rescored = fused.enumerated().map { position, item -> (id: ID, score: Double, position: Int) in
+            let (documentID, section) = fields(item.id)
+            var factor = 1.0
+            if recitalFactor != 1, section.hasPrefix("Recital ") { factor *= recitalFactor }
+            if !namedDocuments.isEmpty, DocumentNames.matches(documentID, namedDocuments) {
+                factor *= namedDocumentFactor
+            }
+            return (item.id, item.score * factor, position)
+        }
+        var aggregated = rescored
+        if provisionWeight != 0 {
+            var groups: [String: Double] = [:]
+            var keys: [String?] = []
+            for item in rescored {
+                let (documentID, section) = fields(item.id)
+                let key = section.isEmpty ? nil : documentID + "\u{1F}" + Self.provision(of: section)
+                keys.append(key)
+                if let key { groups[key, default: 0] += item.score }
+            }
+            for index in aggregated.indices {
+                guard let key = keys[index], let total = groups[key] else { continue }
+                aggregated[index].score += provisionWeight * (total - rescored[index].score)
+            }
+        }
+        return aggregated.sorted { lhs, rhs in
+            lhs.score != rhs.score ? lhs.score > rhs.score : lhs.position < rhs.position
+        }.map { (id: $0.id, score: $0.score) }
+    }
+}

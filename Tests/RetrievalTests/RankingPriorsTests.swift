@@ -1,0 +1,76 @@
+import Retrieval
+import Testing
+
+/// The structure priors of hybrid search on a real in-memory index: recitals yield to articles unless the
+/// question asks why, named documents come first, learner words reach legal text, definitions come first.
+@Suite struct RankingPriorsTests {
+    /// One record per (id, document, section, text); the first is nearest the query vector and written to
+    /// win BM25 too, so plain fusion ranks it first and only a prior can move another above it.
+    func index(_ rows: [(String, String, String, String)]) throws -> RetrievalIndex {
+        let index = RetrievalIndex(configuration: IndexConfiguration(dimension: 2))
+        try index.upsert(
+            rows.enumerated().map { position, row in
+                IndexRecord(
+                    id: row.0, vector: position == 0 ? [1, 0] : [0.8, 0.6], text: row.3, documentID: row.1,
+                    section: row.2)
+            })
+        return index
+    }
+
+    func ids(_ index: RetrievalIndex, _ question: String, _ ranking: RankingOptions) throws -> [String] {
+        try index.search(SearchQuery(vector: [1, 0], text: question, mode: .hybrid, k: 3, ranking: ranking)).map(\.id)
+    }
+
+    @Test func recitalsYieldToArticlesExceptForWhyQuestions() throws {
+        let index = try index([
+            ("recital", "act", "Recital 29", "manipulative techniques manipulative techniques persons"),
+            ("article", "act", "Article 5(1)", "manipulative techniques shall be prohibited"),
+        ])
+        let ranking = RankingOptions(recitalFactor: 0.5)
+        #expect(try ids(index, "manipulative techniques", .plain).first == "recital")
+        #expect(try ids(index, "manipulative techniques", ranking).first == "article")
+        #expect(try ids(index, "Why are manipulative techniques a problem?", ranking).first == "recital")
+    }
+
+    @Test func aNamedDocumentComesFirst() throws {
+        let index = try index([
+            ("nist", "nist-ai-100-1.pdf", "3.4", "accountability accountability of AI actors"),
+            ("oecd", "oecd-recommendation.md", "", "accountability of actors"),
+        ])
+        let names = DocumentNames(parsing: "# comment\noecd\toecd-*\tpublisher\n")
+        #expect(names.documents(namedIn: "Who is accountable, according to the OECD?") == ["oecd-*"])
+        #expect(names.documents(namedIn: "Who is accountable in a poecd?").isEmpty)
+        let ranking = RankingOptions(namedDocumentFactor: 3, documentNames: names)
+        #expect(try ids(index, "accountability according to the OECD", .plain).first == "nist")
+        #expect(try ids(index, "accountability according to the OECD", ranking).first == "oecd")
+    }
+
+    @Test func learnerWordsReachTheLegalTerms() throws {
+        let vocabulary = QueryVocabulary(
+            parsing: "ban*\tprohibited|prohibition\tAI Act Art. 5\nchatbot\tinteract directly\n")
+        #expect(vocabulary.terms(for: "Which uses are BANNED?") == ["prohibited", "prohibition"])
+        #expect(vocabulary.terms(for: "A bank's loan?") == ["prohibited", "prohibition"], "ban* is a prefix rule")
+        #expect(vocabulary.terms(for: "urban chatbots") == [])
+        #expect(vocabulary.expand("Is my chatbot ok") == "Is my chatbot ok interact directly")
+        let index = try index([
+            ("prohibited", "act", "Article 5", "the following practices shall be prohibited"),
+            ("other", "act", "Article 9", "risk management system for practices"),
+        ])
+        let lexical = RankingOptions(vocabulary: vocabulary)
+        let hits = try index.search(SearchQuery(text: "banned uses", mode: .lexical, k: 2, ranking: lexical))
+        #expect(hits.isEmpty, "lexical mode searches the question as written")
+        #expect(try ids(index, "banned uses", lexical).first == "prohibited")
+    }
+
+    @Test func definitionsComeFirstForWhatIsQuestions() throws {
+        let index = try index([
+            ("uses", "gdpr", "Article 5(1)", "personal data shall be processed lawfully; personal data personal data"),
+            ("defines", "gdpr", "Article 4", "(1) ‘personal data’ means any information relating to a person"),
+            ("other", "gdpr", "Article 9", "special categories of personal data"),
+        ])
+        let ranking = RankingOptions(definitions: true)
+        #expect(try ids(index, "What counts as personal data?", .plain).first == "uses")
+        #expect(try ids(index, "What counts as personal data?", ranking).first == "defines")
+        #expect(try ids(index, "Is personal data safe?", ranking).first == "uses")
+    }
+}

@@ -7,7 +7,8 @@ import Testing
 @Suite struct AnswererTests {
     static let question = "What must providers of high-risk AI systems establish?"
 
-    static func answerer(_ server: ScriptedServer, _ scenario: String, firstByteTimeout: Duration = .seconds(30)) throws
+    static func answerer(_ server: ScriptedServer, _ scenario: String, firstByteTimeout: Duration = .seconds(120))
+        throws
         -> (Answerer, String)
     {
         let name = model(scenario)

@@ -8,8 +8,8 @@ import Testing
     static let key = "test-key-0123456789"
 
     static func configuration(
-        _ server: ScriptedServer, model: String, key: String? = ChatClientTests.key, timeout: Duration = .seconds(60),
-        firstByteTimeout: Duration = .seconds(30),
+        _ server: ScriptedServer, model: String, key: String? = ChatClientTests.key, timeout: Duration = .seconds(180),
+        firstByteTimeout: Duration = .seconds(120),
         retry: RetryPolicy = RetryPolicy(maxRetries: 2, baseDelay: .milliseconds(20), maxDelay: .seconds(3))
     ) -> ChatConfiguration {
         ChatConfiguration(
@@ -262,7 +262,7 @@ import Testing
             let client = try ChatClient(
                 configuration: Self.configuration(server, model: name, firstByteTimeout: .milliseconds(500)))
             var failure: AnsweringError?
-            // A reply does come after 3 s (inside the 60 s budget), so `llmTimeout` alone shows that the
+            // A reply does come after 3 s (inside the 180 s budget), so `llmTimeout` alone shows that the
             // first-byte timer cut the request; no wall-clock bound, which a loaded machine would blur.
             failure = await error { _ = try await client.streamCompletion(Self.messages) { _ in } }
             #expect(failure?.code == .llmTimeout)

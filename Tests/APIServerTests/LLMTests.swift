@@ -114,6 +114,13 @@ import Testing
         }
     }
 
+    /// A client whose read timeout (300 s) is past the server's own model timeouts (60 s to the first byte, 120 s
+    /// in all), so the server always ends a slow stream itself. `HTTPClient.shared` gives up after 90 s without a
+    /// byte, which a model queued behind the rest of a loaded suite can take between two deltas.
+    static let patientClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: .seconds(300))))
+
     static func streamEvents(port: Int, body: String, accept: String? = nil) async throws -> [ServerSentEvent] {
         var request = HTTPClientRequest(url: "http://localhost:\(port)/api/search/query")
         request.method = .POST
@@ -121,7 +128,7 @@ import Testing
         if let accept { request.headers.add(name: "Accept", value: accept) }
         request.body = .bytes(ByteBuffer(string: body))
         // Generous: a loaded 2-core CI machine runs llama-server beside the whole suite.
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(180))
+        let response = try await patientClient.execute(request, timeout: .seconds(300))
         #expect(response.status.code == 200)
         #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true)
         var parser = ServerSentEventParser()
@@ -137,7 +144,7 @@ import Testing
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(180))
+        let response = try await patientClient.execute(request, timeout: .seconds(300))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), object(String(buffer: bytes)))
     }

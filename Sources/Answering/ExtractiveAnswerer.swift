@@ -50,61 +50,167 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         "regarding", "there", "so", "not", "also", "other", "than",
     ]
 
+    /// Characters of enumeration points quoted after a chosen lead-in, at most; the rest of the list is
+    /// announced rather than cut mid-point.
+    public static let listBudget = 1_600
+    /// Said after a list cut at ``listBudget``.
+    public static let listContinues = "(The list continues in the source.)"
+
     private struct Candidate {
         var passageRank: Int
         var position: Int
         var number: Int
-        var sentence: String
+        var statement: ProvisionStatement
         var score: Double
     }
 
+    /// Words that make a question ask what something is, so the sentence that defines it ("'X' means ...")
+    /// is the answer.
+    static let definitionCues = ["define", "definition", "meaning", "what is", "what are", "what does", "mean by"]
+
+    static func asksForDefinition(_ question: String) -> Bool {
+        let lower = question.lowercased()
+        return definitionCues.contains { lower.contains($0) }
+    }
+
+    private static let definingSentence = try! NSRegularExpression(
+        pattern: #"['‘"“]([^'’"”]{1,80})['’"”]\s+(?:means|refers to)\b"#)
+
+    /// The term `text` defines ("‘AI system’ means ..." gives "AI system"), if it is a definition.
+    static func definedTerm(_ text: String) -> String? {
+        let range = NSRange(text.startIndex..., in: text)
+        guard let match = definingSentence.firstMatch(in: text, range: range),
+            let term = Range(match.range(at: 1), in: text)
+        else { return nil }
+        return String(text[term])
+    }
+
+    /// How much a statement answers a definition question: 1 when it defines a term all of whose words the
+    /// question has ("define an AI system" and "‘AI system’ means"), 0.2 for another definition (a long
+    /// definitions article defines dozens of terms that share the question's words), else 0.
+    static func definitionBonus(_ text: String, questionTerms: Set<String>) -> Double {
+        guard let term = definedTerm(text) else { return 0 }
+        let words = terms(of: term)
+        return !words.isEmpty && words.isSubset(of: questionTerms) ? 1 : 0.2
+    }
+
     /// The extractive answer to `question` from `passages` (given best first).
+    ///
+    /// Statements (``ProvisionStatements``: headings removed, cut-off sentence starts dropped, lists cut into
+    /// lead-in and points) qualify by the share of the question's term weight they cover. A definition
+    /// question puts defining statements first. A chosen lead-in brings its points with it, up to
+    /// ``listBudget``. When no statement covers enough, the best statements sharing any term with the question
+    /// are quoted, the top passage's first: a passage retrieval put first is not answered with "the sources do
+    /// not answer" while it says something about the question. Each passage's quotes start with its section
+    /// ("Article 99(3): ...") so the reader sees which provision states the rule.
     public func answer(question: String, passages: [Passage]) -> ExtractiveAnswer {
         let weights = Self.weightedTerms(of: question)
         let totalWeight = weights.values.reduce(0, +)
+        let wantsDefinition = Self.asksForDefinition(question)
+        let considered = Array(passages.prefix(maxPassages))
+        let statements = considered.map { ProvisionStatements.statements(of: $0.text) }
         var candidates: [Candidate] = []
+        var fallback: [Candidate] = []
         if totalWeight > 0 {
-            for (rank, passage) in passages.prefix(maxPassages).enumerated() {
-                for (position, sentence) in SentenceSplitter.sentences(in: passage.text).enumerated() {
-                    guard sentence.split(separator: " ").count >= 4 else { continue }
-                    let terms = Self.terms(of: sentence)
+            for (rank, passage) in considered.enumerated() {
+                for (position, statement) in statements[rank].enumerated() {
+                    guard statement.text.split(separator: " ").count >= 4 else { continue }
+                    let terms = Self.terms(of: statement.text)
                     let shared = weights.keys.filter(terms.contains)
+                    guard !shared.isEmpty else { continue }
                     let coverage = shared.reduce(0) { $0 + weights[$1]! } / totalWeight
-                    guard shared.count >= min(2, weights.count), coverage >= minimumCoverage else { continue }
                     // Earlier passages ranked higher in retrieval: a small preference breaks near-ties.
-                    let score = coverage * (1 - 0.05 * Double(rank))
-                    candidates.append(
-                        Candidate(
-                            passageRank: rank, position: position, number: passage.number, sentence: sentence,
-                            score: score))
+                    var score = coverage * (1 - 0.05 * Double(rank))
+                    if wantsDefinition {
+                        score += Self.definitionBonus(statement.text, questionTerms: Set(weights.keys))
+                    }
+                    let candidate = Candidate(
+                        passageRank: rank, position: position, number: passage.number, statement: statement,
+                        score: score)
+                    if shared.count >= min(2, weights.count), coverage >= minimumCoverage {
+                        candidates.append(candidate)
+                    } else {
+                        fallback.append(candidate)
+                    }
                 }
             }
         }
+        if candidates.isEmpty {
+            // Nothing covers enough of the question: the passages retrieval ranked first still say something
+            // about it, so quote their best statements rather than claim the sources are silent.
+            candidates = fallback.sorted { ($0.passageRank, -$0.score) < ($1.passageRank, -$1.score) }
+                .prefix(2).map { $0 }
+        }
         candidates.sort { ($0.score, -$0.passageRank, -$0.position) > ($1.score, -$1.passageRank, -$1.position) }
+        // When a statement defines exactly what was asked, the definition is the answer: the other terms of
+        // the same definitions article would only bury it.
+        if wantsDefinition, let best = candidates.first, best.score >= 1 {
+            candidates = candidates.filter { $0.score >= 1 }
+        }
         var chosen: [Candidate] = []
         var perPassage: [Int: Int] = [:]
         for candidate in candidates where chosen.count < maxSentences {
             guard perPassage[candidate.passageRank, default: 0] < maxSentencesPerPassage else { continue }
+            if wantsDefinition, candidate.statement.kind == .leadIn { continue }
             perPassage[candidate.passageRank, default: 0] += 1
             chosen.append(candidate)
         }
         guard !chosen.isEmpty else { return ExtractiveAnswer(text: Self.noMatchText, citedSources: [], matched: false) }
         // Quoted in source order, so sentences of one passage read as they were written.
         chosen.sort { ($0.passageRank, $0.position) < ($1.passageRank, $1.position) }
+        var quotes: [(rank: Int, position: Int, text: String)] = []
+        for candidate in chosen {
+            let number = candidate.number
+            guard !quotes.contains(where: { $0.rank == candidate.passageRank && $0.position == candidate.position })
+            else { continue }
+            let statement = candidate.statement
+            let text = statement.kind == .point ? statement.text : Self.withoutEnumerator(statement.text)
+            quotes.append((candidate.passageRank, candidate.position, text + " [\(number)]"))
+            guard statement.kind == .leadIn, !wantsDefinition else { continue }
+            // A lead-in is quoted with its points: the list is the answer.
+            var used = 0
+            var open = false
+            for position in (candidate.position + 1)..<statements[candidate.passageRank].count {
+                let point = statements[candidate.passageRank][position]
+                guard point.kind == .point else { break }
+                if used + point.text.count > Self.listBudget, used > 0 {
+                    open = true
+                    break
+                }
+                used += point.text.count
+                quotes.append((candidate.passageRank, position, point.text + " [\(number)]"))
+                // A point ending in ";" (or "; or", "; and") has a successor, in this passage or the next chunk.
+                open = Self.continuesList(point.text)
+            }
+            if open { quotes.append((candidate.passageRank, Int.max, Self.listContinues)) }
+        }
         var paragraphs: [String] = []
         var cited: [Int] = []
         var previousRank: Int?
-        for candidate in chosen {
-            let quoted = Self.withoutEnumerator(candidate.sentence) + " [\(candidate.number)]"
-            if candidate.passageRank == previousRank {
-                paragraphs[paragraphs.count - 1] += " " + quoted
+        for quote in quotes {
+            if quote.rank == previousRank {
+                paragraphs[paragraphs.count - 1] += " " + quote.text
             } else {
-                paragraphs.append(quoted)
+                paragraphs.append(Self.label(of: considered[quote.rank]) + quote.text)
             }
-            previousRank = candidate.passageRank
-            if !cited.contains(candidate.number) { cited.append(candidate.number) }
+            previousRank = quote.rank
+            let number = considered[quote.rank].number
+            if !cited.contains(number) { cited.append(number) }
         }
         return ExtractiveAnswer(text: paragraphs.joined(separator: "\n\n"), citedSources: cited, matched: true)
+    }
+
+    static func continuesList(_ point: String) -> Bool {
+        point.hasSuffix(";") || point.hasSuffix("; or") || point.hasSuffix("; and") || point.hasSuffix(",")
+    }
+
+    /// "Article 99(3): " for a passage with a short section label; nothing for none, the preamble or a long
+    /// heading (which would read as part of the quote).
+    static func label(of passage: Passage) -> String {
+        guard let section = passage.section?.trimmingCharacters(in: .whitespaces), !section.isEmpty,
+            section != "Preamble", section.count <= 40
+        else { return "" }
+        return section + ": "
     }
 
     /// A list enumerator opening a sentence ("1. ", "(2) ", "(a) "), which means nothing once quoted alone.

@@ -68,12 +68,12 @@ import Testing
         #expect(answer.citedSources == [1, 2])
         #expect(
             answer.text == """
-                A risk management system shall be established, implemented, documented and maintained in relation \
+                Article 9: A risk management system shall be established, implemented, documented and maintained in relation \
                 to high-risk AI systems. [1] The risk management system shall be understood as a continuous \
                 iterative process planned and run throughout the entire lifecycle of a high-risk AI system, e.g. \
                 through regular systematic review and updating. [1]
 
-                Deployers of high-risk AI systems shall monitor the operation of the high-risk AI system on the \
+                Article 26: Deployers of high-risk AI systems shall monitor the operation of the high-risk AI system on the \
                 basis of the instructions for use. [2]
                 """)
         #expect(GroundingCheck(text: answer.text, sourceCount: 3).grounded)
@@ -118,5 +118,107 @@ import Testing
         #expect(ExtractiveAnswerer.stem("processing") == ExtractiveAnswerer.stem("processes"))
         #expect(ExtractiveAnswerer.stem("policies") == "policy")
         #expect(ExtractiveAnswerer.stem("6(1)") == "6(1)")
+    }
+
+    private func passage(_ number: Int, _ section: String?, _ text: String) -> Passage {
+        Passage(
+            number: number, chunkID: "c\(number)", documentID: "eu-ai-act", documentTitle: "EU AI Act",
+            documentSource: "EUR-Lex", section: section, chunkIndex: number, text: text, score: 1)
+    }
+
+    /// The issue's "Which AI practices are prohibited?": the chunk opens with the chapter and article headings
+    /// and runs the lead-in into its points, as the Official Journal PDF's text does.
+    @Test func aListIsQuotedAsItsLeadInWithItsPointsAndHeadingsNeverStandAlone() {
+        let text = """
+            CHAPTER II
+            PROHIBITED AI PRACTICES
+
+            Article 5
+            Prohibited AI practices
+
+            1.
+            The following AI practices shall be prohibited: (a) the placing on the market of an AI system that \
+            deploys subliminal techniques beyond a person's consciousness; (b) the placing on the market of an AI \
+            system that exploits any of the vulnerabilities of a natural person; (c) the use of AI systems for the \
+            evaluation or classification of natural persons based on their social behaviour.
+            """
+        let answer = ExtractiveAnswerer().answer(
+            question: "Which AI practices are prohibited?", passages: [passage(1, "Article 5(1)", text)])
+        #expect(
+            answer.text == """
+                Article 5(1): The following AI practices shall be prohibited: [1] (a) the placing on the market of \
+                an AI system that deploys subliminal techniques beyond a person's consciousness; [1] (b) the \
+                placing on the market of an AI system that exploits any of the vulnerabilities of a natural \
+                person; [1] (c) the use of AI systems for the evaluation or classification of natural persons \
+                based on their social behaviour. [1]
+                """)
+        #expect(!answer.text.contains("CHAPTER"))
+    }
+
+    @Test func aListCutByTheChunkEndSaysItContinuesInsteadOfEndingMidSentence() {
+        let text = """
+            The following AI practices shall be prohibited: (a) the placing on the market of an AI system that \
+            deploys subliminal techniques; (b) the placing on the market of an AI system that exploits any of the \
+            vulnerabilities of a person in
+            """
+        let answer = ExtractiveAnswerer().answer(
+            question: "Which AI practices are prohibited?", passages: [passage(1, "Article 5(1)", text)])
+        #expect(answer.text.hasSuffix("subliminal techniques; [1] " + ExtractiveAnswerer.listContinues))
+        #expect(!answer.text.contains("person in"))
+    }
+
+    /// "How does the EU regulation define an AI system?" against the definitions article: the definition of
+    /// the term asked about, not the lead-in and not the other terms that share its words.
+    @Test func aDefinitionQuestionGetsTheDefiningSentence() {
+        let text = """
+            Article 3
+            Definitions
+            For the purposes of this Regulation, the following definitions apply: (1) ‘AI system’ means a \
+            machine-based system that is designed to operate with varying levels of autonomy; (2) ‘risk’ means \
+            the combination of the probability of an occurrence of harm and the severity of that harm; (3) \
+            ‘provider’ means a natural or legal person that develops an AI system or a general-purpose AI model;
+            """
+        let answer = ExtractiveAnswerer().answer(
+            question: "How does the EU regulation define an AI system?", passages: [passage(1, "Article 3", text)])
+        #expect(
+            answer.text
+                == "Article 3: (1) ‘AI system’ means a machine-based system that is designed to operate with varying "
+                + "levels of autonomy; [1]")
+    }
+
+    /// The README's sample question used to be answered from a chunk that began inside a sentence.
+    @Test func aSentenceCutByThePreviousChunkIsNotQuoted() {
+        let text = """
+            accordance with Article 290 TFEU should be delegated to the Commission in respect of high-risk AI \
+            systems. The Commission shall assess the list of high-risk AI systems in Annex III once a year.
+            """
+        let answer = ExtractiveAnswerer().answer(
+            question: "Which AI systems count as high-risk under the EU AI Act?",
+            passages: [passage(1, "Recital 173", text)])
+        #expect(
+            answer.text
+                == "Recital 173: The Commission shall assess the list of high-risk AI systems in Annex III once a year. [1]"
+        )
+    }
+
+    /// "What are the penalties for breaking the AI Act?" shares few words with Article 99(3), which answers it:
+    /// the top passage is quoted instead of "the sources do not appear to answer".
+    @Test func theTopPassageIsQuotedWhenItSharesTheQuestionsSubject() {
+        let text = """
+            3. Non-compliance with the prohibition of the AI practices referred to in Article 5 shall be subject to \
+            administrative fines of up to EUR 35 000 000.
+            """
+        let answer = ExtractiveAnswerer().answer(
+            question: "What are the penalties for breaking the AI Act?", passages: [passage(1, "Article 99(3)", text)])
+        #expect(answer.matched)
+        #expect(answer.text.contains("administrative fines of up to EUR 35 000 000. [1]"))
+        #expect(answer.text != ExtractiveAnswerer.noMatchText)
+    }
+
+    @Test func aHeadingOnlyPassageGivesNothingToQuote() {
+        #expect(
+            ProvisionStatements.statements(
+                of: "CHAPTER II\nPROHIBITED AI PRACTICES\n\nArticle 5\nProhibited AI practices"
+            ).isEmpty)
     }
 }

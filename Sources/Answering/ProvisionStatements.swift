@@ -1,0 +1,129 @@
+import Foundation
+
+/// One quotable piece of a passage for the extractive answer.
+struct ProvisionStatement: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        /// An ordinary sentence.
+        case sentence
+        /// A sentence ending in a colon that introduces an enumeration ("The following AI practices shall be
+        /// prohibited:"): on its own it promises the answer without giving it.
+        case leadIn
+        /// One point of an enumeration ("(a) the placing on the market ...;").
+        case point
+    }
+
+    var text: String
+    var kind: Kind
+}
+
+/// Cuts a retrieved passage into statements the extractive answer may quote, so that what it quotes is a
+/// whole provision rather than what the chunker's window happened to start or end with:
+///
+/// - heading lines that open the passage ("CHAPTER II", "PROHIBITED AI PRACTICES", "Article 5",
+///   "Prohibited AI practices") are removed: a heading is a label, never an answer;
+/// - a first sentence that starts in lower case is the tail of a sentence cut off by the previous chunk, and
+///   is dropped (unless it is all the passage has);
+/// - a sentence that runs a lead-in into its points ("...shall be prohibited: (a) ...; (b) ...") is cut into
+///   the lead-in and one statement per point, so a list can be quoted as lead-in plus points.
+enum ProvisionStatements {
+    /// The statements of `text`, in order; empty when the passage holds nothing but headings.
+    static func statements(of text: String) -> [ProvisionStatement] {
+        let body = withoutLeadingHeadings(text)
+        var sentences = SentenceSplitter.sentences(in: body)
+        if sentences.count > 1, let first = sentences.first?.first, first.isLowercase || ",;)".contains(first) {
+            sentences.removeFirst()
+        }
+        var result: [ProvisionStatement] = []
+        for sentence in sentences {
+            for piece in splitEnumeration(sentence) where !isHeadingLike(piece) {
+                result.append(ProvisionStatement(text: piece, kind: kind(of: piece)))
+            }
+        }
+        // A last statement that stops without closing punctuation was cut by the chunk's window: quoting it
+        // would end the answer mid-sentence.
+        if result.count > 1, let last = result.last?.text.last, !".;:?!)\"”’".contains(last) {
+            result.removeLast()
+        }
+        return result
+    }
+
+    /// `text` without the heading lines at its start. A line counts as a heading when it is short, does not
+    /// end like a sentence or clause, and is either a structure label (`Article 5`, `CHAPTER II`, `ANNEX III`),
+    /// mostly capitals, or a title-like line followed by one that starts a new sentence or label.
+    static func withoutLeadingHeadings(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        while let first = lines.first {
+            if first.isEmpty {
+                lines.removeFirst()
+                continue
+            }
+            let next = lines.dropFirst().first(where: { !$0.isEmpty })
+            guard isHeadingLine(first, next: next) else { break }
+            lines.removeFirst()
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static let structureLabel = try! NSRegularExpression(
+        pattern: #"^(?:CHAPTER|Chapter|SECTION|Section|TITLE|Title|PART|Part|Article|ANNEX|Annex)\s+[0-9IVXLC]+[a-z]?$"#
+    )
+
+    static func isHeadingLine(_ line: String, next: String?) -> Bool {
+        guard line.count <= 100, let last = line.last, !".;:,?!".contains(last) else { return false }
+        if matches(structureLabel, line) { return true }
+        if isMostlyCapitals(line) { return true }
+        // A title under a label: starts with a capital, few words, and the next line opens something new.
+        guard let first = line.first, first.isUppercase, line.split(separator: " ").count <= 14, let next,
+            let nextFirst = next.first
+        else { return false }
+        return nextFirst.isUppercase || nextFirst.isNumber || nextFirst == "("
+    }
+
+    /// Headings set in capitals ("PROHIBITED AI PRACTICES", "THE EUROPEAN PARLIAMENT AND THE COUNCIL").
+    static func isMostlyCapitals(_ text: String) -> Bool {
+        let letters = text.filter(\.isLetter)
+        guard letters.count >= 4 else { return false }
+        return Double(letters.filter(\.isUppercase).count) >= 0.8 * Double(letters.count)
+    }
+
+    /// A statement that is a label or a running header rather than something said.
+    static func isHeadingLike(_ text: String) -> Bool {
+        if isMostlyCapitals(text) { return true }
+        guard let last = text.last else { return true }
+        return !".;:,?!)".contains(last) && text.split(separator: " ").count <= 8
+    }
+
+    /// A colon or semicolon (with an optional "and"/"or") followed by a point enumerator: where a lead-in
+    /// ends and a point starts, or one point ends and the next starts.
+    private static let pointBoundary = try! NSRegularExpression(
+        pattern: #"(?<=[:;])\s+(?:(?:and|or)\s+)?(?=\((?:[a-z]{1,4}|\d{1,3})\)\s)"#)
+
+    static func splitEnumeration(_ sentence: String) -> [String] {
+        let range = NSRange(sentence.startIndex..., in: sentence)
+        var pieces: [String] = []
+        var start = sentence.startIndex
+        for match in pointBoundary.matches(in: sentence, range: range) {
+            guard let cut = Range(match.range, in: sentence) else { continue }
+            let piece = sentence[start..<cut.lowerBound].trimmingCharacters(in: .whitespaces)
+            if !piece.isEmpty { pieces.append(piece) }
+            start = cut.upperBound
+        }
+        let rest = sentence[start...].trimmingCharacters(in: .whitespaces)
+        if !rest.isEmpty { pieces.append(rest) }
+        return pieces
+    }
+
+    private static let pointStart = try! NSRegularExpression(pattern: #"^\((?:[a-z]{1,4}|\d{1,3})\)\s"#)
+
+    static func kind(of text: String) -> ProvisionStatement.Kind {
+        if matches(pointStart, text) { return .point }
+        if text.hasSuffix(":") { return .leadIn }
+        return .sentence
+    }
+
+    private static func matches(_ expression: NSRegularExpression, _ text: String) -> Bool {
+        expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}

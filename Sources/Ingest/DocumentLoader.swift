@@ -20,14 +20,24 @@ public struct DocumentLoader: Sendable {
         public var title: String?
         public var source: String?
         public var url: String?
+        /// The kind of document (regulation, framework, guidance ...), kept in its metadata as
+        /// ``DocumentLoader/documentTypeKey``; nil keeps what front matter says, if anything.
+        public var documentType: String?
         /// Overrides for the derived fields; nil keeps what the loader finds.
-        public init(id: String? = nil, title: String? = nil, source: String? = nil, url: String? = nil) {
+        public init(
+            id: String? = nil, title: String? = nil, source: String? = nil, url: String? = nil,
+            documentType: String? = nil
+        ) {
             self.id = id
             self.title = title
             self.source = source
             self.url = url
+            self.documentType = documentType
         }
     }
+
+    /// The metadata key of ``Options/documentType``.
+    public static let documentTypeKey = "document_type"
 
     /// Loads the file at `url`. The document id defaults to the file name, the source to the file's path.
     public func load(fileAt url: URL, options: Options = Options()) throws -> Document {
@@ -103,7 +113,9 @@ public struct DocumentLoader: Sendable {
             throw IngestError(.empty, file: fileName, "no text found after extraction")
         }
         let stem = (fileName as NSString).deletingPathExtension
-        let found = title.map(TextNormalizer.normalizeLine).flatMap { $0.isEmpty ? nil : $0 }
+        // A derived title is shortened for citations; a title the caller gives is theirs to choose.
+        let found = title.map(TextNormalizer.normalizeLine).flatMap { $0.isEmpty ? nil : ShortTitle.derive($0) }
+        if let kind = options.documentType { metadata[Self.documentTypeKey] = kind }
         return Document(
             id: options.id ?? fileName, title: options.title ?? found ?? stem, source: source ?? fileName,
             url: url, type: type, metadata: metadata, text: builder.text, pages: builder.pages,

@@ -39,6 +39,8 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let locked = Code(rawValue: "locked")
         /// A path names nothing, or nothing ingestible.
         public static let notFound = Code(rawValue: "not_found")
+        /// A folder's `manifest.json` is malformed or names files that are not there.
+        public static let badManifest = Code(rawValue: "bad_manifest")
         /// The store, the index or the embedder failed while committing an input.
         public static let commitFailed = Code(rawValue: "commit_failed")
     }

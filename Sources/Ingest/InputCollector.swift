@@ -42,7 +42,8 @@ public enum InputCollector {
             throw IngestError(.unreadable, file: directory.path, "cannot list the directory")
         }
         let patterns = ignorePatterns(in: directory)
-        for name in names where !name.hasPrefix(".") {
+        // The folder's manifest describes the documents; it is not one.
+        for name in names where !name.hasPrefix(".") && name != CorpusManifest.fileName {
             if patterns.contains(where: { fnmatch($0, name, 0) == 0 }) { continue }
             let url = directory.appendingPathComponent(name)
             var isDirectory: ObjCBool = false

@@ -10,9 +10,12 @@ extension KnowledgeBase {
     ///
     /// `options` apply to every file (an `id` or `title` only makes sense for one). Two inputs that would get
     /// the same document id fail the second one rather than letting it overwrite the first.
+    ///
+    /// `manifests` (by the standardized path of their folder, see ``CorpusManifest/manifests(for:)``) fill in
+    /// the title, source, URL and type of the files beside them where `options` leave them unset.
     public func ingest(
         files: [URL], options: DocumentLoader.Options = DocumentLoader.Options(),
-        progress: (@Sendable (IngestProgress) -> Void)? = nil
+        manifests: [String: CorpusManifest] = [:], progress: (@Sendable (IngestProgress) -> Void)? = nil
     ) async -> IngestSummary {
         let started = DispatchTime.now().uptimeNanoseconds
         var summary = IngestSummary()
@@ -30,7 +33,9 @@ extension KnowledgeBase {
             } else {
                 claimed[id] = file.path
                 do {
-                    outcome = try await ingest(fileAt: file, options: options) { done, total in
+                    let folder = file.deletingLastPathComponent().standardizedFileURL.path
+                    let fileOptions = manifests[folder]?.options(for: file, options) ?? options
+                    outcome = try await ingest(fileAt: file, options: fileOptions) { done, total in
                         progress?(.embedding(done: done, total: total))
                     }
                 } catch {
@@ -74,7 +79,8 @@ extension KnowledgeBase {
         if let existing = try await store.document(id: id), existing.metadata[Self.fileHashKey] == fileHash,
             options.title.map({ $0 == existing.title }) ?? true,
             options.source.map({ $0 == existing.source }) ?? true,
-            options.url.map({ $0 == existing.url }) ?? true
+            options.url.map({ $0 == existing.url }) ?? true,
+            options.documentType.map({ $0 == existing.metadata[DocumentLoader.documentTypeKey] }) ?? true
         {
             let chunks = try await store.chunks(documentID: id).count
             return DocumentOutcome(

@@ -107,11 +107,17 @@ struct IngestCommand: AsyncParsableCommand {
         if files.count > 1, title != nil || id != nil || url != nil {
             throw CLIError("--title, --id and --url name one document; \(files.count) files were given")
         }
+        let manifests: [String: CorpusManifest]
+        do {
+            manifests = try CorpusManifest.manifests(for: files)
+        } catch {
+            throw CLIError(error.message)
+        }
         let base = try await openKnowledgeBase(data, model)
         let printer = IngestProgressPrinter()
         let summary = await base.ingest(
             files: files, options: DocumentLoader.Options(id: id, title: title, source: source, url: url),
-            progress: printer.report)
+            manifests: manifests, progress: printer.report)
         printer.finish(summary)
         if json {
             try printJSON([

@@ -136,14 +136,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func ingestFirst(_ folder: String, into base: KnowledgeBase) async throws {
         let files: [URL]
+        let manifests: [String: CorpusManifest]
         do {
             files = try InputCollector.files([folder])
+            manifests = try CorpusManifest.manifests(for: files)
         } catch let error as IngestError {
             throw CLIError(error.message)
         }
         printError("the store is empty: ingesting \(files.count) files from \(folder) first")
         let printer = IngestProgressPrinter()
-        let summary = await base.ingest(files: files, progress: printer.report)
+        let summary = await base.ingest(files: files, manifests: manifests, progress: printer.report)
         printer.finish(summary)
     }
 }

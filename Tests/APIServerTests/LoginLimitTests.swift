@@ -114,18 +114,22 @@ import Testing
         if case .failure = throttle.reserve(account: "x", address: "1") { Issue.record("abandoned attempts counted") }
     }
 
+    /// The test waits for the first hash without blocking a thread of the cooperative pool: that pool has one
+    /// thread per core, and a blocked one waiting for work that needs the pool stalled the whole parallel run
+    /// on a 2-core machine while a long synchronous test held the other.
     @Test func aFullHashingPoolRefusesAtOnce() async throws {
         let pool = HashingPool(workers: 1, capacity: 1)
         let release = DispatchSemaphore(value: 0)
-        let started = DispatchSemaphore(value: 0)
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         let first = Task {
             await pool.run {
-                started.signal()
+                startedContinuation.yield()
+                // Blocks the pool's own thread, never one of the cooperative pool.
                 release.wait()
                 return 1
             }
         }
-        started.wait()
+        for await _ in started { break }
         let second = await pool.run { 2 }
         #expect(second == nil)
         release.signal()

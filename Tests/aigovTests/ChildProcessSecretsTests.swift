@@ -3,7 +3,7 @@ import Testing
 
 /// `aigov ingest` of a PDF with the server's secrets in its environment: the extractor child sees none.
 @Suite struct ChildProcessSecretsTests {
-    @Test func thePDFExtractorNeverSeesTheParentsSecrets() throws {
+    @Test func thePDFExtractorNeverSeesTheParentsSecrets() async throws {
         let data = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let folder = URL(fileURLWithPath: data)
@@ -30,7 +30,7 @@ import Testing
         ]
         var environment = secrets
         environment["PATH"] = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let run = try CLI.run(["ingest", "--data-dir", data, "--json", pdf.path], environment: environment)
+        let run = try await CLI.run(["ingest", "--data-dir", data, "--json", pdf.path], environment: environment)
         #expect(run.status == 0, "\(run.stderr)")
         for tool in tools.keys {
             let seen = try String(contentsOfFile: "\(data)/\(tool).env", encoding: .utf8)

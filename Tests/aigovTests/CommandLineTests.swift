@@ -14,14 +14,30 @@ enum CLI {
         return bundle.deletingLastPathComponent().appendingPathComponent("aigov")
     }
 
-    struct Output {
+    struct Output: Sendable {
         let status: Int32
         let reason: Process.TerminationReason
         let stdout: String
         let stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> Output {
+    /// Runs the executable and waits for it on a Dispatch thread outside the cooperative pool: that pool has one
+    /// thread per core, and a test holding one for the minutes an ingest of the corpus takes stalled every
+    /// in-process test on a 2-core machine (and, with a second blocked thread, the whole run).
+    static func run(
+        _ arguments: [String], stdin: String = "", environment: [String: String] = [:]
+    ) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result { try runBlocking(arguments, stdin: stdin, environment: environment) })
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String], stdin: String, environment: [String: String]
+    ) throws -> Output {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -66,9 +82,9 @@ enum CLI {
 }
 
 @Suite struct CommandLineTests {
-    @Test func tokenizeGivesReferenceIDsInInputOrder() throws {
+    @Test func tokenizeGivesReferenceIDsInInputOrder() async throws {
         let lines = try CLI.fixtureLines("tokenizer_cases.jsonl")
-        let result = try CLI.run(["tokenize"], stdin: lines.joined(separator: "\n") + "\n")
+        let result = try await CLI.run(["tokenize"], stdin: lines.joined(separator: "\n") + "\n")
         #expect(result.status == 0, "\(result.stderr)")
         let got = try CLI.objects(result.stdout)
         let expected = try CLI.objects(lines.joined(separator: "\n"))
@@ -80,9 +96,9 @@ enum CLI {
         }
     }
 
-    @Test func embedReproducesGoldenVectorsAndPassesOtherKeysThrough() throws {
+    @Test func embedReproducesGoldenVectorsAndPassesOtherKeysThrough() async throws {
         let lines = try CLI.fixtureLines("embeddings.jsonl")
-        let result = try CLI.run(
+        let result = try await CLI.run(
             ["embed", "--no-cache", "--batch-size", "7", "--threads", "2"],
             stdin: lines.joined(separator: "\n"))
         #expect(result.status == 0, "\(result.stderr)")
@@ -99,18 +115,18 @@ enum CLI {
         }
     }
 
-    @Test func embedFillsThePersistentCacheAndWarmupFindsItFull() throws {
+    @Test func embedFillsThePersistentCacheAndWarmupFindsItFull() async throws {
         let data = try CLI.temporaryDirectory()
         let texts = ["What is a high-risk AI system?", "Who is a deployer?", "What is a high-risk AI system?"]
         let input = texts.map { "{\"text\": \"\($0)\"}" }.joined(separator: "\n")
-        let first = try CLI.run(["embed", "--data-dir", data], stdin: input)
+        let first = try await CLI.run(["embed", "--data-dir", data], stdin: input)
         #expect(first.status == 0, "\(first.stderr)")
-        let second = try CLI.run(["embed", "--data-dir", data], stdin: input)
+        let second = try await CLI.run(["embed", "--data-dir", data], stdin: input)
         #expect(second.stdout == first.stdout)
 
         let file = URL(fileURLWithPath: data).appendingPathComponent("texts.jsonl")
         try Data((input + "\n{\"text\": \"A new question\"}\n").utf8).write(to: file)
-        let warm = try CLI.run(["warmup", "--data-dir", data, "--texts", file.path, "--json"])
+        let warm = try await CLI.run(["warmup", "--data-dir", data, "--texts", file.path, "--json"])
         #expect(warm.status == 0, "\(warm.stderr)")
         let summary = try CLI.objects(warm.stdout).first
         #expect(summary?["already_cached"] as? Int == 3)
@@ -118,26 +134,26 @@ enum CLI {
         #expect(summary?["cache_entries"] as? Int == 3)
     }
 
-    @Test func malformedInputIsAClearErrorNotACrash() throws {
+    @Test func malformedInputIsAClearErrorNotACrash() async throws {
         for bad in ["{\"txt\": \"x\"}", "not json", "[1, 2]", "{\"text\": 5}"] {
-            let result = try CLI.run(["tokenize"], stdin: "{\"text\": \"fine\"}\n" + bad + "\n")
+            let result = try await CLI.run(["tokenize"], stdin: "{\"text\": \"fine\"}\n" + bad + "\n")
             #expect(result.reason == .exit && result.status == 1, "input \(bad)")
             #expect(result.stderr.contains("line 2"), "input \(bad): \(result.stderr)")
         }
     }
 
-    @Test func missingModelIsNamedInTheError() throws {
-        let result = try CLI.run(
+    @Test func missingModelIsNamedInTheError() async throws {
+        let result = try await CLI.run(
             ["embed", "--no-cache", "--model-dir", "/nonexistent/minilm"], stdin: "{\"text\": \"x\"}")
         #expect(result.reason == .exit && result.status == 1)
         #expect(result.stderr.contains("/nonexistent/minilm"))
     }
 
-    @Test func benchEmbedPrintsTheContractFields() throws {
+    @Test func benchEmbedPrintsTheContractFields() async throws {
         let data = try CLI.temporaryDirectory()
         let file = URL(fileURLWithPath: data).appendingPathComponent("bench.jsonl")
         try Data(CLI.fixtureLines("embeddings.jsonl").prefix(10).joined(separator: "\n").utf8).write(to: file)
-        let result = try CLI.run(["bench", "embed", "--texts", file.path, "--threads", "2", "--json"])
+        let result = try await CLI.run(["bench", "embed", "--texts", file.path, "--threads", "2", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try CLI.objects(result.stdout).first ?? [:]
         for key in [

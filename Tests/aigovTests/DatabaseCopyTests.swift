@@ -51,14 +51,14 @@ struct DatabaseCopyTests {
     @Test func migrateTwiceOnPostgreSQL() async throws {
         try await TestPostgres.withDatabase { url in
             let password = try PostgresSettings(url: url).password ?? "\u{0}"
-            let first = try CLI.run(["db", "migrate", "--json"], environment: ["DATABASE_URL": url])
+            let first = try await CLI.run(["db", "migrate", "--json"], environment: ["DATABASE_URL": url])
             #expect(first.status == 0, "\(first.stderr)")
             let report = try CLI.objects(first.stdout).first ?? [:]
             #expect(report["engine"] as? String == "postgresql")
             #expect(report["applied"] as? [Int] == [1, 2, 3] && report["versions"] as? [Int] == [1, 2, 3])
             #expect(!first.stdout.contains(password) && !first.stderr.contains(password))
 
-            let second = try CLI.run(["db", "migrate", "--json"], environment: ["DATABASE_URL": url])
+            let second = try await CLI.run(["db", "migrate", "--json"], environment: ["DATABASE_URL": url])
             #expect(second.status == 0, "\(second.stderr)")
             let again = try CLI.objects(second.stdout).first ?? [:]
             #expect(again["applied"] as? [Int] == [] && again["versions"] as? [Int] == [1, 2, 3])
@@ -88,7 +88,7 @@ struct DatabaseCopyTests {
         try await source.updateJob(id: job.id, status: .failed, error: "timeout")
 
         try await TestPostgres.withDatabase { url in
-            let there = try CLI.run(
+            let there = try await CLI.run(
                 ["db", "copy", "--from", "sqlite://" + sourcePath, "--to", url, "--json", "--batch-size", "2"])
             #expect(there.status == 0, "\(there.stderr)")
             let counts = try CLI.objects(there.stdout).first ?? [:]
@@ -96,12 +96,12 @@ struct DatabaseCopyTests {
             #expect(counts["users"] as? Int == 1 && counts["jobs"] as? Int == 1 && counts["outbox"] as? Int == 5)
             #expect(there.stderr.contains("copied"))
 
-            let refused = try CLI.run(["db", "copy", "--from", "sqlite://" + sourcePath, "--to", url])
+            let refused = try await CLI.run(["db", "copy", "--from", "sqlite://" + sourcePath, "--to", url])
             #expect(refused.status == 1 && refused.stderr.contains("--force"), "\(refused.stderr)")
-            let forced = try CLI.run(["db", "copy", "--from", "sqlite://" + sourcePath, "--to", url, "--force"])
+            let forced = try await CLI.run(["db", "copy", "--from", "sqlite://" + sourcePath, "--to", url, "--force"])
             #expect(forced.status == 0, "\(forced.stderr)")
 
-            let back = try CLI.run(["db", "copy", "--from", url, "--to", "sqlite://" + backPath, "--json"])
+            let back = try await CLI.run(["db", "copy", "--from", url, "--to", "sqlite://" + backPath, "--json"])
             #expect(back.status == 0, "\(back.stderr)")
         }
         let copy = try await SQLiteStore.open(path: backPath)

@@ -15,14 +15,14 @@ import Testing
 
     static let q1NDCG = (1 / log2(3.0) + 2 / log2(4.0)) / (2 + 1 / log2(3.0) + 1 / log2(4.0))
 
-    @Test func beirLexicalMetricsMatchTheHandComputedOnes() throws {
+    @Test func beirLexicalMetricsMatchTheHandComputedOnes() async throws {
         let cache = try CLI.temporaryDirectory()
         let kept = try CLI.temporaryDirectory()
         defer {
             try? FileManager.default.removeItem(atPath: cache)
             try? FileManager.default.removeItem(atPath: kept)
         }
-        let run = try CLI.run([
+        let run = try await CLI.run([
             "eval", "beir", Self.fixture, "--mode", "all", "--json", "--cache-dir", cache, "--keep-data", kept,
         ])
         #expect(run.status == 0, "\(run.stderr)")
@@ -44,7 +44,7 @@ import Testing
         #expect(abs((objects[2]["recall_at_100"] as? Double ?? -1) - 1) < 1e-6)
 
         // Run again on the kept data: nothing is embedded (the cache has every chunk), the figures repeat.
-        let again = try CLI.run([
+        let again = try await CLI.run([
             "eval", "beir", Self.fixture, "--mode", "lexical", "--json", "--cache-dir", cache, "--keep-data", kept,
         ])
         #expect(again.status == 0, "\(again.stderr)")
@@ -55,7 +55,7 @@ import Testing
         // The questions run on the knowledge base the benchmark kept: "What might a zebra use its stripes
         // for?" finds "confuse flies" in d1, first; "Tell me about a volcano" finds "lava lake" in d5, second
         // after d4; "glacier" returns only d6, which does not say "penguin".
-        let questions = try CLI.run([
+        let questions = try await CLI.run([
             "eval", "questions", "\(Self.fixture)/questions.jsonl", "--data-dir", kept, "--mode", "lexical",
             "--json", "--top-k", "5",
         ])
@@ -81,7 +81,7 @@ import Testing
         {"id": "g", "split": "heldout", "question": "glacier", "expect": ["penguin"]}
 
         """.write(to: splitFile, atomically: true, encoding: .utf8)
-        let both = try CLI.run([
+        let both = try await CLI.run([
             "eval", "questions", splitFile.path, "--data-dir", kept, "--mode", "lexical", "--json",
         ])
         #expect(both.status == 0, "\(both.stderr)")
@@ -95,7 +95,7 @@ import Testing
         #expect(splits["heldout"]?["questions"] as? Int == 2)
         #expect(splits["heldout"]?["ndcg_at_10"] is NSNull)
         #expect(abs((splits["heldout"]?["mrr"] as? Double ?? -1) - 0.25) < 1e-6)
-        let heldout = try CLI.run([
+        let heldout = try await CLI.run([
             "eval", "questions", splitFile.path, "--data-dir", kept, "--mode", "lexical", "--json", "--split",
             "heldout",
         ])
@@ -107,16 +107,16 @@ import Testing
         #expect((heldoutSummary["misses"] as? [[String: Any]])?.first?["id"] as? String == "g")
     }
 
-    @Test func badInputsFailWithTheFileAndLine() throws {
+    @Test func badInputsFailWithTheFileAndLine() async throws {
         let folder = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let missing = try CLI.run(["eval", "beir", folder, "--cache-dir", folder])
+        let missing = try await CLI.run(["eval", "beir", folder, "--cache-dir", folder])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("missing_file: cannot read \(folder)/corpus.jsonl"), "\(missing.stderr)")
         let questions = URL(fileURLWithPath: folder).appendingPathComponent("q.jsonl")
         try "{\"question\": \"x\", \"expect\": [\"y\"]}\n{\"question\": \"no phrases\"}\n".write(
             to: questions, atomically: true, encoding: .utf8)
-        let bad = try CLI.run(["eval", "questions", questions.path, "--data-dir", folder])
+        let bad = try await CLI.run(["eval", "questions", questions.path, "--data-dir", folder])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("q.jsonl line 2"), "\(bad.stderr)")
     }

@@ -36,12 +36,12 @@ import Testing
         return !(next.isLetter || next.isNumber)
     }
 
-    @Test func corpusIngestsOnceAndLearnerQuestionsFindTheirSection() throws {
+    @Test func corpusIngestsOnceAndLearnerQuestionsFindTheirSection() async throws {
         let data = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let paths = Self.documents.map { CLI.root.appendingPathComponent("corpus/\($0)").path }
 
-        let first = try CLI.run(["ingest", "--data-dir", data, "--json"] + paths)
+        let first = try await CLI.run(["ingest", "--data-dir", data, "--json"] + paths)
         #expect(first.status == 0, "\(first.stderr)")
         let summary = try #require(try CLI.objects(first.stdout).first)
         #expect(summary["documents_added"] as? Int == 4)
@@ -51,7 +51,7 @@ import Testing
         #expect(summary["chunks_embedded"] as? Int == chunks)
 
         // The second run parses nothing and embeds nothing.
-        let second = try CLI.run(["ingest", "--data-dir", data, "--json"] + paths)
+        let second = try await CLI.run(["ingest", "--data-dir", data, "--json"] + paths)
         #expect(second.status == 0, "\(second.stderr)")
         let again = try #require(try CLI.objects(second.stdout).first)
         #expect(again["documents_unchanged"] as? Int == 4)
@@ -59,7 +59,7 @@ import Testing
         #expect(again["chunks_removed"] as? Int == 0)
         #expect(again["chunks_embedded"] as? Int == 0)
 
-        let verify = try CLI.run(["index", "verify", "--data-dir", data, "--json"])
+        let verify = try await CLI.run(["index", "verify", "--data-dir", data, "--json"])
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(try CLI.objects(verify.stdout).first?["records"] as? Int == chunks)
 
@@ -68,7 +68,7 @@ import Testing
         #expect(Set(questions.map(\.document)) == Set(Self.documents))
         var misses: [String] = []
         for item in questions {
-            let run = try CLI.run(["search", "--data-dir", data, "--json", "--top-k", "5", item.question])
+            let run = try await CLI.run(["search", "--data-dir", data, "--json", "--top-k", "5", item.question])
             #expect(run.status == 0, "\(run.stderr)")
             let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
             let results = object?["results"] as? [[String: Any]] ?? []
@@ -94,7 +94,7 @@ import Testing
         print("governance questions: \(hits)/\(questions.count) in the top 5\n" + misses.joined(separator: "\n"))
         #expect(hits >= Self.floor, "\(misses.count) of \(questions.count) missed:\n\(misses.joined(separator: "\n"))")
 
-        try offlineAnswersStateTheRule(data: data)
+        try await offlineAnswersStateTheRule(data: data)
     }
 
     /// The sample questions of issue 14, asked as a user does with no model configured (`aigov ask`): each
@@ -102,7 +102,7 @@ import Testing
     /// alone, and no answer claims the sources are silent. (The issue's fifth question, "Which uses of AI are
     /// banned outright in the European Union?", is not here: its retrieval still puts Article 74 and the
     /// preamble first, see the issue's closing note.)
-    func offlineAnswersStateTheRule(data: String) throws {
+    func offlineAnswersStateTheRule(data: String) async throws {
         let expectations: [(question: String, operative: [String])] = [
             (
                 "Which AI systems count as high-risk under the EU AI Act?",
@@ -117,7 +117,7 @@ import Testing
         ]
         let offline = ["GROQ_API_KEY": "", "GROQ_BASE_URL": "", "RERANKER_MODEL_DIR": ""]
         for (question, operative) in expectations {
-            let run = try CLI.run(["ask", "--data-dir", data, "--json", question], environment: offline)
+            let run = try await CLI.run(["ask", "--data-dir", data, "--json", question], environment: offline)
             #expect(run.status == 0, "\(run.stderr)")
             let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
             let answer = object?["answer"] as? String ?? ""

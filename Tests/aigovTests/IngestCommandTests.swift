@@ -5,7 +5,7 @@ import Testing
 @Suite struct IngestCommandTests {
     static let order = "fixtures/governance/us-eo-14179_removing-barriers-american-ai-leadership_2025-01-23.md"
 
-    @Test func aFolderWithABadFileIngestsTheRestAndReportsTheFailure() throws {
+    @Test func aFolderWithABadFileIngestsTheRestAndReportsTheFailure() async throws {
         let data = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let inputs = URL(fileURLWithPath: data).appendingPathComponent("inputs")
@@ -16,7 +16,7 @@ import Testing
         try Data("notes.txt\n".utf8).write(to: inputs.appendingPathComponent(".aigovignore"))
         try Data("ignored".utf8).write(to: inputs.appendingPathComponent("notes.txt"))
 
-        let run = try CLI.run(["ingest", "--data-dir", data, "--json", inputs.path])
+        let run = try await CLI.run(["ingest", "--data-dir", data, "--json", inputs.path])
         #expect(run.status == 1, "a failed file makes the exit code 1")
         let summary = try #require(try CLI.objects(run.stdout).first)
         #expect(summary["documents_added"] as? Int == 1)
@@ -32,7 +32,9 @@ import Testing
         }
         #expect(run.stderr.contains("blob.bin: FAILED"))
 
-        let search = try CLI.run(["search", "--data-dir", data, "--json", "--mode", "lexical", "revocation of orders"])
+        let search = try await CLI.run([
+            "search", "--data-dir", data, "--json", "--mode", "lexical", "revocation of orders",
+        ])
         #expect(search.status == 0, "\(search.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [String: Any]
         let first = try #require((object?["results"] as? [[String: Any]])?.first)
@@ -41,71 +43,71 @@ import Testing
         #expect((first["section"] as? String)?.hasPrefix("Sec.") == true)
         #expect(first.keys.contains("page_start"), "null page fields are present, not omitted")
 
-        let verify = try CLI.run(["index", "verify", "--data-dir", data, "--json"])
+        let verify = try await CLI.run(["index", "verify", "--data-dir", data, "--json"])
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(try CLI.objects(verify.stdout).first?["ok"] as? Bool == true)
     }
 
-    @Test func bm25StemmingIsOnByDefaultAndCanBeSwitchedOffWithoutReingest() throws {
+    @Test func bm25StemmingIsOnByDefaultAndCanBeSwitchedOffWithoutReingest() async throws {
         let data = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let file = URL(fileURLWithPath: data).appendingPathComponent("notes.md")
         try Data("# Records\n\nThe controller keeps records of processing activities.\n".utf8).write(to: file)
-        let ingest = try CLI.run(["ingest", "--data-dir", data, file.path])
+        let ingest = try await CLI.run(["ingest", "--data-dir", data, file.path])
         #expect(ingest.status == 0, "\(ingest.stderr)")
 
-        func lexicalHits(_ query: String, _ environment: [String: String]) throws -> Int {
-            let search = try CLI.run(
+        func lexicalHits(_ query: String, _ environment: [String: String]) async throws -> Int {
+            let search = try await CLI.run(
                 ["search", "--data-dir", data, "--json", "--mode", "lexical", query], environment: environment)
             #expect(search.status == 0, "\(search.stderr)")
             let object = try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [String: Any]
             return (object?["results"] as? [[String: Any]])?.count ?? -1
         }
         // "processes" and "processing" share the stem "process"; unstemmed they share nothing.
-        #expect(try lexicalHits("processes", [:]) == 1)
-        #expect(try lexicalHits("processes", ["BM25_STEMMING": "false"]) == 0)
-        #expect(try lexicalHits("processing", ["BM25_STEMMING": "off"]) == 1)
-        #expect(try lexicalHits("processes", ["BM25_STEMMING": "TRUE"]) == 1)
+        await #expect(try lexicalHits("processes", [:]) == 1)
+        await #expect(try lexicalHits("processes", ["BM25_STEMMING": "false"]) == 0)
+        await #expect(try lexicalHits("processing", ["BM25_STEMMING": "off"]) == 1)
+        await #expect(try lexicalHits("processes", ["BM25_STEMMING": "TRUE"]) == 1)
 
-        let bad = try CLI.run(["search", "--data-dir", data, "records"], environment: ["BM25_STEMMING": "maybe"])
+        let bad = try await CLI.run(["search", "--data-dir", data, "records"], environment: ["BM25_STEMMING": "maybe"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("BM25_STEMMING must be true or false"))
     }
 
-    @Test func badArgumentsAreRefusedWithAMessage() throws {
+    @Test func badArgumentsAreRefusedWithAMessage() async throws {
         let data = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let missing = try CLI.run(["ingest", "--data-dir", data, "no/such/file.pdf"])
+        let missing = try await CLI.run(["ingest", "--data-dir", data, "no/such/file.pdf"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no/such/file.pdf: no such file or directory"))
 
-        let titled = try CLI.run(["ingest", "--data-dir", data, "--title", "T", Self.order, "corpus/SOURCES.md"])
+        let titled = try await CLI.run(["ingest", "--data-dir", data, "--title", "T", Self.order, "corpus/SOURCES.md"])
         #expect(titled.status == 1)
         #expect(titled.stderr.contains("--title, --id and --url name one document"))
 
-        let topK = try CLI.run(["search", "--data-dir", data, "--top-k", "0", "anything"])
+        let topK = try await CLI.run(["search", "--data-dir", data, "--top-k", "0", "anything"])
         #expect(topK.status != 0)
         #expect(topK.stderr.contains("--top-k must be between 1 and 50"))
 
-        let mode = try CLI.run(["search", "--data-dir", data, "--mode", "fuzzy", "anything"])
+        let mode = try await CLI.run(["search", "--data-dir", data, "--mode", "fuzzy", "anything"])
         #expect(mode.status != 0)
         #expect(mode.stderr.contains("fuzzy"))
 
-        let empty = try CLI.run(["search", "--data-dir", data, "   "])
+        let empty = try await CLI.run(["search", "--data-dir", data, "   "])
         #expect(empty.status != 0)
         #expect(empty.stderr.contains("empty"))
     }
 
-    @Test func rebuildGivesAnIndexThatVerifies() throws {
+    @Test func rebuildGivesAnIndexThatVerifies() async throws {
         let data = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        #expect(try CLI.run(["ingest", "--data-dir", data, Self.order]).status == 0)
-        let rebuild = try CLI.run(["index", "rebuild", "--data-dir", data, "--json"])
+        #expect(try await CLI.run(["ingest", "--data-dir", data, Self.order]).status == 0)
+        let rebuild = try await CLI.run(["index", "rebuild", "--data-dir", data, "--json"])
         #expect(rebuild.status == 0, "\(rebuild.stderr)")
         let summary = try CLI.objects(rebuild.stdout).first
         #expect(summary?["records"] as? Int == 8)
         #expect(summary?["embedded"] as? Int == 0, "every vector comes from the cache")
-        let verify = try CLI.run(["index", "verify", "--data-dir", data, "--json"])
+        let verify = try await CLI.run(["index", "verify", "--data-dir", data, "--json"])
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(try CLI.objects(verify.stdout).first?["records"] as? Int == 8)
     }

@@ -152,11 +152,7 @@ import Testing
     static func run(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:]
     ) async throws -> CLI.Output {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try CLI.run(arguments, stdin: stdin, environment: environment) })
-            }
-        }
+        try await CLI.run(arguments, stdin: stdin, environment: environment)
     }
 
     static func get(_ url: String, token: String? = nil) async throws -> (Int, [String: Any]) {

@@ -58,6 +58,24 @@ import Testing
         #expect(lines.contains("PATH=/usr/bin:/bin") && lines.contains("LANG=C.UTF-8"))
     }
 
+    /// A descriptor the server holds without close-on-exec (a file being written, a socket of another library)
+    /// must not reach the extractor: the PDF is untrusted input, and a child holding another thread's script
+    /// open for writing made its exec fail with ETXTBSY for as long as the child lived.
+    @Test func theChildInheritsNoDescriptorsButTheStandardOnes() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let marker = directory.appendingPathComponent("held-open-\(UUID().uuidString)")
+        let held = open(marker.path, O_WRONLY | O_CREAT, 0o600)
+        try #require(held > 2)
+        defer { close(held) }
+        let report = directory.appendingPathComponent("fds.txt")
+        let script = try extractor(
+            "for fd in /proc/$$/fd/*; do readlink \"$fd\"; done > '\(report.path)'; "
+                + "printf 'Article 1 Scope\\n\\f' > \"$out\"")
+        _ = try load(PDFTextExtractor(executable: script))
+        let targets = try String(contentsOf: report, encoding: .utf8)
+        #expect(!targets.contains(marker.lastPathComponent), "\(targets)")
+    }
+
     @Test func theChildWorksInPrivateFoldersAndUploadsAreStagedPrivately() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let modes = directory.appendingPathComponent("modes.txt")

@@ -28,7 +28,11 @@ public struct GroundingCheck: Sendable, Hashable {
         let cleaned = CitationMarkers.removingInvalid(from: text, sourceCount: sourceCount)
         self.text = cleaned
         self.citedSources = CitationMarkers.cited(in: cleaned, sourceCount: sourceCount)
-        let sentences = Self.sentences(of: cleaned)
+        // A removed marker leaves "fines . The Office", and a period after a space ends no sentence for the
+        // splitter: the space goes, so the claim that lost its only marker stands alone (and streamed text
+        // comes here already cleaned, so splitting the raw text instead would not do).
+        let sentences = Self.sentences(
+            of: cleaned.replacingOccurrences(of: #"(?<=\S)[ \t]+\.(?=\s|$)"#, with: ".", options: .regularExpression))
         self.unsupportedSentences = sentences.filter { sentence in
             CitationMarkers.cited(in: sentence, sourceCount: sourceCount).isEmpty && !Self.isHeadingLike(sentence)
         }
@@ -43,13 +47,19 @@ public struct GroundingCheck: Sendable, Hashable {
         var result: [String] = []
         for paragraph in paragraphs(of: text) {
             for unit in units(of: paragraph) {
+                var pieces: [String] = []
                 for sentence in SentenceSplitter.sentences(in: unit) {
-                    if isMarkerOnly(sentence), let last = result.popLast() {
-                        result.append(last + " " + sentence)
+                    // "... high-risk. [2] Providers must ...": the splitter starts a sentence at the bracket,
+                    // but the marker cites the sentence before it (in the same line or list item).
+                    let (markers, rest) = leadingMarkers(of: sentence)
+                    if !markers.isEmpty, let last = pieces.popLast() {
+                        pieces.append(last + " " + markers)
+                        if !rest.isEmpty { pieces.append(rest) }
                     } else {
-                        result.append(sentence)
+                        pieces.append(sentence)
                     }
                 }
+                result += pieces
             }
         }
         return result
@@ -83,9 +93,22 @@ public struct GroundingCheck: Sendable, Hashable {
                 || (bare.count == 1 && bare.allSatisfy(\.isLetter)))
     }
 
-    private static func isMarkerOnly(_ sentence: String) -> Bool {
-        let rest = sentence.filter { !"[]0123456789,. ".contains($0) }
-        return rest.isEmpty && sentence.contains("[")
+    /// The `[n]` markers (and the spaces and full stops between them) that open `sentence`, and what follows.
+    private static func leadingMarkers(of sentence: String) -> (markers: String, rest: String) {
+        var index = sentence.startIndex
+        var end = index
+        while index < sentence.endIndex, sentence[index] == "[" {
+            guard let close = sentence[index...].firstIndex(of: "]"),
+                sentence[sentence.index(after: index)..<close].allSatisfy({ $0.isNumber || $0 == "," || $0 == " " })
+            else { break }
+            index = sentence.index(after: close)
+            while index < sentence.endIndex, sentence[index] == " " || sentence[index] == "." {
+                index = sentence.index(after: index)
+            }
+            end = index
+        }
+        let markers = sentence[..<end].trimmingCharacters(in: .whitespaces)
+        return (markers, sentence[end...].trimmingCharacters(in: .whitespaces))
     }
 
     /// A heading, a label or a lead-in: states nothing a source must back.

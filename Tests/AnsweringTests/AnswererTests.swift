@@ -45,7 +45,7 @@ import Testing
             #expect(deltas.joined() == answer.text)
             #expect(answer.citedSources == [1, 2])
             #expect(!answer.grounded, "the second paragraph lost its only citation")
-            #expect(answer.unsupportedSentences == ["Non-compliance can lead to fines ."])
+            #expect(answer.unsupportedSentences == ["Non-compliance can lead to fines."])
             #expect(answer.usage?.promptTokens == 321)
             let firstToken = try #require(answer.timings.firstTokenMilliseconds)
             #expect(firstToken <= answer.timings.generationMilliseconds)
@@ -78,7 +78,7 @@ import Testing
             let answer = try await answerer.answer(question: Self.question, passages: samplePassages(count: 3))
             #expect(answer.mode == .generated)
             #expect(answer.citedSources == [1, 2])
-            #expect(answer.unsupportedSentences == ["- keep logs for ten years", "Fines reach EUR 35 million ."])
+            #expect(answer.unsupportedSentences == ["- keep logs for ten years", "Fines reach EUR 35 million."])
             #expect(!answer.grounded)
         }
     }

@@ -54,7 +54,7 @@ import Testing
     @Test func aSentenceWhoseOnlyMarkerWasInvalidIsUnsupported() {
         let check = GroundingCheck(
             text: "Fines reach EUR 35 million [9]. The AI Office oversees it [1].", sourceCount: 3)
-        #expect(check.unsupportedSentences == ["Fines reach EUR 35 million ."])
+        #expect(check.unsupportedSentences == ["Fines reach EUR 35 million."])
         #expect(!check.grounded)
     }
 

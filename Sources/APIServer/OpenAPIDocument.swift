@@ -158,7 +158,7 @@ enum OpenAPIDocument {
                 "description": "Retrieves passages and answers from them with the configured model, or extractively\#
          without one or when it fails (mode \"extractive\", still 200). With stream=true or Accept: text/event-stream\#
          the answer is server-sent events: `citations` ({citations, retrieval_ms}) first, then `delta` ({text}) as\#
-         the answer is written, then `done` ({answer, mode, grounded, cited_sources, timings, fallback_reason});\#
+         the answer is written, then `done` ({answer, mode, grounded, unsupported_sentences, cited_sources, timings, fallback_reason});\#
          `error` ({detail}) if it breaks off. Rate-limited per client address.",
                 "operationId": "query",
                 "tags": [
@@ -1098,7 +1098,14 @@ enum OpenAPIDocument {
                   },
                   "grounded": {
                     "type": "boolean",
-                    "description": "Every paragraph cites at least one source."
+                    "description": "Every sentence that states something cites a valid source [n] of its own (headings and lead-ins ending in a colon need none)."
+                  },
+                  "unsupported_sentences": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    },
+                    "description": "The answer's sentences, whitespace folded, that state something without citing a valid source: why grounded is false."
                   },
                   "cited_sources": {
                     "type": "array",

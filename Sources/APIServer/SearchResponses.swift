@@ -30,6 +30,8 @@ struct AnswerSummary: Encodable, Sendable {
     var answer: String
     var mode: String
     var grounded: Bool
+    /// The answer's sentences that state something without citing a valid source (why `grounded` is false).
+    var unsupportedSentences: [String]
     /// Numbers `n` of the `[n]` markers in the answer; `citations[n-1]` is the source.
     var citedSources: [Int]
     var timings: QueryTimings
@@ -40,12 +42,14 @@ struct AnswerSummary: Encodable, Sendable {
         case answer, mode, grounded, timings
         case citedSources = "cited_sources"
         case fallbackReason = "fallback_reason"
+        case unsupportedSentences = "unsupported_sentences"
     }
 
     init(_ answer: Answer, timings: QueryTimings) {
         self.answer = answer.text
         mode = answer.mode.rawValue
         grounded = answer.grounded
+        unsupportedSentences = answer.unsupportedSentences
         citedSources = answer.citedSources
         self.timings = timings
         fallbackReason = answer.fallbackReason?.rawValue

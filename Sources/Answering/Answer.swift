@@ -15,9 +15,12 @@ public struct Answer: Sendable, Hashable, Codable {
     public var mode: Mode
     /// Valid source numbers cited, in order of first appearance.
     public var citedSources: [Int]
-    /// Every non-empty paragraph cites at least one valid source. For an interrupted answer, judged on the
-    /// model's text without the note appended to it.
+    /// Every sentence that states something cites a valid source (``GroundingCheck``). For an interrupted
+    /// answer, judged on the model's text without the note appended to it.
     public var grounded: Bool
+    /// The sentences that state something without a valid `[n]` marker; empty when `grounded`, except for an
+    /// answer with no sentence or no citation at all.
+    public var unsupportedSentences: [String]
     public var timings: AnswerTimings
     /// Why the model's answer is missing or incomplete; nil for a complete generated answer.
     ///
@@ -31,8 +34,9 @@ public struct Answer: Sendable, Hashable, Codable {
 
     public init(
         text: String, mode: Mode, citedSources: [Int], grounded: Bool, timings: AnswerTimings,
-        fallbackReason: FallbackReason? = nil, usage: ChatUsage? = nil
+        fallbackReason: FallbackReason? = nil, usage: ChatUsage? = nil, unsupportedSentences: [String] = []
     ) {
+        self.unsupportedSentences = unsupportedSentences
         self.text = text
         self.mode = mode
         self.citedSources = citedSources

@@ -70,7 +70,8 @@ public struct Answerer: Sendable {
         let check = GroundingCheck(text: result.text, sourceCount: passages.count)
         return Answer(
             text: check.text, mode: .extractive, citedSources: check.citedSources, grounded: check.grounded,
-            timings: AnswerTimings(generationMilliseconds: Self.milliseconds(since: start)), fallbackReason: reason)
+            timings: AnswerTimings(generationMilliseconds: Self.milliseconds(since: start)), fallbackReason: reason,
+            unsupportedSentences: check.unsupportedSentences)
     }
 
     private static func milliseconds(since start: ContinuousClock.Instant) -> Double {
@@ -187,6 +188,7 @@ public struct Answerer: Sendable {
                     text: text, mode: .generated, citedSources: check.citedSources, grounded: check.grounded,
                     timings: AnswerTimings(
                         generationMilliseconds: Self.milliseconds(since: start), firstTokenMilliseconds: firstToken),
-                    fallbackReason: failure.map { FallbackReason($0.code) }, usage: usage)))
+                    fallbackReason: failure.map { FallbackReason($0.code) }, usage: usage,
+                    unsupportedSentences: check.unsupportedSentences)))
     }
 }

@@ -73,7 +73,7 @@ struct AskCommand: AsyncParsableCommand {
         if json {
             let output = AskOutput(
                 answer: answer.text, citations: citations, mode: answer.mode.rawValue, grounded: answer.grounded,
-                citedSources: answer.citedSources,
+                unsupportedSentences: answer.unsupportedSentences, citedSources: answer.citedSources,
                 timings: [
                     "retrieval_ms": retrievalMs, "generation_ms": answer.timings.generationMilliseconds,
                     "total_ms": totalMs,
@@ -104,12 +104,14 @@ private struct AskOutput: Encodable {
     var citations: [Citation]
     var mode: String
     var grounded: Bool
+    var unsupportedSentences: [String]
     var citedSources: [Int]
     var timings: [String: Double]
     var fallbackReason: String?
 
     enum CodingKeys: String, CodingKey {
         case answer, citations, mode, grounded, timings
+        case unsupportedSentences = "unsupported_sentences"
         case citedSources = "cited_sources"
         case fallbackReason = "fallback_reason"
     }

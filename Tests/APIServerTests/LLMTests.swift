@@ -27,6 +27,9 @@ import Testing
                 #expect(!answer.contains("[7]") && !answer.contains("[9]"))
                 #expect((json["cited_sources"] as? [Int])?.contains(1) == true)
                 #expect(json["fallback_reason"] is NSNull || json["fallback_reason"] == nil)
+                // The last sentence lost its only marker: it is listed, and the answer is not grounded.
+                #expect(json["unsupported_sentences"] as? [String] == ["Non-compliance can lead to fines."])
+                #expect(json["grounded"] as? Bool == false)
             }
         }
     }
@@ -64,6 +67,7 @@ import Testing
                 #expect(citations.count == 3)
                 let done = Self.object(events.last?.data)
                 #expect(done["mode"] as? String == "generated" && done["cited_sources"] is [Int])
+                #expect(done["unsupported_sentences"] as? [String] == ["Non-compliance can lead to fines."])
                 let joined = events.filter { $0.event == "delta" }.map { Self.object($0.data)["text"] as? String ?? "" }
                     .joined()
                 #expect(joined == done["answer"] as? String)

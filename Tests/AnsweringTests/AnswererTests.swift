@@ -45,6 +45,7 @@ import Testing
             #expect(deltas.joined() == answer.text)
             #expect(answer.citedSources == [1, 2])
             #expect(!answer.grounded, "the second paragraph lost its only citation")
+            #expect(answer.unsupportedSentences == ["Non-compliance can lead to fines."])
             #expect(answer.usage?.promptTokens == 321)
             let firstToken = try #require(answer.timings.firstTokenMilliseconds)
             #expect(firstToken <= answer.timings.generationMilliseconds)
@@ -65,6 +66,39 @@ import Testing
             #expect(deltas.joined() == answer.text)
             #expect(answer.citedSources == [1, 2, 7, 9])
             #expect(answer.grounded)
+        }
+    }
+
+    /// The scripted model's answer mixes cited sentences, a heading, a lead-in, a marker after the full stop,
+    /// a list item without a source and a sentence whose only marker names no source: exactly the last two are
+    /// reported, and the answer is not grounded.
+    @Test func everySentenceWithoutASourceIsReported() async throws {
+        try await withScriptedServer { server in
+            let (answerer, _) = try Self.answerer(server, "replay=grounding-mixed.json")
+            let answer = try await answerer.answer(question: Self.question, passages: samplePassages(count: 3))
+            #expect(answer.mode == .generated)
+            #expect(answer.citedSources == [1, 2])
+            #expect(answer.unsupportedSentences == ["- keep logs for ten years", "Fines reach EUR 35 million."])
+            #expect(!answer.grounded)
+        }
+    }
+
+    @Test func theModelIsAskedForProvisionNumbersWithOperativeSourcesFirst() async throws {
+        try await withScriptedServer { server in
+            let (answerer, name) = try Self.answerer(server, "groq_stream")
+            var passages = samplePassages(count: 3)
+            passages[0].section = "Recital 53"
+            let answer = try await answerer.answer(question: Self.question, passages: passages)
+            // The model cites by the retrieval numbers, which are still the citations' places.
+            #expect(answer.citedSources == [1, 2])
+            let request = try #require(server.requests(model: name).first)
+            let body = try #require(request["body"] as? [String: Any])
+            let messages = try #require(body["messages"] as? [[String: String]])
+            let user = try #require(messages[1]["content"])
+            let recital = try #require(user.range(of: "[1] EU AI Act — Recital 53"))
+            let article = try #require(user.range(of: "[2] EU AI Act — Article 26"))
+            #expect(article.lowerBound < recital.lowerBound)
+            #expect(messages[0]["content"]?.contains("name its number") == true)
         }
     }
 

@@ -17,9 +17,49 @@ import Testing
         #expect(invalidOnly.citedSources == [1])
     }
 
-    @Test func linesOfOneParagraphShareItsCitation() {
-        #expect(GroundingCheck(text: "Intro line\n- item one\n- item two [2]", sourceCount: 2).grounded)
+    /// One marker at the end of a paragraph no longer covers the sentences before it (issue 14).
+    @Test func everySentenceMustCiteASourceOfItsOwn() {
+        let check = GroundingCheck(
+            text: "Providers must keep logs. They must register the system [1].\n\nDeployers must monitor it [2].",
+            sourceCount: 2)
+        #expect(!check.grounded)
+        #expect(check.unsupportedSentences == ["Providers must keep logs."])
+        #expect(check.citedSources == [1, 2])
+        let supported = GroundingCheck(
+            text: "Providers must keep logs [1]. They must register it [1, 2].", sourceCount: 2)
+        #expect(supported.grounded && supported.unsupportedSentences.isEmpty)
+    }
+
+    @Test func aMarkerAfterTheFullStopBelongsToItsSentence() {
+        let check = GroundingCheck(text: "Providers must keep logs. [1] Deployers must monitor it. [2]", sourceCount: 2)
+        #expect(check.grounded)
+        #expect(check.unsupportedSentences.isEmpty)
+    }
+
+    @Test func headingsAndLeadInsNeedNoMarkerButListItemsDo() {
+        let text = """
+            ## Obligations
+            **Providers**
+            The duties are:
+            - establish a risk management system [1]
+            - keep logs for ten years
+            """
+        let check = GroundingCheck(text: text, sourceCount: 1)
+        #expect(check.unsupportedSentences == ["- keep logs for ten years"])
+        #expect(!check.grounded)
+        #expect(GroundingCheck(text: "Intro line\n- item one [1]\n- item two [2]", sourceCount: 2).grounded)
         #expect(GroundingCheck.paragraphs(of: "a\nb\n\n\n c \r\n\r\nd") == ["a\nb", " c ", "d"])
+    }
+
+    @Test func aSentenceWhoseOnlyMarkerWasInvalidIsUnsupported() {
+        let check = GroundingCheck(
+            text: "Fines reach EUR 35 million [9]. The AI Office oversees it [1].", sourceCount: 3)
+        #expect(check.unsupportedSentences == ["Fines reach EUR 35 million."])
+        #expect(!check.grounded)
+    }
+
+    @Test func headingsAloneAreNotGrounded() {
+        #expect(!GroundingCheck(text: "## Obligations", sourceCount: 2).grounded)
     }
 
     @Test func emptyTextIsNotGrounded() {

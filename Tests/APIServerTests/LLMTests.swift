@@ -111,7 +111,7 @@ import Testing
                 }
                 #expect(try await reader.value)
                 reader.cancel()
-                #expect(await scripted.waitForDisconnect(model: model, timeout: .seconds(5)))
+                #expect(await scripted.waitForDisconnect(model: model, timeout: .seconds(30)))
                 // Still serving.
                 #expect(try await client.send(.get, "/health").status == .ok)
             }

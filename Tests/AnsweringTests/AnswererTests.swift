@@ -233,7 +233,7 @@ import Testing
             for await _ in firstDelta { break }
             consumer.cancel()
             _ = await consumer.result
-            #expect(await server.waitForDisconnect(model: name, timeout: .seconds(3)))
+            #expect(await server.waitForDisconnect(model: name, timeout: .seconds(30)))
         }
     }
 
@@ -247,7 +247,7 @@ import Testing
                 }
             }
             try await readFirstDelta()
-            #expect(await server.waitForDisconnect(model: name, timeout: .seconds(3)))
+            #expect(await server.waitForDisconnect(model: name, timeout: .seconds(30)))
         }
     }
 

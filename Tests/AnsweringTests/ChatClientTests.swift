@@ -128,7 +128,8 @@ import Testing
             }
             #expect(failure?.code == .llmRateLimited)
             #expect(failure?.httpStatus == 429)
-            #expect(elapsed < 10, "the 120 s retry-after is not waited for")
+            // Far under the 120 s asked for, far over any stall of a loaded run.
+            #expect(elapsed < 60, "the 120 s retry-after is not waited for")
             #expect(server.requests(model: name).count == 1)
         }
     }
@@ -207,7 +208,7 @@ import Testing
             var failure: AnsweringError?
             let elapsed = await seconds { failure = await error { try await slow.probe(timeout: .milliseconds(300)) } }
             #expect(failure?.code == .llmTimeout)
-            #expect(elapsed < 8, "the probe's own timeout ends it, not the server's 10 s")
+            #expect(elapsed < 40, "the probe's own timeout ends it, not the server's 60 s")
         }
         let closed = try ChatClient(
             configuration: ChatConfiguration(baseURL: "http://127.0.0.1:9/v1", apiKey: Self.key, model: "m"))
@@ -262,7 +263,7 @@ import Testing
             let client = try ChatClient(
                 configuration: Self.configuration(server, model: name, firstByteTimeout: .milliseconds(500)))
             var failure: AnsweringError?
-            // A reply does come after 3 s (inside the 180 s budget), so `llmTimeout` alone shows that the
+            // A reply does come after 60 s (inside the 180 s budget), so `llmTimeout` alone shows that the
             // first-byte timer cut the request; no wall-clock bound, which a loaded machine would blur.
             failure = await error { _ = try await client.streamCompletion(Self.messages) { _ in } }
             #expect(failure?.code == .llmTimeout)
@@ -276,11 +277,11 @@ import Testing
             let client = try ChatClient(configuration: Self.configuration(server, model: name, timeout: .seconds(1)))
             let deltas = Collector<String>()
             var failure: AnsweringError?
-            // The stream would complete after 10 s, so `llmTimeout` shows the 1 s budget cut it.
+            // The stream would complete after 60 s, so `llmTimeout` shows the 1 s budget cut it.
             failure = await error { _ = try await client.streamCompletion(Self.messages) { deltas.append($0) } }
             #expect(failure?.code == .llmTimeout)
             #expect(deltas.all == ["Providers must act [1]."])
-            #expect(await server.waitForDisconnect(model: name, timeout: .seconds(3)))
+            #expect(await server.waitForDisconnect(model: name, timeout: .seconds(30)))
         }
     }
 
@@ -299,8 +300,8 @@ import Testing
                 failure = await task.value
             }
             #expect(failure?.code == .cancelled)
-            #expect(elapsed < 6, "the 10 s stream is not waited for")
-            #expect(await server.waitForDisconnect(model: name, timeout: .seconds(3)))
+            #expect(elapsed < 40, "the 60 s stream is not waited for")
+            #expect(await server.waitForDisconnect(model: name, timeout: .seconds(30)))
         }
     }
 

@@ -95,7 +95,8 @@ import Testing
             usleep(200_000)
         }
         #expect(code == .timeout)
-        #expect(elapsed < 10)
+        // Far under the script's 30 s: the kill, not the script's end, stopped it.
+        #expect(elapsed < 25)
     }
 
     @Test func missingExtractorAndSizeLimit() throws {

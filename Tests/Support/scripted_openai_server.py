@@ -158,7 +158,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         """GET /v1/models, the listing health probes: the bearer key picks the answer ("sk-refused" gets 401
-        with a secret-bearing body, "sk-busy" a 503, "sk-slow" a 200 after 10 s), logged as model "models"."""
+        with a secret-bearing body, "sk-busy" a 503, "sk-slow" a 200 after 60 s), logged as model "models"."""
         key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
         log({"model": "models", "attempt": 1, "path": self.path,
              "headers": {name.lower(): value for name, value in self.headers.items()}})
@@ -170,7 +170,7 @@ class Handler(BaseHTTPRequestHandler):
             self.error_json(503)
         else:
             if key == "sk-slow":
-                time.sleep(10)
+                time.sleep(60)
             listing = {"object": "list", "data": [{"id": "scripted", "object": "model", "owned_by": "aigov"}]}
             self.whole(200, "application/json", json.dumps(listing))
 
@@ -282,15 +282,17 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.reply_ok(streamed)
         elif scenario == "slow_first_byte":
-            time.sleep(3)
+            # Far past any first-byte timeout under test, so a client whose timer fires late on a loaded
+            # machine still finds nothing arrived; the thread is a daemon and dies with the server.
+            time.sleep(60)
             self.reply_ok(streamed)
         elif scenario == "slow_stream":
-            # A first delta, then keep-alive comments every 50 ms for up to 10 s: a client that cancels
-            # shows up as a failed write.
+            # A first delta, then keep-alive comments every 50 ms for up to 60 s: a client that cancels
+            # shows up as a failed write, however late a loaded machine gets round to cancelling.
             self.start(200, "text/event-stream")
             self.chunk(event(groq_chunk({"role": "assistant", "content": None})))
             self.chunk(event(groq_chunk({"content": "Providers must act [1]."})))
-            for _ in range(200):
+            for _ in range(1200):
                 time.sleep(0.05)
                 self.chunk(b": waiting\n\n")
             self.chunk(event(groq_chunk({}, finish="stop")))

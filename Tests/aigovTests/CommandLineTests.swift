@@ -27,11 +27,39 @@ enum CLI {
     static func run(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:]
     ) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
+        await slots.acquire()
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Output, any Error>, Never>) in
             DispatchQueue.global().async {
                 continuation.resume(
-                    with: Result { try runBlocking(arguments, stdin: stdin, environment: environment) })
+                    returning: Result { try runBlocking(arguments, stdin: stdin, environment: environment) })
             }
+        }
+        await slots.release()
+        return try result.get()
+    }
+
+    /// Children of `run` alive at once: one per core, as when each held a thread of the cooperative pool.
+    /// More would crowd the cores that the in-process tests' timers and servers need.
+    private static let slots = Slots(ProcessInfo.processInfo.activeProcessorCount)
+
+    /// A counting semaphore for tasks: waiting suspends, never blocks a thread.
+    private actor Slots {
+        private var free: Int
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        init(_ count: Int) { free = max(1, count) }
+
+        func acquire() async {
+            if free > 0 {
+                free -= 1
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func release() {
+            if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
         }
     }
 

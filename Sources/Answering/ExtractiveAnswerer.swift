@@ -94,6 +94,14 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         return !words.isEmpty && words.isSubset(of: questionTerms) ? 1 : 0.2
     }
 
+    /// The position of the lead-in that `position`'s point belongs to: the statement before the run of points
+    /// that holds it, when that statement is a lead-in.
+    static func leadInPosition(of position: Int, in statements: [ProvisionStatement]) -> Int? {
+        var index = position - 1
+        while index >= 0, statements[index].kind == .point { index -= 1 }
+        return index >= 0 && statements[index].kind == .leadIn ? index : nil
+    }
+
     /// The extractive answer to `question` from `passages` (given best first).
     ///
     /// Statements (``ProvisionStatements``: headings removed, cut-off sentence starts dropped, lists cut into
@@ -160,29 +168,50 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         chosen.sort { ($0.passageRank, $0.position) < ($1.passageRank, $1.position) }
         var quotes: [(rank: Int, position: Int, text: String)] = []
         for candidate in chosen {
+            let rank = candidate.passageRank
             let number = candidate.number
-            guard !quotes.contains(where: { $0.rank == candidate.passageRank && $0.position == candidate.position })
-            else { continue }
+            func quoted(_ position: Int) -> Bool { quotes.contains { $0.rank == rank && $0.position == position } }
+            guard !quoted(candidate.position) else { continue }
             let statement = candidate.statement
-            let text = statement.kind == .point ? statement.text : Self.withoutEnumerator(statement.text)
-            quotes.append((candidate.passageRank, candidate.position, text + " [\(number)]"))
-            guard statement.kind == .leadIn, !wantsDefinition else { continue }
-            // A lead-in is quoted with its points: the list is the answer.
+            let passageStatements = statements[rank]
+            // The list is the answer: a chosen lead-in brings its points, and a chosen point its lead-in and the
+            // points around it, since "(a) the placing on the market of an AI system that ..." is a prohibition
+            // only under "The following AI practices shall be prohibited:". A definition is whole on its own,
+            // under "the following definitions apply:" or not.
+            var leadIn: Int?
+            switch statement.kind {
+            case .leadIn: leadIn = candidate.position
+            case .point: leadIn = Self.leadInPosition(of: candidate.position, in: passageStatements)
+            case .sentence: leadIn = nil
+            }
+            if wantsDefinition { leadIn = nil }
+            guard let leadIn, !quoted(leadIn) else {
+                let text = statement.kind == .point ? statement.text : Self.withoutEnumerator(statement.text)
+                quotes.append((rank, candidate.position, text + " [\(number)]"))
+                continue
+            }
+            quotes.append((rank, leadIn, Self.withoutEnumerator(passageStatements[leadIn].text) + " [\(number)]"))
             var used = 0
             var open = false
-            for position in (candidate.position + 1)..<statements[candidate.passageRank].count {
-                let point = statements[candidate.passageRank][position]
-                guard point.kind == .point else { break }
-                if used + point.text.count > Self.listBudget, used > 0 {
+            var position = leadIn + 1
+            while position < passageStatements.count, passageStatements[position].kind == .point {
+                let point = passageStatements[position].text
+                if used + point.count > Self.listBudget, used > 0 {
                     open = true
                     break
                 }
-                used += point.text.count
-                quotes.append((candidate.passageRank, position, point.text + " [\(number)]"))
+                used += point.count
+                quotes.append((rank, position, point + " [\(number)]"))
                 // A point ending in ";" (or "; or", "; and") has a successor, in this passage or the next chunk.
-                open = Self.continuesList(point.text)
+                open = Self.continuesList(point)
+                position += 1
             }
-            if open { quotes.append((candidate.passageRank, Int.max, Self.listContinues)) }
+            // The point that was asked about, when the budget ended the list before it.
+            if candidate.position >= position {
+                quotes.append((rank, candidate.position, statement.text + " [\(number)]"))
+                open = Self.continuesList(statement.text) || candidate.position + 1 < passageStatements.count
+            }
+            if open { quotes.append((rank, Int.max, Self.listContinues)) }
         }
         var paragraphs: [String] = []
         var cited: [Int] = []

@@ -83,7 +83,8 @@ public final class KnowledgeBase: Sendable {
         self.embedder = embedder
         self.options = options
         self.lock = lock
-        chunker = Chunker(counter: tokenCounter, maxTokens: options.maxChunkTokens)
+        chunker = Chunker(
+            counter: tokenCounter, maxTokens: options.maxChunkTokens, windowTokens: Chunker.encoderWindow)
         loader = DocumentLoader(maxBytes: options.maxInputBytes)
         if let cached = embedder as? CachedEmbedder {
             let cache = cached.cache

@@ -155,6 +155,40 @@ import Testing
         #expect(!answer.text.contains("CHAPTER"))
     }
 
+    /// A question about one point of a list (the issue's "banned outright" against Article 5(1)'s points): the
+    /// point comes under its lead-in, which says what the list is, with the list around it.
+    @Test func aChosenPointComesUnderItsLeadIn() {
+        let text = """
+            The following AI practices shall be prohibited: (a) the placing on the market of an AI system that \
+            deploys subliminal techniques beyond a person's consciousness; (b) the placing on the market of an AI \
+            system that exploits any of the vulnerabilities of a natural person; (c) the use of AI systems for the \
+            evaluation or classification of natural persons based on their social behaviour.
+            """
+        let answer = ExtractiveAnswerer().answer(
+            question: "Are apps that use subliminal techniques on people allowed?",
+            passages: [passage(1, "Article 5(1)", text)])
+        #expect(
+            answer.text.hasPrefix(
+                "Article 5(1): The following AI practices shall be prohibited: [1] (a) the placing on the market of an "
+                    + "AI system that deploys subliminal techniques beyond a person's consciousness; [1] (b) "))
+        #expect(answer.text.hasSuffix("based on their social behaviour. [1]"))
+
+        // A point past the list budget is still quoted, after the points that fit, and the list said to go on.
+        let long =
+            "The following AI practices shall be prohibited: "
+            + (1...30).map {
+                "(\($0)) a long point about "
+                    + String(repeating: "market rules ", count: 8) + "number \($0);"
+            }.joined(separator: " ")
+            + " (31) the use of subliminal techniques on people."
+        let far = ExtractiveAnswerer().answer(
+            question: "Are apps that use subliminal techniques on people allowed?",
+            passages: [passage(1, "Article 5(1)", long)])
+        #expect(far.text.hasPrefix("Article 5(1): The following AI practices shall be prohibited: [1] (1) "))
+        #expect(far.text.contains("(31) the use of subliminal techniques on people. [1]"), "\(far.text)")
+        #expect(!far.text.contains("(30) "))
+    }
+
     @Test func aListCutByTheChunkEndSaysItContinuesInsteadOfEndingMidSentence() {
         let text = """
             The following AI practices shall be prohibited: (a) the placing on the market of an AI system that \

@@ -33,11 +33,29 @@ import Testing
         #expect(chunks.allSatisfy { articleHeadings(in: $0.text).count == 1 })
     }
 
+    /// An article heading before a first paragraph too long to share the budget with it joins that paragraph's
+    /// first part when the window has room, and the chunk takes the paragraph's label; without room it stays
+    /// apart as before.
+    @Test func aHeadingNeverStandsAloneWhenTheWindowHasRoom() throws {
+        let text =
+            "CHAPTER I\nGENERAL PROVISIONS\nArticle 1\nProhibited practices\n1. " + words(38, "p") + "\n2. "
+            + words(10, "q")
+        let chunks = Chunker(counter: WhitespaceTokenCounter(), maxTokens: 40, windowTokens: 50).chunk(document(text))
+        #expect(chunks.map(\.section) == ["Article 1(1)", "Article 1(2)"])
+        let first = try #require(chunks.first)
+        #expect(first.text.hasPrefix("CHAPTER I\nGENERAL PROVISIONS\nArticle 1\nProhibited practices\n1. p1 "))
+        #expect(first.tokenCount <= 50 && chunks.dropFirst().allSatisfy { $0.tokenCount <= 40 })
+
+        let tight = Chunker(counter: WhitespaceTokenCounter(), maxTokens: 40).chunk(document(text))
+        #expect(tight.map(\.section) == ["Article 1", "Article 1(1)", "Article 1(2)"])
+    }
+
     @Test func paragraphsPackUpToTheBudgetAndNameTheirSection() {
         let paragraphs = ["a", "b", "c"].enumerated().map { "\($0.offset + 1). \(words(30, $0.element))" }
         let text = "Article 1\nTitle\n" + paragraphs.joined(separator: "\n") + "\n\nArticle 2\nX\nY."
         let chunks = Chunker(counter: WhitespaceTokenCounter(), maxTokens: 40).chunk(document(text))
-        #expect(chunks.map(\.section) == ["Article 1", "Article 1(2)", "Article 1(3)", "Article 2"])
+        // The article's heading shares the first chunk with paragraph 1 only, which names it.
+        #expect(chunks.map(\.section) == ["Article 1(1)", "Article 1(2)", "Article 1(3)", "Article 2"])
         #expect(chunks.allSatisfy { $0.tokenCount <= 40 })
     }
 

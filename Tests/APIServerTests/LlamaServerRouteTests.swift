@@ -33,6 +33,9 @@ struct LlamaServerRouteTests {
                 let cited = json["cited_sources"] as? [Int] ?? [-1]
                 #expect(cited.allSatisfy { (1...citations.count).contains($0) })
                 #expect(json["grounded"] is Bool)
+                // Each sentence the small model left without a valid [n] is listed, and any makes it ungrounded.
+                let unsupported = try #require(json["unsupported_sentences"] as? [String])
+                #expect(unsupported.isEmpty || json["grounded"] as? Bool == false)
                 #expect(json["fallback_reason"] == nil || json["fallback_reason"] is NSNull)
             }
         }
@@ -54,6 +57,7 @@ struct LlamaServerRouteTests {
                 let joined = events.filter { $0.event == "delta" }
                     .map { LLMTests.object($0.data)["text"] as? String ?? "" }.joined()
                 #expect(joined == done["answer"] as? String)
+                #expect(done["unsupported_sentences"] is [String])
                 let timings = done["timings"] as? [String: Any] ?? [:]
                 #expect(timings["total_ms"] is Double)
             }

@@ -58,6 +58,8 @@ struct LlamaServerTests {
             #expect(check.text == answer.text)
             #expect(check.grounded == answer.grounded)
             #expect(check.citedSources == answer.citedSources)
+            #expect(check.unsupportedSentences == answer.unsupportedSentences)
+            #expect(answer.unsupportedSentences.isEmpty || !answer.grounded)
             #expect(answer.timings.generationMilliseconds > 0)
         }
     }

@@ -15,6 +15,15 @@ public struct Chunker: Sendable {
 
     /// The encoder's window in word pieces of text: 256 minus `[CLS]` and `[SEP]`.
     public static let encoderWindow = 254
+
+    /// Raised whenever a change to the rules here or in `StructureParser` would cut the same text into other
+    /// chunks, so data directories ingested before re-chunk their documents on the next ingest. 2: headings
+    /// join the paragraph after them.
+    public static let rulesVersion = 2
+
+    /// What decides how a document is cut: the rules' version and the budgets. Equal signatures give equal
+    /// chunks for equal text.
+    public var signature: String { "\(Self.rulesVersion)/\(maxTokens)/\(windowTokens)/\(overlapTokens)" }
     /// Counts word pieces; production passes the encoder's `WordPieceTokenizer`.
     public let counter: any TokenCounter
 

@@ -5,6 +5,10 @@ import Store
 extension KnowledgeBase {
     /// Metadata key holding the SHA-256 of the input's bytes: equal bytes skip parsing altogether.
     public static let fileHashKey = "file_sha256"
+    /// Metadata key holding the ``Chunker/signature`` a document was cut with: equal bytes cut by other rules
+    /// (a newer aigov, another `maxChunkTokens`) are chunked again, and only chunks whose text changed are
+    /// embedded.
+    public static let chunkingKey = "chunking"
 
     /// Ingests files one after another; a file that fails is reported in the summary and the rest go on.
     ///
@@ -77,6 +81,7 @@ extension KnowledgeBase {
         let id = options.id ?? fileName
         let fileHash = Hashing.sha256Hex(data)
         if let existing = try await store.document(id: id), existing.metadata[Self.fileHashKey] == fileHash,
+            existing.metadata[Self.chunkingKey] == chunker.signature,
             options.title.map({ $0 == existing.title }) ?? true,
             options.source.map({ $0 == existing.source }) ?? true,
             options.url.map({ $0 == existing.url }) ?? true,
@@ -112,12 +117,15 @@ extension KnowledgeBase {
     ) async throws -> DocumentOutcome {
         let existing = try await store.document(id: document.id)
         let contentHash = document.contentHash
+        var metadata = document.metadata
+        metadata[Self.chunkingKey] = chunker.signature
         let stored = StoredDocument(
             id: document.id, title: document.title, source: document.source, url: document.url,
-            type: document.type.rawValue, contentHash: contentHash, metadata: document.metadata)
+            type: document.type.rawValue, contentHash: contentHash, metadata: metadata)
         let previous = try await store.chunks(documentID: document.id)
         if let existing, existing.contentHash == contentHash, existing.title == stored.title,
-            existing.source == stored.source, existing.url == stored.url, existing.type == stored.type
+            existing.source == stored.source, existing.url == stored.url, existing.type == stored.type,
+            existing.metadata[Self.chunkingKey] == chunker.signature
         {
             // Same text and fields. Metadata may differ (new file bytes with the same text): record it so the
             // next run can skip parsing, but count the document as unchanged.

@@ -101,6 +101,35 @@ struct TestLibrary {
         #expect(consistency.index.liveRecords == first.chunksAdded)
     }
 
+    /// Data ingested under other chunking rules (an older aigov, another budget) is cut again by the next
+    /// ingest of the same bytes; chunks whose text comes out the same are not embedded again.
+    @Test func otherChunkingRulesRechunkTheSameBytes() async throws {
+        let library = try TestLibrary()
+        defer { library.remove() }
+        let files = [try library.copy(Fixtures.eo14179)]
+        var firstChunks = 0
+        do {
+            let (kb, _) = try await library.open()
+            firstChunks = await kb.ingest(files: files).chunksAdded
+            let document = try #require(try await kb.store.document(id: files[0].lastPathComponent))
+            #expect(document.metadata[KnowledgeBase.chunkingKey] == "\(Chunker.rulesVersion)/224/254/32")
+        }
+        guard let tokenizer = Fixtures.tokenizer else { throw TestSetupError.noTokenizer }
+        let smaller = KnowledgeBase.Options(maxChunkTokens: 120)
+        let (kb, _) = try await KnowledgeBase.open(
+            dataDirectory: library.directory, store: try await library.store(), embedder: try library.embedder(),
+            tokenCounter: tokenizer, options: smaller)
+        let again = await kb.ingest(files: files)
+        #expect(again.documentsUpdated == 1 && again.documentsUnchanged == 0)
+        let stored = try await kb.store.chunks(documentID: files[0].lastPathComponent)
+        #expect(stored.count > firstChunks)
+        #expect(stored.allSatisfy { $0.tokenCount <= 254 })
+        #expect(again.chunksEmbedded <= again.chunksAdded)
+        let third = await kb.ingest(files: files)
+        #expect(third.documentsUnchanged == 1 && third.chunksEmbedded == 0)
+        #expect(try await kb.verify().agrees)
+    }
+
     @Test func editingOneFileReembedsOnlyItsChangedChunks() async throws {
         let library = try TestLibrary()
         defer { library.remove() }

@@ -30,7 +30,10 @@ struct SearchRoutes: Sendable {
         let body = try await RequestBodies.json(
             QueryRequest.self, from: &request, limit: state.configuration.maxJSONBodyBytes)
         let (citations, retrievalMs) = try await search(body.question, body.topK, body.mode, body.filters)
-        let passages = citations.enumerated().map { index, citation in Self.passage(number: index + 1, citation) }
+        let knowledgeBase = state.knowledgeBase
+        let passages = await PassageContinuation.extend(
+            citations.enumerated().map { index, citation in Self.passage(number: index + 1, citation) }
+        ) { try await knowledgeBase.continuation(of: $0) }
         let wantsStream = body.stream || (request.headers[.accept]?.contains("text/event-stream") ?? false)
         if wantsStream {
             return stream(

@@ -16,6 +16,8 @@ public protocol MetadataStore: Sendable {
     func chunks(documentID: String) async throws -> [StoredChunk]
     /// The chunk with `id`, or nil.
     func chunk(id: String) async throws -> StoredChunk?
+    /// The chunk of `documentID` at `ordinal`, or nil: how an answer reads on past the end of a passage.
+    func chunk(documentID: String, ordinal: Int) async throws -> StoredChunk?
     /// The chunks among `ids` that exist, in the order of `ids`.
     func chunks(ids: [String]) async throws -> [StoredChunk]
     /// Every chunk id with its content hash, for reconciling the index with the store at open.

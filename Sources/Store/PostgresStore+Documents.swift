@@ -34,6 +34,17 @@ extension PostgresStore {
         }
     }
 
+    public func chunk(documentID: String, ordinal: Int) async throws -> StoredChunk? {
+        try await read { connection in
+            try await rows(
+                """
+                SELECT \(unescaped: PostgresRows.chunkColumns) FROM chunks
+                WHERE document_id = \(documentID) AND ordinal = \(ordinal)
+                """, on: connection
+            ).first.map(PostgresRows.chunk)
+        }
+    }
+
     public func chunks(ids: [String]) async throws -> [StoredChunk] {
         guard !ids.isEmpty else { return [] }
         let found = try await read { connection in

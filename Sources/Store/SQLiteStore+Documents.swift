@@ -38,6 +38,15 @@ extension SQLiteStore {
         }
     }
 
+    public func chunk(documentID: String, ordinal: Int) async throws -> StoredChunk? {
+        try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(SQLiteRows.chunkColumns) FROM chunks WHERE document_id = ? AND ordinal = ?",
+                arguments: [documentID, ordinal]
+            ).map(SQLiteRows.chunk)
+        }
+    }
+
     public func chunks(ids: [String]) async throws -> [StoredChunk] {
         guard !ids.isEmpty else { return [] }
         let found = try await read { db in

@@ -58,9 +58,10 @@ struct AskCommand: AsyncParsableCommand {
                 pageStart: hit.pageStart, pageEnd: hit.pageEnd, chunkIndex: hit.chunkIndex, text: hit.content,
                 score: hit.score)
         }
+        let extended = await PassageContinuation.extend(passages) { try await base.continuation(of: $0) }
         let answerer = Answerer(chat: chat)
         var final: Answer?
-        for try await event in answerer.streamAnswer(question: question, passages: passages) {
+        for try await event in answerer.streamAnswer(question: question, passages: extended) {
             switch event {
             case .delta(let piece):
                 if !json { FileHandle.standardOutput.write(Data(piece.utf8)) }

@@ -256,3 +256,38 @@ import Testing
             ).isEmpty)
     }
 }
+
+@Suite struct PassageContinuationTests {
+    private func passage(_ text: String) -> Passage {
+        Passage(
+            number: 1, chunkID: "c0", documentID: "eu-ai-act", documentTitle: "EU AI Act", documentSource: "EUR-Lex",
+            section: "Article 5(1)", chunkIndex: 0, text: text, score: 1)
+    }
+
+    /// A list cut by the window reads on into the next chunks of its provision, joined where the text
+    /// continues, until the list ends or the chunk allowance does; other passages are left alone.
+    @Test func aListCutByTheWindowReadsOnIntoTheNextChunks() async {
+        let next: [String: (chunkID: String, text: String)] = [
+            "c0": ("c1", "\na manner that causes harm;\n(c) the use of social scoring;"),
+            "c1": ("c2", "(d) the use of predictive policing;"),
+            "c2": ("c3", "(e) never reached."),
+        ]
+        let cut = passage(
+            "The following AI practices shall be prohibited: (a) subliminal techniques; (b) exploiting in")
+        let extended = await PassageContinuation.extend([cut, passage("A plain sentence.")], maxChunks: 2) {
+            next[$0]
+        }
+        #expect(
+            extended[0].text
+                == cut.text + "\na manner that causes harm;\n(c) the use of social scoring;"
+                + "\n(d) the use of predictive policing;")
+        #expect(extended[1].text == "A plain sentence.")
+        let answer = ExtractiveAnswerer().answer(question: "Which AI practices are prohibited?", passages: extended)
+        #expect(answer.text.contains("(b) exploiting in a manner that causes harm; [1] (c) the use of social scoring;"))
+
+        #expect(PassageContinuation.endsInsideList("The following shall be prohibited:"))
+        #expect(!PassageContinuation.endsInsideList("(h) the last point."))
+        let failing = await PassageContinuation.extend([cut]) { _ in throw CancellationError() }
+        #expect(failing[0].text == cut.text)
+    }
+}

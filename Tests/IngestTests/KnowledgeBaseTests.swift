@@ -101,6 +101,29 @@ struct TestLibrary {
         #expect(consistency.index.liveRecords == first.chunksAdded)
     }
 
+    /// Article 5(1) of the AI Act runs over several chunks: each continuation is the next chunk of the same
+    /// provision less the part the two share, and a provision's last chunk has none.
+    @Test func continuationsReadOnWithinAProvisionOnly() async throws {
+        let library = try TestLibrary()
+        defer { library.remove() }
+        let (kb, _) = try await library.open()
+        let summary = await kb.ingest(files: [try library.copy(Fixtures.aiActPDF)])
+        #expect(summary.failures == [])
+        let chunks = try await kb.store.chunks(documentID: Fixtures.aiActPDF)
+        let list = chunks.filter { $0.section == "Article 5(1)" }
+        try #require(list.count >= 3)
+        for (chunk, next) in zip(list, list.dropFirst()) where next.ordinal == chunk.ordinal + 1 {
+            let continuation = try #require(try await kb.continuation(of: chunk.chunkID))
+            #expect(continuation.chunkID == next.chunkID)
+            #expect(next.text.hasSuffix(continuation.text))
+            let shared = String(next.text.unicodeScalars.dropLast(continuation.text.unicodeScalars.count))
+            #expect(chunk.text.hasSuffix(shared), "the dropped part is what the chunk already holds")
+        }
+        let lastOfArticle5 = try #require(chunks.last { $0.section?.hasPrefix("Article 5") == true })
+        #expect(try await kb.continuation(of: lastOfArticle5.chunkID) == nil)
+        #expect(try await kb.continuation(of: "missing") == nil)
+    }
+
     /// Data ingested under other chunking rules (an older aigov, another budget) is cut again by the next
     /// ingest of the same bytes; chunks whose text comes out the same are not embedded again.
     @Test func otherChunkingRulesRechunkTheSameBytes() async throws {

@@ -157,6 +157,9 @@ final class CrashBeforeDoneStore: MetadataStore {
     }
     func chunks(documentID: String) async throws -> [StoredChunk] { try await base.chunks(documentID: documentID) }
     func chunk(id: String) async throws -> StoredChunk? { try await base.chunk(id: id) }
+    func chunk(documentID: String, ordinal: Int) async throws -> StoredChunk? {
+        try await base.chunk(documentID: documentID, ordinal: ordinal)
+    }
     func chunks(ids: [String]) async throws -> [StoredChunk] { try await base.chunks(ids: ids) }
     func chunkContentHashes() async throws -> [String: String] { try await base.chunkContentHashes() }
     func counts() async throws -> StoreCounts { try await base.counts() }

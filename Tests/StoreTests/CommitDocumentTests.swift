@@ -30,6 +30,9 @@ import Testing
             #expect(chunks[1].pageStart == nil && chunks[1].pageEnd == nil && chunks[1].section == nil)
             #expect(try await store.chunk(id: pdfChunk.chunkID) == pdfChunk)
             #expect(try await store.chunk(id: "missing") == nil)
+            #expect(try await store.chunk(documentID: document.id, ordinal: 1) == htmlChunk)
+            #expect(try await store.chunk(documentID: document.id, ordinal: 2) == nil)
+            #expect(try await store.chunk(documentID: "missing", ordinal: 0) == nil)
             #expect(
                 try await store.chunks(ids: [htmlChunk.chunkID, "missing", pdfChunk.chunkID])
                     == [htmlChunk, pdfChunk])

@@ -110,7 +110,11 @@ import Testing
             ),
             (
                 "Which AI practices are prohibited?",
-                ["The following AI practices shall be prohibited: [", "(a) the placing on the market"]
+                [
+                    "The following AI practices shall be prohibited: [", "(a) the placing on the market",
+                    // Point (b) starts in the chunk after the lead-in's: the answer read on.
+                    "(b) the placing on the market, the putting into service or the use of an AI system that exploits",
+                ]
             ),
             ("What are the penalties for breaking the AI Act?", ["administrative fines of up to EUR 35 000 000"]),
             ("How does the EU regulation define an AI system?", ["‘AI system’ means a machine-based system"]),

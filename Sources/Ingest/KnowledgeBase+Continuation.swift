@@ -1,0 +1,32 @@
+import Foundation
+import Store
+
+extension KnowledgeBase {
+    /// The next chunk of `chunkID`'s document, by id, with its text less the part the two chunks share, when
+    /// it belongs to the same provision; nil at the end of a document or a provision, or for an unknown chunk.
+    ///
+    /// A chunk window can end inside an enumeration (Article 5(1) of the AI Act runs over five chunks); an
+    /// answer that quotes the list reads on here rather than stopping at the first point.
+    public func continuation(of chunkID: String) async throws -> (chunkID: String, text: String)? {
+        guard let chunk = try await store.chunk(id: chunkID),
+            let next = try await store.chunk(documentID: chunk.documentID, ordinal: chunk.ordinal + 1),
+            Self.sameProvision(chunk.section, next.section)
+        else { return nil }
+        // Offsets count Unicode scalars of the document text, as the chunker cut it; split parts overlap.
+        let overlap = max(0, chunk.charEnd - next.charStart)
+        let scalars = Array(next.text.unicodeScalars)
+        guard overlap < scalars.count else { return nil }
+        return (next.chunkID, String(String.UnicodeScalarView(scalars[overlap...])))
+    }
+
+    /// Whether two chunk labels name the same provision: equal up to the first parenthesis ("Article 5(1)" and
+    /// "Article 5(2)", "Article 5" and "Article 5(1)"), and never for unlabelled text.
+    static func sameProvision(_ first: String?, _ second: String?) -> Bool {
+        func root(_ label: String?) -> Substring? {
+            guard let label, !label.isEmpty else { return nil }
+            return label.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)[...]
+        }
+        guard let a = root(first), let b = root(second) else { return false }
+        return a == b
+    }
+}

@@ -5,7 +5,7 @@ import Testing
 @Suite struct HNSWTests {
     /// The acceptance bar: recall@10 >= 0.95 at ef=64 on a 20,000-row clustered set, against exact search.
     /// Dimension 32 and efConstruction 64 (instead of 200) keep this debug-build test under a minute on two
-    /// cores; the search side (M=16, ef=64) is the production setting. The benchmarks (docs/BENCHMARKS-ann.md)
+    /// cores; the search side (M=16, ef=64) is the production setting. The benchmarks (docs/BENCHMARKS.md, "ANN")
     /// cover efConstruction 200 at 384 and 784 dimensions in release builds.
     @Test func recallAtTenOnTwentyThousandClusteredRows() throws {
         let dimension = 32

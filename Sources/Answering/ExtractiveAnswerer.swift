@@ -94,6 +94,27 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         return !words.isEmpty && words.isSubset(of: questionTerms) ? 1 : 0.2
     }
 
+    /// Whether `question` names the provision `section` (or the provision holding it: "Article 5" for
+    /// "Article 5(1)"): a label with a number, found as a whole in the question, case-insensitively.
+    static func question(_ question: String, names section: String?) -> Bool {
+        guard let section, section.contains(where: \.isNumber) else { return false }
+        let root = section.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces).lowercased()
+        guard root.count >= 3, root.contains(where: \.isNumber) else { return false }
+        let text = question.lowercased()
+        var searchStart = text.startIndex
+        while let found = text.range(of: root, range: searchStart..<text.endIndex) {
+            let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+            let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+            // "Article 5" is not named by "Article 50" or "Article 5.2"; "GOVERN 1.1?" still names GOVERN 1.1.
+            let openBefore = before.map { !$0.isLetter && !$0.isNumber } ?? true
+            let closedAfter = after.map { !$0.isLetter && !$0.isNumber && !(($0 == "." || $0 == "-")) } ?? true
+            let endsSentence = after == "." && text[found.upperBound...].dropFirst().allSatisfy(\.isWhitespace)
+            if openBefore && (closedAfter || endsSentence) { return true }
+            searchStart = found.upperBound
+        }
+        return false
+    }
+
     /// The position of the lead-in that `position`'s point belongs to: the statement before the run of points
     /// that holds it, when that statement is a lead-in.
     static func leadInPosition(of position: Int, in statements: [ProvisionStatement]) -> Int? {
@@ -121,12 +142,19 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         var fallback: [Candidate] = []
         if totalWeight > 0 {
             for (rank, passage) in considered.enumerated() {
+                // The learner named this provision ("What does GOVERN 1.1 ask ..."): its text answers even
+                // where it shares no other word with the question.
+                let named = Self.question(question, names: passage.section)
                 for (position, statement) in statements[rank].enumerated() {
                     guard statement.text.split(separator: " ").count >= 4 else { continue }
                     let terms = Self.terms(of: statement.text)
                     let shared = weights.keys.filter(terms.contains)
-                    guard !shared.isEmpty else { continue }
-                    let coverage = shared.reduce(0) { $0 + weights[$1]! } / totalWeight
+                    // Named alone, a statement must open like one: a lower-case start is a piece of a table cell or
+                    // of a sentence the layout broke.
+                    let opensLikeOne = statement.text.first.map { $0.isUppercase || $0 == "(" } ?? false
+                    guard !shared.isEmpty || (named && opensLikeOne) else { continue }
+                    var coverage = shared.reduce(0) { $0 + weights[$1]! } / totalWeight
+                    if named { coverage = max(coverage, minimumCoverage) }
                     // Earlier passages ranked higher in retrieval: a small preference breaks near-ties.
                     var score = coverage * (1 - 0.05 * Double(rank))
                     if wantsDefinition {
@@ -135,7 +163,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                     let candidate = Candidate(
                         passageRank: rank, position: position, number: passage.number, statement: statement,
                         score: score)
-                    if shared.count >= min(2, weights.count), coverage >= minimumCoverage {
+                    if named || (shared.count >= min(2, weights.count) && coverage >= minimumCoverage) {
                         candidates.append(candidate)
                     } else {
                         fallback.append(candidate)

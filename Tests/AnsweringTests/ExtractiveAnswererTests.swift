@@ -291,3 +291,45 @@ import Testing
         #expect(failing[0].text == cut.text)
     }
 }
+
+@Suite struct NamedProvisionAnswerTests {
+    /// "What does GOVERN 1.1 ask organisations to do?" against the RMF's GOVERN 1.1 (its table layout, as
+    /// pdftotext gives it): the learner named the provision, so its text is the answer even when the
+    /// question's other words ("ask", the British "organisations") are not in it.
+    @Test func aProvisionNamedInTheQuestionIsQuoted() {
+        let text = """
+            GOVERN 1:
+
+            GOVERN 1.1: Legal and regulatory requirements involving AI
+
+            Policies, processes,
+            procedures, and
+            practices across the
+            organization related
+            to the mapping,
+            measuring, and
+            managing of AI
+            risks are in place,
+            transparent, and
+            implemented
+            effectively.
+
+            are understood, managed, and documented.
+            """
+        let passage = Passage(
+            number: 1, chunkID: "c1", documentID: "nist-ai-100-1", documentTitle: "NIST AI RMF 1.0",
+            documentSource: "NIST", section: "GOVERN 1.1", chunkIndex: 0, text: text, score: 1)
+        let answer = ExtractiveAnswerer().answer(
+            question: "What does GOVERN 1.1 ask organisations to do?", passages: [passage])
+        #expect(answer.matched, "\(answer.text)")
+        #expect(answer.text.hasPrefix("GOVERN 1.1: "), "\(answer.text)")
+        #expect(answer.text.contains("[1]"))
+        #expect(!answer.text.contains("are understood, managed"), "a broken table cell is no statement")
+        // Named means the label as a whole: Article 50 is not Article 5, and a bare number names nothing.
+        #expect(ExtractiveAnswerer.question("What does Article 5 ban?", names: "Article 5(1)"))
+        #expect(!ExtractiveAnswerer.question("What does Article 50 require?", names: "Article 5(1)"))
+        #expect(!ExtractiveAnswerer.question("What is in Article 5.2?", names: "Article 5"))
+        #expect(ExtractiveAnswerer.question("Explain GOVERN 1.1.", names: "GOVERN 1.1"))
+        #expect(!ExtractiveAnswerer.question("What is a risk?", names: "Preamble"))
+    }
+}

@@ -33,6 +33,9 @@ public struct RankingOptions: Sendable, Equatable {
     public var expandDense: Bool
     /// Whether a question asking what a term means gets the passages that define it ("'X' means") first.
     public var definitions: Bool
+    /// Whether a question naming a provision ("Article 50", "Annex III", "GOVERN 1.1") gets that provision's
+    /// passages first.
+    public var provisions: Bool = false
 
     public init(
         fusionK: Double = 60, denseWeight: Double = 1, recitalFactor: Double = 1, namedDocumentFactor: Double = 1,

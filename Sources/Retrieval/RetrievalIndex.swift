@@ -234,6 +234,12 @@ public final class RetrievalIndex: @unchecked Sendable {
                     return (fields.documentID, fields.section)
                 }
             }
+            if ranking.provisions {
+                let lookup = ProvisionLookup(question: query.text)
+                if lookup.isActive {
+                    fusion = provisionsFirst(fusion, lookup, state: state, filter: filter, priors: priors)
+                }
+            }
             if ranking.definitions {
                 let lookup = DefinitionLookup(question: query.text, vocabulary: ranking.vocabulary)
                 if lookup.isActive {
@@ -306,6 +312,35 @@ public final class RetrievalIndex: @unchecked Sendable {
         let first = definitions.prefix(3).enumerated().map { (id: $1, score: top - Double($0) * 1e-6) }
         let chosen = Set(first.map(\.id))
         return first + fused.filter { !chosen.contains($0.id) }
+    }
+
+    /// `fused` with the passages of the named provisions first: per document, the provision's best fused
+    /// passage (or its first, when the fusion did not reach it), at most two documents, those the question
+    /// names (``StructurePriors/namedDocuments``) only when it names any.
+    private func provisionsFirst(
+        _ fused: [(id: UInt32, score: Double)], _ lookup: ProvisionLookup, state: IndexState,
+        filter: SearchFilter?, priors: StructurePriors
+    ) -> [(id: UInt32, score: Double)] {
+        let fusedRank = Dictionary(fused.enumerated().map { ($1.id, $0) }, uniquingKeysWith: min)
+        var best: [String: (label: UInt32, rank: Int)] = [:]
+        for (index, fields) in state.fields.enumerated() {
+            guard let fields, lookup.covers(section: fields.section) else { continue }
+            if let filter, !filter.matches(fields) { continue }
+            if !priors.namedDocuments.isEmpty, !DocumentNames.matches(fields.documentID, priors.namedDocuments) {
+                continue
+            }
+            let label = UInt32(index)
+            // Unreached passages rank after every fused one, in insertion order (a provision's first part first).
+            let rank = fusedRank[label] ?? (fused.count + index)
+            if let current = best[fields.documentID], current.rank <= rank { continue }
+            best[fields.documentID] = (label, rank)
+        }
+        guard !best.isEmpty else { return fused }
+        let chosen = best.values.sorted { $0.rank < $1.rank }.prefix(2).map(\.label)
+        let top = (fused.first?.score ?? 0) + 1
+        let first = chosen.enumerated().map { (id: $1, score: top - Double($0) * 1e-6) }
+        let set = Set(chosen)
+        return first + fused.filter { !set.contains($0.id) }
     }
 
     /// Dense ranking: exact below the size threshold or for very selective filters, HNSW otherwise.

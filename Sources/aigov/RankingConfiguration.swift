@@ -38,6 +38,7 @@ func rankingOptions(_ environment: [String: String]) throws -> RankingOptions {
         namedDocumentFactor: try number("RANKING_NAMED_DOCUMENT_FACTOR", RankingDefaults.namedDocumentFactor, 0...10),
         provisionWeight: try number("RANKING_PROVISION_WEIGHT", RankingDefaults.provisionWeight, 0...10))
     options.definitions = try flag("RANKING_DEFINITIONS", RankingDefaults.definitions)
+    options.provisions = try flag("RANKING_PROVISIONS", RankingDefaults.provisions)
     options.expandDense = try flag("RANKING_EXPAND_DENSE", RankingDefaults.expandDense)
     options.searchNamedDocuments = try flag("RANKING_SEARCH_NAMED", RankingDefaults.searchNamedDocuments)
     options.feedbackTerms = Int(try number("RANKING_FEEDBACK_TERMS", Double(RankingDefaults.feedbackTerms), 0...50))
@@ -69,6 +70,7 @@ enum RankingDefaults {
     static let vocabulary = true
     static let provisionWeight = 0.0
     static let definitions = true
+    static let provisions = true
     static let expandDense = false
     static let searchNamedDocuments = false
     static let feedbackTerms = 0

@@ -73,4 +73,23 @@ import Testing
         #expect(try ids(index, "What counts as personal data?", ranking).first == "defines")
         #expect(try ids(index, "Is personal data safe?", ranking).first == "uses")
     }
+
+    /// A question naming a provision gets its passages first: one per document (at most two) when it does not
+    /// say which document, and Article 50 is not Article 5.
+    @Test func aNamedProvisionComesFirst() throws {
+        let index = try index([
+            ("cites", "act", "Article 79(6)", "non-compliance with Article 50 transparency Article 50 obligations"),
+            ("act50", "act", "Article 50(1)", "providers shall inform natural persons of the interaction"),
+            ("act5", "act", "Article 5(1)", "the following practices shall be prohibited"),
+            ("gdpr50", "gdpr", "Article 50", "international cooperation for the protection of personal data"),
+        ])
+        var ranking = RankingOptions()
+        ranking.provisions = true
+        #expect(try ids(index, "What does Article 50 require?", .plain).first == "cites")
+        let named = try ids(index, "What does Article 50 require?", ranking)
+        #expect(Set(named.prefix(2)) == ["act50", "gdpr50"])
+        #expect(try ids(index, "What does Article 5 ban?", ranking).first == "act5")
+        #expect(try ids(index, "What does Article 5.2 say?", ranking).first == "cites")
+        #expect(try ids(index, "What is non-compliance?", ranking).first == "cites")
+    }
 }

@@ -1,0 +1,46 @@
+import Foundation
+
+/// The provision lookup of hybrid search: a question that names a provision ("What does Article 50
+/// require?", "What does GOVERN 1.1 ask organisations to do?", "Which systems are in Annex III?") is answered
+/// by that provision's own text, which similarity may rank below passages that only cite it ("non-compliance
+/// with Article 50"). The provision's passages are put first.
+struct ProvisionLookup {
+    /// The named provisions as section labels, lower-cased: "article 50", "annex iii", "govern 1.1".
+    let labels: [String]
+
+    init(question: String?) {
+        guard let question else {
+            labels = []
+            return
+        }
+        let text = question.lowercased()
+        var found: [String] = []
+        for pattern in Self.patterns {
+            for match in text.matches(of: pattern) {
+                let label = match.1.lowercased() + " " + match.2.lowercased()
+                if !found.contains(label) { found.append(label) }
+            }
+        }
+        labels = found
+    }
+
+    /// Built per lookup: `Regex` is not `Sendable`, so it cannot be a shared static. A number followed by a
+    /// letter or digit ("Article 5a" aside) or by ".digit" is a different label, hence the look-aheads.
+    static var patterns: [Regex<(Substring, Substring, Substring)>] {
+        [
+            #/\b(article|recital) (\d{1,3})(?![\d.]\d|[a-z])/#,
+            #/\b(annex) ([ivxlc]{1,6})(?![a-z])/#,
+            #/\b(govern|map|measure|manage) (\d{1,2}\.\d{1,2})(?![\d.]\d)/#,
+        ]
+    }
+
+    var isActive: Bool { !labels.isEmpty }
+
+    /// Whether a passage's section label is within one of the named provisions: equal to it, or a part of it
+    /// ("Article 50(2)" is within "article 50").
+    func covers(section: String) -> Bool {
+        let lower = section.lowercased()
+        let root = lower.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)
+        return labels.contains(root)
+    }
+}

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads on past the end of a passage whose enumeration the chunk window cut off, so the answer can quote
-/// the list rather than its first point and "The list continues in the source.".
+/// the list rather than its first point and "The list continues in the source.", and back before a passage
+/// that opens inside a list, so a point is quoted under its lead-in.
 public enum PassageContinuation {
     /// Whether `text` ends inside an enumeration: its last whole statement is a lead-in ("shall be
     /// prohibited:") or a point that announces another ("...;", "...; or").
@@ -12,6 +13,26 @@ public enum PassageContinuation {
         case .point: return ExtractiveAnswerer.continuesList(last.text)
         case .sentence: return false
         }
+    }
+
+    /// Whether `text` opens inside an enumeration: its first whole statement is a point.
+    public static func startsInsideList(_ text: String) -> Bool {
+        ProvisionStatements.statements(of: text).first?.kind == .point
+    }
+
+    /// `passages` with each of the first `count` that opens inside a list preceded by the text before it
+    /// (one chunk at most: the lead-in of a list that spans more is not sought further).
+    public static func precede(
+        _ passages: [Passage], first count: Int = 3,
+        preceding: (String) async throws -> (chunkID: String, text: String)?
+    ) async -> [Passage] {
+        var result = passages
+        for index in result.indices.prefix(count) where startsInsideList(result[index].text) {
+            guard let before = try? await preceding(result[index].chunkID), !before.text.isEmpty else { continue }
+            let joiner = before.text.last?.isWhitespace == true ? "" : "\n"
+            result[index].text = before.text + joiner + result[index].text
+        }
+        return result
     }
 
     /// `passages` with each of the first `count` extended, while it ends inside a list, by the text that

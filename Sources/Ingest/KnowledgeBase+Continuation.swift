@@ -19,6 +19,22 @@ extension KnowledgeBase {
         return (next.chunkID, String(String.UnicodeScalarView(scalars[overlap...])))
     }
 
+    /// The chunk before `chunkID` in its document, by id, with its text less the part the two chunks share,
+    /// when it belongs to the same provision; nil at the start of a document or a provision.
+    ///
+    /// A passage that opens on a point ("(d) the possible consequences ...") needs the lead-in of its list,
+    /// which the chunk before holds.
+    public func precursor(of chunkID: String) async throws -> (chunkID: String, text: String)? {
+        guard let chunk = try await store.chunk(id: chunkID), chunk.ordinal > 0,
+            let previous = try await store.chunk(documentID: chunk.documentID, ordinal: chunk.ordinal - 1),
+            Self.sameProvision(previous.section, chunk.section)
+        else { return nil }
+        let kept = max(0, chunk.charStart - previous.charStart)
+        let scalars = Array(previous.text.unicodeScalars)
+        guard kept > 0 else { return nil }
+        return (previous.chunkID, String(String.UnicodeScalarView(scalars.prefix(kept))))
+    }
+
     /// Whether two chunk labels name the same provision: equal up to the first parenthesis ("Article 5(1)" and
     /// "Article 5(2)", "Article 5" and "Article 5(1)"), and never for unlabelled text.
     static func sameProvision(_ first: String?, _ second: String?) -> Bool {

@@ -285,6 +285,22 @@ import Testing
         let answer = ExtractiveAnswerer().answer(question: "Which AI practices are prohibited?", passages: extended)
         #expect(answer.text.contains("(b) exploiting in a manner that causes harm; [1] (c) the use of social scoring;"))
 
+        // A passage that opens on a point is read from the chunk before, which holds the list's lead-in.
+        let opening = Passage(
+            number: 1, chunkID: "c1", documentID: "eu-ai-act", documentTitle: "EU AI Act", documentSource: "EUR-Lex",
+            section: "Article 5(1)", chunkIndex: 1,
+            text: "(c) the use of social scoring; (d) the use of predictive policing;",
+            score: 1)
+        let preceded = await PassageContinuation.precede([opening, passage("A plain sentence.")]) { id in
+            id == "c1" ? ("c0", "The following AI practices shall be prohibited: (a) subliminal techniques;\n") : nil
+        }
+        #expect(preceded[0].text.hasPrefix("The following AI practices shall be prohibited: (a) subliminal"))
+        #expect(preceded[0].text.hasSuffix(opening.text) && preceded[1].text == "A plain sentence.")
+        let underLeadIn = ExtractiveAnswerer().answer(
+            question: "Is predictive policing prohibited?", passages: [preceded[0]])
+        #expect(underLeadIn.text.contains("The following AI practices shall be prohibited: [1]"), "\(underLeadIn.text)")
+        #expect(underLeadIn.text.contains("(d) the use of predictive policing; [1]"))
+
         #expect(PassageContinuation.endsInsideList("The following shall be prohibited:"))
         #expect(!PassageContinuation.endsInsideList("(h) the last point."))
         let failing = await PassageContinuation.extend([cut]) { _ in throw CancellationError() }

@@ -118,7 +118,14 @@ struct TestLibrary {
             #expect(next.text.hasSuffix(continuation.text))
             let shared = String(next.text.unicodeScalars.dropLast(continuation.text.unicodeScalars.count))
             #expect(chunk.text.hasSuffix(shared), "the dropped part is what the chunk already holds")
+            // Read backwards, the chunk before is the part of it the next one does not hold.
+            let precursor = try #require(try await kb.precursor(of: next.chunkID))
+            #expect(precursor.chunkID == chunk.chunkID)
+            #expect(chunk.text.hasPrefix(precursor.text) && !precursor.text.isEmpty)
+            #expect(precursor.text + shared == chunk.text || shared.isEmpty)
         }
+        let firstOfArticle5 = try #require(chunks.first { $0.section?.hasPrefix("Article 5") == true })
+        #expect(try await kb.precursor(of: firstOfArticle5.chunkID) == nil)
         let lastOfArticle5 = try #require(chunks.last { $0.section?.hasPrefix("Article 5") == true })
         #expect(try await kb.continuation(of: lastOfArticle5.chunkID) == nil)
         #expect(try await kb.continuation(of: "missing") == nil)

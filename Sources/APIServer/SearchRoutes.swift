@@ -31,10 +31,10 @@ struct SearchRoutes: Sendable {
             QueryRequest.self, from: &request, limit: state.configuration.maxJSONBodyBytes)
         let (citations, retrievalMs) = try await search(body.question, body.topK, body.mode, body.filters)
         let knowledgeBase = state.knowledgeBase
-        let preceded = await PassageContinuation.precede(
-            citations.enumerated().map { index, citation in Self.passage(number: index + 1, citation) }
-        ) { try await knowledgeBase.precursor(of: $0) }
-        let passages = await PassageContinuation.extend(preceded) { try await knowledgeBase.continuation(of: $0) }
+        let passages = await PassageContinuation.complete(
+            citations.enumerated().map { index, citation in Self.passage(number: index + 1, citation) },
+            preceding: { try await knowledgeBase.precursor(of: $0) },
+            following: { try await knowledgeBase.continuation(of: $0) })
         let wantsStream = body.stream || (request.headers[.accept]?.contains("text/event-stream") ?? false)
         if wantsStream {
             return stream(

@@ -98,7 +98,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// "Article 5(1)"): a label with a number, found as a whole in the question, case-insensitively.
     static func question(_ question: String, names section: String?) -> Bool {
         guard let section, section.contains(where: \.isNumber) else { return false }
-        let root = section.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces).lowercased()
+        let root = ProvisionLabel.provision(of: section).lowercased()
         guard root.count >= 3, root.contains(where: \.isNumber) else { return false }
         let text = question.lowercased()
         var searchStart = text.startIndex
@@ -107,7 +107,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
             // "Article 5" is not named by "Article 50" or "Article 5.2"; "GOVERN 1.1?" still names GOVERN 1.1.
             let openBefore = before.map { !$0.isLetter && !$0.isNumber } ?? true
-            let closedAfter = after.map { !$0.isLetter && !$0.isNumber && !(($0 == "." || $0 == "-")) } ?? true
+            let closedAfter = after.map { !$0.isLetter && !$0.isNumber && $0 != "." && $0 != "-" } ?? true
             let endsSentence = after == "." && text[found.upperBound...].dropFirst().allSatisfy(\.isWhitespace)
             if openBefore && (closedAfter || endsSentence) { return true }
             searchStart = found.upperBound

@@ -20,6 +20,16 @@ public enum PassageContinuation {
         ProvisionStatements.statements(of: text).first?.kind == .point
     }
 
+    /// `passages` read back (``precede(_:first:preceding:)``) and on (``extend(_:first:maxChunks:following:)``)
+    /// where a list crosses their edges: what `aigov ask` and the query route hand to the answerer.
+    public static func complete(
+        _ passages: [Passage],
+        preceding: (String) async throws -> (chunkID: String, text: String)?,
+        following: (String) async throws -> (chunkID: String, text: String)?
+    ) async -> [Passage] {
+        await extend(await precede(passages, preceding: preceding), following: following)
+    }
+
     /// `passages` with each of the first `count` that opens inside a list preceded by the text before it
     /// (one chunk at most: the lead-in of a list that spans more is not sought further).
     public static func precede(

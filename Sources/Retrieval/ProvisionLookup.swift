@@ -39,8 +39,6 @@ struct ProvisionLookup {
     /// Whether a passage's section label is within one of the named provisions: equal to it, or a part of it
     /// ("Article 50(2)" is within "article 50").
     func covers(section: String) -> Bool {
-        let lower = section.lowercased()
-        let root = lower.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)
-        return labels.contains(root)
+        labels.contains(ProvisionLabel.provision(of: section).lowercased())
     }
 }

@@ -307,10 +307,17 @@ public final class RetrievalIndex: @unchecked Sendable {
                 if !definitions.contains(item.label), lookup.defines(fields.text) { definitions.append(item.label) }
             }
         }
-        guard !definitions.isEmpty else { return fused }
+        return Self.placedFirst(Array(definitions.prefix(3)), in: fused)
+    }
+
+    /// `fused` with `ids` moved to the top in their order, scored above everything else.
+    private static func placedFirst(
+        _ ids: [UInt32], in fused: [(id: UInt32, score: Double)]
+    ) -> [(id: UInt32, score: Double)] {
+        guard !ids.isEmpty else { return fused }
         let top = (fused.first?.score ?? 0) + 1
-        let first = definitions.prefix(3).enumerated().map { (id: $1, score: top - Double($0) * 1e-6) }
-        let chosen = Set(first.map(\.id))
+        let first = ids.enumerated().map { (id: $1, score: top - Double($0) * 1e-6) }
+        let chosen = Set(ids)
         return first + fused.filter { !chosen.contains($0.id) }
     }
 
@@ -335,12 +342,7 @@ public final class RetrievalIndex: @unchecked Sendable {
             if let current = best[fields.documentID], current.rank <= rank { continue }
             best[fields.documentID] = (label, rank)
         }
-        guard !best.isEmpty else { return fused }
-        let chosen = best.values.sorted { $0.rank < $1.rank }.prefix(2).map(\.label)
-        let top = (fused.first?.score ?? 0) + 1
-        let first = chosen.enumerated().map { (id: $1, score: top - Double($0) * 1e-6) }
-        let set = Set(chosen)
-        return first + fused.filter { !set.contains($0.id) }
+        return Self.placedFirst(best.values.sorted { $0.rank < $1.rank }.prefix(2).map(\.label), in: fused)
     }
 
     /// Dense ranking: exact below the size threshold or for very selective filters, HNSW otherwise.

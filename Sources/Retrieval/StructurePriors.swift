@@ -19,13 +19,6 @@ struct StructurePriors {
 
     var isActive: Bool { recitalFactor != 1 || !namedDocuments.isEmpty || provisionWeight != 0 }
 
-    /// The provision a section belongs to: the section without its paragraph and point numbers in
-    /// parentheses ("Article 5(1)" and "Article 5(3)" are both "Article 5").
-    static func provision(of section: String) -> Substring {
-        guard let parenthesis = section.firstIndex(of: "(") else { return Substring(section) }
-        return section[..<parenthesis]
-    }
-
     /// `fused` rescored and re-sorted (stable: equal scores keep their fused order).
     func apply<ID>(
         _ fused: [(id: ID, score: Double)], fields: (ID) -> (documentID: String, section: String)
@@ -45,7 +38,7 @@ struct StructurePriors {
             var keys: [String?] = []
             for item in rescored {
                 let (documentID, section) = fields(item.id)
-                let key = section.isEmpty ? nil : documentID + "\u{1F}" + Self.provision(of: section)
+                let key = section.isEmpty ? nil : documentID + "\u{1F}" + ProvisionLabel.provision(of: section)
                 keys.append(key)
                 if let key { groups[key, default: 0] += item.score }
             }

@@ -58,8 +58,9 @@ struct AskCommand: AsyncParsableCommand {
                 pageStart: hit.pageStart, pageEnd: hit.pageEnd, chunkIndex: hit.chunkIndex, text: hit.content,
                 score: hit.score)
         }
-        let preceded = await PassageContinuation.precede(passages) { try await base.precursor(of: $0) }
-        let extended = await PassageContinuation.extend(preceded) { try await base.continuation(of: $0) }
+        let extended = await PassageContinuation.complete(
+            passages, preceding: { try await base.precursor(of: $0) },
+            following: { try await base.continuation(of: $0) })
         let answerer = Answerer(chat: chat)
         var final: Answer?
         for try await event in answerer.streamAnswer(question: question, passages: extended) {

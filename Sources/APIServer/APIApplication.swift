@@ -36,7 +36,9 @@ public func buildApplication(
             knowledgeBase: knowledgeBase, client: try QdrantClient(configuration: qdrant.forSearch))
     }
     let state = ServerState(
-        configuration: configuration, knowledgeBase: knowledgeBase, store: store, answerer: Answerer(chat: client),
+        configuration: configuration, knowledgeBase: knowledgeBase, store: store,
+        answerer: Answerer(
+            chat: client, extractive: ExtractiveAnswerer(vocabulary: knowledgeBase.options.ranking.vocabulary)),
         tokens: tokens, logger: logger, mirror: mirror, qdrantRetriever: retriever)
     let timeouts = configuration.connectionTimeouts
     return Application(

@@ -28,14 +28,20 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     public var maxSentencesPerPassage: Int
     /// The share of the question's term weight a sentence must cover.
     public var minimumCoverage: Double
+    /// The learner-to-legal vocabulary retrieval expands questions with: a statement saying a rule's legal term
+    /// ("interact directly with natural persons") covers the question's words that fired the rule ("chatbot"),
+    /// so the provision retrieval found for an everyday word is also the one quoted.
+    public var vocabulary: QueryVocabulary
 
     public init(
-        maxSentences: Int = 3, maxPassages: Int = 3, maxSentencesPerPassage: Int = 2, minimumCoverage: Double = 0.3
+        maxSentences: Int = 3, maxPassages: Int = 3, maxSentencesPerPassage: Int = 2, minimumCoverage: Double = 0.3,
+        vocabulary: QueryVocabulary = QueryVocabulary()
     ) {
         self.maxSentences = maxSentences
         self.maxPassages = maxPassages
         self.maxSentencesPerPassage = maxSentencesPerPassage
         self.minimumCoverage = minimumCoverage
+        self.vocabulary = vocabulary
     }
 
     /// What the answer says when no sentence qualifies.
@@ -137,6 +143,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         let totalWeight = weights.values.reduce(0, +)
         let wantsDefinition = Self.asksForDefinition(question)
         let considered = Array(passages.prefix(maxPassages))
+        let synonyms = Self.synonyms(in: question, weights: weights, vocabulary: vocabulary)
         let statements = considered.map { ProvisionStatements.statements(of: $0.text) }
         var candidates: [Candidate] = []
         var fallback: [Candidate] = []
@@ -148,7 +155,10 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                 for (position, statement) in statements[rank].enumerated() {
                     guard statement.text.split(separator: " ").count >= 4 else { continue }
                     let terms = Self.terms(of: statement.text)
-                    let shared = weights.keys.filter(terms.contains)
+                    var shared = Set(weights.keys.filter(terms.contains))
+                    for synonym in synonyms where synonym.legal.contains(where: { $0.isSubset(of: terms) }) {
+                        shared.formUnion(synonym.covers)
+                    }
                     // Named alone, a statement must open like one: a lower-case start is a piece of a table cell or
                     // of a sentence the layout broke.
                     let opensLikeOne = statement.text.first.map { $0.isUppercase || $0 == "(" } ?? false
@@ -280,6 +290,25 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         else { return sentence }
         let rest = sentence[cut.upperBound...]
         return rest.prefix(1).uppercased() + rest.dropFirst()
+    }
+
+    /// The vocabulary rules `question` fires, each as the question terms its phrase stands for and the term sets
+    /// of its legal alternatives (a statement holding all terms of one alternative says what the phrase means).
+    static func synonyms(
+        in question: String, weights: [String: Double], vocabulary: QueryVocabulary
+    ) -> [(covers: Set<String>, legal: [Set<String>])] {
+        guard !vocabulary.rules.isEmpty else { return [] }
+        return vocabulary.rules.compactMap { rule in
+            let phrase = rule.phrase.hasSuffix("*") ? String(rule.phrase.dropLast()) : rule.phrase
+            guard QueryVocabulary.fires(rule, on: question) else { return nil }
+            // The question's own terms the phrase matched: a phrase word, or a word it starts ("chatbot*").
+            let words = Tokenizer(stemming: false).tokens(phrase).map(stem)
+            let covers = Set(
+                weights.keys.filter { term in words.contains { term == $0 || term.hasPrefix($0) } })
+            let legal = rule.terms.map(terms(of:)).filter { !$0.isEmpty }
+            guard !covers.isEmpty, !legal.isEmpty else { return nil }
+            return (covers, legal)
+        }
     }
 
     /// The question's terms with their weights: 2 for identifiers (with a digit or a space), else 1.

@@ -63,11 +63,11 @@ enum RuleFile {
 /// "fine"), the legal terms of the texts ("prohibited", "interact directly with natural persons",
 /// "administrative fines") are added to its BM25 query. Kept as data (`corpus/ranking/vocabulary.tsv`, each
 /// rule with its source), loaded at startup.
-public struct QueryVocabulary: Sendable, Equatable {
+public struct QueryVocabulary: Sendable, Hashable {
     /// (learner phrase, legal terms) in file order.
     public private(set) var rules: [Rule]
 
-    public struct Rule: Sendable, Equatable {
+    public struct Rule: Sendable, Hashable {
         public var phrase: String
         public var terms: [String]
     }
@@ -92,6 +92,11 @@ public struct QueryVocabulary: Sendable, Equatable {
             for term in rule.terms where seen.insert(term).inserted { result.append(term) }
         }
         return result
+    }
+
+    /// Whether `rule`'s learner phrase occurs in `question` (the test ``terms(for:)`` applies).
+    public static func fires(_ rule: Rule, on question: String) -> Bool {
+        RuleFile.contains(RuleFile.normalise(question), phrase: rule.phrase)
     }
 
     /// `question` with the added terms appended (the question itself when none apply).

@@ -61,7 +61,8 @@ struct AskCommand: AsyncParsableCommand {
         let extended = await PassageContinuation.complete(
             passages, preceding: { try await base.precursor(of: $0) },
             following: { try await base.continuation(of: $0) })
-        let answerer = Answerer(chat: chat)
+        let answerer = Answerer(
+            chat: chat, extractive: ExtractiveAnswerer(vocabulary: base.options.ranking.vocabulary))
         var final: Answer?
         for try await event in answerer.streamAnswer(question: question, passages: extended) {
             switch event {

@@ -1,3 +1,4 @@
+import Retrieval
 import Testing
 
 @testable import Answering
@@ -118,6 +119,33 @@ import Testing
         #expect(ExtractiveAnswerer.stem("processing") == ExtractiveAnswerer.stem("processes"))
         #expect(ExtractiveAnswerer.stem("policies") == "policy")
         #expect(ExtractiveAnswerer.stem("6(1)") == "6(1)")
+    }
+
+    /// A learner's word the text never uses: retrieval finds Article 50(1) through the vocabulary's legal
+    /// term, and the answer must quote it rather than a passage that merely repeats "covered" and "AI Act".
+    @Test func theVocabularyLetsALegalTermCoverTheLearnersWord() {
+        let passages = [
+            passage(
+                1, "Article 50(1)",
+                "Providers shall ensure that AI systems intended to interact directly with natural persons are "
+                    + "designed and developed in such a way that the natural persons concerned are informed."),
+            passage(
+                2, "Article 60(1)",
+                "This paragraph shall be without prejudice to testing of AI systems covered by the AI Act in "
+                    + "Annex I."),
+        ]
+        let question = "Is a chatbot covered by the AI Act?"
+        let vocabulary = QueryVocabulary(parsing: "chatbot*\tinteract directly with natural persons\tissue 14\n")
+        let answer = ExtractiveAnswerer(vocabulary: vocabulary).answer(question: question, passages: passages)
+        #expect(answer.text.hasPrefix("Article 50(1): Providers shall ensure"))
+        #expect(answer.citedSources.first == 1)
+        // Without the vocabulary the same passages give the other provision first: what the rule changes.
+        let plain = ExtractiveAnswerer().answer(question: question, passages: passages)
+        #expect(plain.citedSources == [2])
+        // A rule that does not fire covers nothing.
+        let other = QueryVocabulary(parsing: "deepfake*\tinteract directly with natural persons\tnone\n")
+        #expect(
+            ExtractiveAnswerer(vocabulary: other).answer(question: question, passages: passages).citedSources == [2])
     }
 
     private func passage(_ number: Int, _ section: String?, _ text: String) -> Passage {

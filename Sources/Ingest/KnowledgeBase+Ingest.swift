@@ -10,6 +10,12 @@ extension KnowledgeBase {
     /// embedded.
     public static let chunkingKey = "chunking"
 
+    /// What the ``chunkingKey`` records: the chunker's signature, then `/windows64` when ingest embeds windows
+    /// (``Options/windows``), so an index written before windows existed gets them on the next ingest.
+    var chunkingSignature: String {
+        chunker.signature + (options.windows ? "/windows\(PassageWindows.maxWords)" : "")
+    }
+
     /// Ingests files one after another; a file that fails is reported in the summary and the rest go on.
     ///
     /// `options` apply to every file (an `id` or `title` only makes sense for one). Two inputs that would get
@@ -81,7 +87,7 @@ extension KnowledgeBase {
         let id = options.id ?? fileName
         let fileHash = Hashing.sha256Hex(data)
         if let existing = try await store.document(id: id), existing.metadata[Self.fileHashKey] == fileHash,
-            existing.metadata[Self.chunkingKey] == chunker.signature,
+            existing.metadata[Self.chunkingKey] == chunkingSignature,
             options.title.map({ $0 == existing.title }) ?? true,
             options.source.map({ $0 == existing.source }) ?? true,
             options.url.map({ $0 == existing.url }) ?? true,
@@ -118,14 +124,14 @@ extension KnowledgeBase {
         let existing = try await store.document(id: document.id)
         let contentHash = document.contentHash
         var metadata = document.metadata
-        metadata[Self.chunkingKey] = chunker.signature
+        metadata[Self.chunkingKey] = chunkingSignature
         let stored = StoredDocument(
             id: document.id, title: document.title, source: document.source, url: document.url,
             type: document.type.rawValue, contentHash: contentHash, metadata: metadata)
         let previous = try await store.chunks(documentID: document.id)
         if let existing, existing.contentHash == contentHash, existing.title == stored.title,
             existing.source == stored.source, existing.url == stored.url, existing.type == stored.type,
-            existing.metadata[Self.chunkingKey] == chunker.signature
+            existing.metadata[Self.chunkingKey] == chunkingSignature
         {
             // Same text and fields. Metadata may differ (new file bytes with the same text): record it so the
             // next run can skip parsing, but count the document as unchanged.
@@ -146,20 +152,22 @@ extension KnowledgeBase {
         let newIDs = Set(chunks.map(\.chunkID))
         let previousIDs = Set(previous.map(\.chunkID))
         let removed = previous.map(\.chunkID).filter { !newIDs.contains($0) }
-        // A chunk needs an index write when its id is new, or when a field the index filters on changed.
+        // A chunk needs an index write when its id is new, when a field the index filters on changed, or when
+        // it has windows its record lacks (an index written before windows existed).
+        let windowed = options.windows
         let toIndex = chunks.filter { chunk in
             guard previousIDs.contains(chunk.chunkID), let record = index.record(id: chunk.chunkID) else { return true }
             return record.source != stored.source || record.docType != stored.type
                 || record.section != (chunk.section ?? "")
+                || (windowed && record.windows.isEmpty && !PassageWindows.windows(of: chunk).isEmpty)
         }
         var embedded = 0
         var done = 0
         embeddingProgress?(0, toIndex.count)
         for start in stride(from: 0, to: toIndex.count, by: Self.sliceSize) {
             let slice = Array(toIndex[start..<min(start + Self.sliceSize, toIndex.count)])
-            let (vectors, misses) = try await embedCounting(slice.map(Self.embeddingText(of:)))
+            let (records, misses) = try await indexRecords(slice.map { ($0, stored) })
             embedded += misses
-            let records = zip(slice, vectors).map { Self.record(chunk: $0, document: stored, vector: $1) }
             try await blocking { [index] in try index.upsert(records) }
             done += slice.count
             embeddingProgress?(done, toIndex.count)

@@ -30,6 +30,9 @@ public final class KnowledgeBase: Sendable {
         public var queryCacheBytes: Int
         /// Fusion weights and structure priors of hybrid search (default: plain RRF).
         public var ranking: RankingOptions
+        /// Whether ingest embeds each chunk's windows (``PassageWindows``) into its index record, for the
+        /// window scoring of ``RankingOptions/windowShare``. Doubles the model's work at ingest.
+        public var windows: Bool = false
 
         /// The defaults of DESIGN sections 3 and 5.
         public init(
@@ -159,11 +162,8 @@ public final class KnowledgeBase: Sendable {
                 documents[documentID] = try await store.document(id: documentID)
             }
             let pairs = chunks.compactMap { chunk in documents[chunk.documentID].map { (chunk, $0) } }
-            let (vectors, misses) = try await embedCounting(pairs.map { Self.embeddingText(of: $0.0) })
+            let (records, misses) = try await indexRecords(pairs)
             embedded += misses
-            let records = zip(pairs, vectors).map { pair, vector in
-                Self.record(chunk: pair.0, document: pair.1, vector: vector)
-            }
             try await blocking { [index] in try index.upsert(records) }
             done += slice.count
             progress?(done, ids.count)
@@ -201,6 +201,22 @@ public final class KnowledgeBase: Sendable {
 
     /// Headings are cut to this many words before they prefix a chunk (about 30 word pieces at most).
     static let maxHeadingWords = 16
+
+    /// The index records of `pairs` (chunk, its document) with their windows (``PassageWindows``, when
+    /// ``Options/windows``), and how many chunk texts the model ran on.
+    func indexRecords(_ pairs: [(StoredChunk, StoredDocument)]) async throws -> ([IndexRecord], Int) {
+        let (vectors, misses) = try await embedCounting(pairs.map { Self.embeddingText(of: $0.0) })
+        var records = zip(pairs, vectors).map { Self.record(chunk: $0.0, document: $0.1, vector: $1) }
+        guard options.windows else { return (records, misses) }
+        // Counted apart: "chunks embedded" stays a count of chunks.
+        let windows = pairs.map { PassageWindows.windows(of: $0.0) }
+        var windowVectors = try await embedder.embed(windows.flatMap { $0 })[...]
+        for position in records.indices {
+            records[position].windows = Array(windowVectors.prefix(windows[position].count))
+            windowVectors = windowVectors.dropFirst(windows[position].count)
+        }
+        return (records, misses)
+    }
 
     static func record(chunk: StoredChunk, document: StoredDocument, vector: [Float]) -> IndexRecord {
         IndexRecord(

@@ -36,7 +36,9 @@ public final class QdrantRetriever: Sendable {
             return Outcome(citations: try await knowledgeBase.retrieve(text, topK: topK, mode: mode, filter: filter))
         }
         let vector = try await knowledgeBase.queryEmbedder.embed([text])[0]
-        let depth = mode == .hybrid ? max(50, 4 * topK) : topK
+        let windowShare = knowledgeBase.options.ranking.windowShare
+        // Fusion and window re-scoring both re-order a deeper candidate list than the topK returned.
+        let depth = mode == .hybrid || windowShare > 0 ? max(50, 4 * topK) : topK
         let dense: [QdrantScoredPoint]
         do {
             dense = try await client.query(vector: vector, limit: depth, filter: filter)
@@ -44,8 +46,22 @@ public final class QdrantRetriever: Sendable {
             let local = try await knowledgeBase.retrieve(text, topK: topK, mode: mode, filter: filter)
             return Outcome(citations: local, fallback: error)
         }
-        let denseCitations = dense.compactMap { point in
+        var denseCitations = dense.compactMap { point in
             point.payload.map { Self.citation($0, score: point.score) }
+        }
+        if windowShare > 0 {
+            // The same window scoring as the local backend, from the windows the local index holds.
+            let index = knowledgeBase.index
+            let ranked = denseCitations.map { (id: $0.chunkID, score: Float($0.score)) }
+            let rescored = try await blocking { index.rescoredByWindows(ranked, query: vector, share: windowShare) }
+            let byID = Dictionary(denseCitations.map { ($0.chunkID, $0) }, uniquingKeysWith: { first, _ in first })
+            denseCitations = rescored.compactMap { item in
+                byID[item.id].map { citation in
+                    var citation = citation
+                    citation.score = Double(item.score)
+                    return citation
+                }
+            }
         }
         guard mode == .hybrid else { return Outcome(citations: Array(denseCitations.prefix(topK))) }
 

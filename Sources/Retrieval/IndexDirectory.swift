@@ -17,6 +17,11 @@ import Foundation
 /// A crash at any instant leaves either the old manifest (old segment + old log, which holds every
 /// acknowledged write) or the new one (new segment holding them all + an empty log). A torn record at the
 /// end of the log is the one write that was never acknowledged, and is dropped.
+///
+/// Window vectors (`IndexRecord.windows`) came later without a version change: a segment marks a record that
+/// has them with flag 2 instead of 1, a log writes a batch that has them with upsert code 3 instead of 1. Files
+/// from before windows hold neither and read as they always did; files with them are refused by earlier
+/// versions (an unknown flag or code reads as corruption), which is why they appear only where windows do.
 final class IndexDirectory {
     static let formatVersion: UInt32 = 1
     static let segmentMagic = Array("AIGOVSEG".utf8)
@@ -340,9 +345,17 @@ final class IndexDirectory {
                 try writer.appendInteger(UInt8(0))
                 continue
             }
-            try writer.appendInteger(UInt8(1))
+            // 1: a record; 2: a record followed by its window vectors (count, then the floats). Segments
+            // written before windows existed hold only 0 and 1 and read unchanged.
+            try writer.appendInteger(UInt8(fields.windows.isEmpty ? 1 : 2))
             for value in [fields.id, fields.text, fields.documentID, fields.source, fields.docType, fields.section] {
                 try writer.appendString(value)
+            }
+            if !fields.windows.isEmpty {
+                try writer.appendInteger(UInt32(fields.windows.count / configuration.dimension))
+                try fields.windows.withUnsafeBufferPointer {
+                    try writer.appendFloats($0.baseAddress!, count: $0.count)
+                }
             }
         }
         try sink.flush()
@@ -416,15 +429,20 @@ final class IndexDirectory {
         let tokenizer = Tokenizer(stemming: configuration.stemming)
         for label in 0..<labelCount {
             let present = try reader.integer(UInt8.self)
-            guard present == 1 else {
+            guard present == 1 || present == 2 else {
                 guard present == 0, graph.isDeleted(UInt32(label)) else {
                     throw RetrievalError(.checksumMismatch, "\(segmentPath): record \(label) disagrees with the graph")
                 }
                 continue
             }
-            let fields = StoredFields(
+            var fields = StoredFields(
                 id: try reader.string(), text: try reader.string(), documentID: try reader.string(),
                 source: try reader.string(), docType: try reader.string(), section: try reader.string())
+            if present == 2 {
+                let count = Int(try reader.integer(UInt32.self)) * configuration.dimension
+                let raw = try reader.bytes(count * 4)
+                fields.windows = (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
+            }
             guard !graph.isDeleted(UInt32(label)) else {
                 throw RetrievalError(.checksumMismatch, "\(segmentPath): record \(label) is deleted in the graph")
             }

@@ -14,12 +14,16 @@ public struct IndexRecord: Sendable, Equatable {
     public var docType: String
     /// Structural location, e.g. `Article 6(1)`, `Annex III`, `GOVERN 1.1`.
     public var section: String
+    /// Embeddings of the record's windows (a few sentences each, see ``RankingOptions/windowShare``), each of
+    /// the index dimension; empty when the record is one window. Used under the cosine metric only.
+    public var windows: [[Float]]
 
     /// A record; only the id and vector are required.
     public init(
         id: String, vector: [Float], text: String = "", documentID: String = "", source: String = "",
-        docType: String = "", section: String = ""
+        docType: String = "", section: String = "", windows: [[Float]] = []
     ) {
+        self.windows = windows
         self.id = id
         self.vector = vector
         self.text = text
@@ -38,6 +42,8 @@ struct StoredFields: Sendable, Equatable {
     var source: String
     var docType: String
     var section: String
+    /// The record's window vectors end to end (unit length under cosine), `dimension` floats each.
+    var windows: [Float] = []
 
     init(_ record: IndexRecord) {
         id = record.id
@@ -46,9 +52,14 @@ struct StoredFields: Sendable, Equatable {
         source = record.source
         docType = record.docType
         section = record.section
+        windows = record.windows.flatMap { $0 }
     }
 
-    init(id: String, text: String, documentID: String, source: String, docType: String, section: String) {
+    init(
+        id: String, text: String, documentID: String, source: String, docType: String, section: String,
+        windows: [Float] = []
+    ) {
+        self.windows = windows
         self.id = id
         self.text = text
         self.documentID = documentID

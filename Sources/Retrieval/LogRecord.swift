@@ -5,12 +5,17 @@ enum LogOperation: Equatable {
 
     private static let upsertCode: UInt8 = 1
     private static let deleteCode: UInt8 = 2
+    /// An upsert whose records carry window vectors: each record's vector is followed by a `UInt16` count and
+    /// that many vectors. A batch without windows is written as a plain upsert, byte for byte as before
+    /// windows existed, so logs written by earlier versions read unchanged.
+    private static let upsertWithWindowsCode: UInt8 = 3
 
     func encoded(dimension: Int) throws -> [UInt8] {
         var buffer = ByteBuffer()
         switch self {
         case .upsert(let records):
-            try buffer.appendInteger(Self.upsertCode)
+            let windowed = records.contains { !$0.windows.isEmpty }
+            try buffer.appendInteger(windowed ? Self.upsertWithWindowsCode : Self.upsertCode)
             try buffer.appendInteger(UInt32(records.count))
             for record in records {
                 try buffer.appendString(record.id)
@@ -21,6 +26,13 @@ enum LogOperation: Equatable {
                 try buffer.appendString(record.section)
                 precondition(record.vector.count == dimension, "validated before logging")
                 try record.vector.withUnsafeBufferPointer { try buffer.appendFloats($0.baseAddress!, count: dimension) }
+                guard windowed else { continue }
+                precondition(record.windows.count <= Int(UInt16.max), "windows per record fit a UInt16")
+                try buffer.appendInteger(UInt16(record.windows.count))
+                for window in record.windows {
+                    precondition(window.count == dimension, "validated before logging")
+                    try window.withUnsafeBufferPointer { try buffer.appendFloats($0.baseAddress!, count: dimension) }
+                }
             }
         case .delete(let ids):
             try buffer.appendInteger(Self.deleteCode)
@@ -34,7 +46,11 @@ enum LogOperation: Equatable {
         let code = try reader.integer(UInt8.self)
         let count = Int(try reader.integer(UInt32.self))
         switch code {
-        case upsertCode:
+        case upsertCode, upsertWithWindowsCode:
+            func readVector() throws -> [Float] {
+                let raw = try reader.bytes(dimension * 4)
+                return (0..<dimension).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
+            }
             var records: [IndexRecord] = []
             for _ in 0..<count {
                 let id = try reader.string()
@@ -43,12 +59,15 @@ enum LogOperation: Equatable {
                 let source = try reader.string()
                 let docType = try reader.string()
                 let section = try reader.string()
-                let raw = try reader.bytes(dimension * 4)
-                let vector = (0..<dimension).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
+                let vector = try readVector()
+                var windows: [[Float]] = []
+                if code == upsertWithWindowsCode {
+                    for _ in 0..<Int(try reader.integer(UInt16.self)) { windows.append(try readVector()) }
+                }
                 records.append(
                     IndexRecord(
                         id: id, vector: vector, text: text, documentID: documentID, source: source, docType: docType,
-                        section: section))
+                        section: section, windows: windows))
             }
             return .upsert(records)
         case deleteCode:

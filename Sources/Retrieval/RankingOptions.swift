@@ -36,6 +36,10 @@ public struct RankingOptions: Sendable, Equatable {
     /// Whether a question naming a provision ("Article 50", "Annex III", "GOVERN 1.1") gets that provision's
     /// passages first.
     public var provisions: Bool = false
+    /// The share of a dense candidate's score its best window gives (``IndexRecord/windows``):
+    /// `(1 - share) * chunk cosine + share * best window cosine`, in dense and hybrid searches under the cosine
+    /// metric. 0 ranks by the chunk vectors alone.
+    public var windowShare: Double = 0
 
     public init(
         fusionK: Double = 60, denseWeight: Double = 1, recitalFactor: Double = 1, namedDocumentFactor: Double = 1,

@@ -65,9 +65,13 @@ public final class RetrievalIndex: @unchecked Sendable {
     public func record(id: String) -> IndexRecord? {
         lock.withReadLock {
             guard let label = state.labels[id], let fields = state.fields[Int(label)] else { return nil }
+            let dimension = configuration.dimension
             return IndexRecord(
                 id: fields.id, vector: state.graph.vector(label), text: fields.text, documentID: fields.documentID,
-                source: fields.source, docType: fields.docType, section: fields.section)
+                source: fields.source, docType: fields.docType, section: fields.section,
+                windows: stride(from: 0, to: fields.windows.count, by: dimension).map {
+                    Array(fields.windows[$0..<$0 + dimension])
+                })
         }
     }
 
@@ -76,7 +80,11 @@ public final class RetrievalIndex: @unchecked Sendable {
     /// Inserts records, replacing any with the same id; the batch is logged as one atomic write.
     public func upsert(_ records: [IndexRecord]) throws {
         guard !records.isEmpty else { return }
-        for record in records { try validate(record.vector) }
+        for record in records {
+            try validate(record.vector)
+            for window in record.windows { try validate(window) }
+        }
+        let records = configuration.metric == .cosine ? records.map(Self.withUnitWindows) : records
         try writer.withLock {
             try directory?.append(.upsert(records))
             try apply(records)
@@ -104,6 +112,16 @@ public final class RetrievalIndex: @unchecked Sendable {
             guard let directory else { return }
             try lock.withReadLock { try directory.checkpoint(state) }
         }
+    }
+
+    /// `record` with its window vectors scaled to unit length, so a window's cosine is a dot product.
+    private static func withUnitWindows(_ record: IndexRecord) -> IndexRecord {
+        var record = record
+        record.windows = record.windows.map { window in
+            let norm = window.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return window.map { $0 / norm }
+        }
+        return record
     }
 
     private func validate(_ vector: [Float]) throws {
@@ -182,12 +200,17 @@ public final class RetrievalIndex: @unchecked Sendable {
             (useDense, useLexical) = (query.vector != nil, query.text != nil)
         }
         let fused = useDense && useLexical
-        let depth = fused ? max(query.fusionDepth ?? max(50, 4 * query.k), query.k) : query.k
+        let windowed = useDense && query.ranking.windowShare > 0 && configuration.metric == .cosine
+        // Fusion and window re-scoring both re-order a deeper candidate list than the k returned.
+        let depth = fused || windowed ? max(query.fusionDepth ?? max(50, 4 * query.k), query.k) : query.k
         return try lock.withReadLock {
             let state = self.state
             let filter = query.filter.isEmpty ? nil : query.filter
-            let dense = try useDense ? denseSearch(state, query.vector!, k: depth, ef: query.ef, filter: filter) : []
             let ranking = query.ranking
+            var dense = try useDense ? denseSearch(state, query.vector!, k: depth, ef: query.ef, filter: filter) : []
+            if windowed, !dense.isEmpty {
+                dense = rescoredByWindows(state, dense, query: query.vector!, share: ranking.windowShare)
+            }
             let lexicalText = fused ? query.text.map(ranking.vocabulary.expand) : query.text
             let lexical = useLexical ? lexicalSearch(state, lexicalText!, k: depth, filter: filter) : []
             func hit(_ label: UInt32, _ score: Double, dense: Int?, lexical: Int?) -> SearchHit {
@@ -371,6 +394,61 @@ public final class RetrievalIndex: @unchecked Sendable {
             return state.graph.searchPrepared(query, k: k, ef: ef, filter: accept)
         }
         return neighbors.map { (label: $0.label, score: metric.score(fromDistance: $0.distance)) }
+    }
+
+    /// Another engine's dense ranking (record ids with their cosine, e.g. from Qdrant) re-ordered by the window
+    /// scoring local dense search applies (``RankingOptions/windowShare``), with the windows of this index; an
+    /// id it does not hold keeps its score. Unchanged under l2 or with `share` 0.
+    public func rescoredByWindows(
+        _ dense: [(id: String, score: Float)], query: [Float], share: Double
+    ) -> [(id: String, score: Float)] {
+        guard share > 0, configuration.metric == .cosine, let unit = VectorMath.normalized(query) else { return dense }
+        return lock.withReadLock {
+            let state = self.state
+            let rescored = dense.map { item -> (id: String, score: Float) in
+                guard let label = state.labels[item.id] else { return item }
+                return (item.id, windowScore(state, label: label, chunkScore: item.score, unit: unit, share: share))
+            }
+            return rescored.enumerated().sorted { lhs, rhs in
+                lhs.element.score != rhs.element.score
+                    ? lhs.element.score > rhs.element.score : lhs.offset < rhs.offset
+            }.map(\.element)
+        }
+    }
+
+    /// `(1 - share) * chunkScore + share * best window cosine` of the record at `label`; `chunkScore` alone
+    /// when it has no windows. `unit` is the query at unit length.
+    private func windowScore(
+        _ state: IndexState, label: UInt32, chunkScore: Float, unit: [Float], share: Double
+    ) -> Float {
+        let windows = state.fields[Int(label)]!.windows
+        guard !windows.isEmpty else { return chunkScore }
+        let dimension = configuration.dimension
+        var best = -Float.infinity
+        unit.withUnsafeBufferPointer { q in
+            windows.withUnsafeBufferPointer { w in
+                for start in stride(from: 0, to: w.count, by: dimension) {
+                    best = max(best, dotProduct(q.baseAddress!, w.baseAddress! + start, dimension))
+                }
+            }
+        }
+        return Float(1 - share) * chunkScore + Float(share) * best
+    }
+
+    /// The dense candidates re-ordered by `(1 - share) * chunk cosine + share * best window cosine`: a chunk of
+    /// several sentences embeds as their average, so a question matching one of them well scores below a chunk
+    /// vaguely like all of them; its best window brings that sentence's match back. Candidates come from the
+    /// chunk vectors as before (the same ones, re-ordered); a record without windows keeps its score.
+    private func rescoredByWindows(
+        _ state: IndexState, _ dense: [(label: UInt32, score: Float)], query: [Float], share: Double
+    ) -> [(label: UInt32, score: Float)] {
+        guard let unit = VectorMath.normalized(query) else { return dense }
+        let rescored: [(label: UInt32, score: Float)] = dense.map { item in
+            (item.label, windowScore(state, label: item.label, chunkScore: item.score, unit: unit, share: share))
+        }
+        return rescored.enumerated().sorted { lhs, rhs in
+            lhs.element.score != rhs.element.score ? lhs.element.score > rhs.element.score : lhs.offset < rhs.offset
+        }.map(\.element)
     }
 
     private func lexicalSearch(_ state: IndexState, _ text: String, k: Int, filter: SearchFilter?) -> [(

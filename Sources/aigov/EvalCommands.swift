@@ -180,11 +180,13 @@ struct EvalBEIR: AsyncParsableCommand {
             // Always SQLite: the benchmark must not write into a database DATABASE_URL names.
             let store = try SQLiteStore(path: dataDirectory.appendingPathComponent("aigov.sqlite").path)
             try await store.migrate()
+            var options = try RerankerSettings.apply(
+                to: KnowledgeBase.Options(index: indexConfiguration(stemming: !noStemming)), threads: model.threads)
+            // Windows as ingest writes them elsewhere, so SciFact measures the window scoring too.
+            options.windows = try rankingOptions(ProcessInfo.processInfo.environment).windowShare > 0
             return try await KnowledgeBase.open(
                 dataDirectory: dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
-                options: RerankerSettings.apply(
-                    to: KnowledgeBase.Options(index: indexConfiguration(stemming: !noStemming)),
-                    threads: model.threads)
+                options: options
             ).0
         } catch let error as EmbedError {
             throw CLIError(error.description)

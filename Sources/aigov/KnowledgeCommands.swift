@@ -49,6 +49,7 @@ func openKnowledgeBase(
             options.index = IndexConfiguration(dimension: embedder.dimension, stemming: false)
         }
         if options.ranking == .plain { options.ranking = try rankingOptions(environment) }
+        options.windows = options.ranking.windowShare > 0
         let (base, report) = try await KnowledgeBase.open(
             dataDirectory: data.dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
             options: options)
@@ -313,9 +314,12 @@ struct IndexCommand: AsyncParsableCommand {
             let bar = ProgressBarBox()
             let report: KnowledgeBase.RepairReport
             do {
+                // The rebuilt records carry windows exactly when ingest would write them.
+                var options = KnowledgeBase.Options()
+                options.windows = try rankingOptions(ProcessInfo.processInfo.environment).windowShare > 0
                 report = try await KnowledgeBase.rebuildIndex(
                     dataDirectory: data.dataDirectory, store: store, embedder: cached,
-                    tokenCounter: embedder.tokenizer, progress: bar.update)
+                    tokenCounter: embedder.tokenizer, options: options, progress: bar.update)
             } catch let error as IngestError {
                 throw CLIError(error.message)
             }

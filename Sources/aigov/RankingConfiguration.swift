@@ -5,8 +5,8 @@ import Retrieval
 ///
 /// - `RANKING_PRIORS` (default true): false gives plain reciprocal-rank fusion and ignores the others;
 /// - `RANKING_FUSION_K`, `RANKING_DENSE_WEIGHT`, `RANKING_RECITAL_FACTOR`, `RANKING_NAMED_DOCUMENT_FACTOR`,
-///   `RANKING_PROVISION_WEIGHT`:
-///   numbers overriding ``RankingDefaults``;
+///   `RANKING_PROVISION_WEIGHT`, `RANKING_WINDOW_SHARE`:
+///   numbers overriding ``RankingDefaults`` (a window share of 0 also stops ingest embedding windows);
 /// - `RANKING_VOCABULARY`, `RANKING_DEFINITIONS` (defaults per ``RankingDefaults``): the learner-to-legal query
 ///   expansion and the definitions lookup;
 /// - `RANKING_DATA_DIR`: the folder of `vocabulary.tsv` and `documents.tsv` (default: the first
@@ -37,6 +37,7 @@ func rankingOptions(_ environment: [String: String]) throws -> RankingOptions {
         recitalFactor: try number("RANKING_RECITAL_FACTOR", RankingDefaults.recitalFactor, 0...10),
         namedDocumentFactor: try number("RANKING_NAMED_DOCUMENT_FACTOR", RankingDefaults.namedDocumentFactor, 0...10),
         provisionWeight: try number("RANKING_PROVISION_WEIGHT", RankingDefaults.provisionWeight, 0...10))
+    options.windowShare = try number("RANKING_WINDOW_SHARE", RankingDefaults.windowShare, 0...1)
     options.definitions = try flag("RANKING_DEFINITIONS", RankingDefaults.definitions)
     options.provisions = try flag("RANKING_PROVISIONS", RankingDefaults.provisions)
     options.expandDense = try flag("RANKING_EXPAND_DENSE", RankingDefaults.expandDense)
@@ -74,6 +75,7 @@ enum RankingDefaults {
     static let expandDense = false
     static let searchNamedDocuments = false
     static let feedbackTerms = 0
+    static let windowShare = 0.5
 }
 
 /// `RANKING_DATA_DIR`, else the first `corpus/ranking` folder above the working directory or the executable.

@@ -24,15 +24,18 @@ public struct HNSWParameters: Sendable, Equatable, Codable {
 ///
 /// Rows get dense labels `0, 1, 2, ...` in insertion order. Deletion is a tombstone: a deleted row is
 /// still routed through (so the graph stays connected) but never returned; callers rebuild when many
-/// rows are deleted. Searches run concurrently with each other; inserts and deletes take the lock
-/// exclusively.
+/// rows are deleted. Searches run concurrently with each other and with an insert: writers take turns on a
+/// writer lock, an insert works out its links while searches go on (they read a graph only the writer
+/// changes, and nothing links to the new row yet), and the shared lock is taken exclusively only to append
+/// the row and to publish its links, a few microseconds each, so an upload does not stall searches.
 ///
 /// Layout (as in hnswlib): layer-0 links of all nodes live in one flat array with a fixed stride of
 /// `1 + 2M` (a count, then the neighbour labels), so a search touches two arrays only: links and rows.
 /// Upper-layer links, which only about `1/M` of nodes have, are allocated per node.
 public final class HNSWIndex: @unchecked Sendable {
-    // @unchecked: all mutable state below is read under `lock`'s shared mode and written under its
-    // exclusive mode; the visited-set pool has its own lock.
+    // @unchecked: all mutable state below is written under `writer` and `lock`'s exclusive mode together, and
+    // read under `lock`'s shared mode or `writer` (either excludes every write); the visited-set pool has its
+    // own lock.
 
     /// Components per vector.
     public let dimension: Int
@@ -42,6 +45,9 @@ public final class HNSWIndex: @unchecked Sendable {
     public let parameters: HNSWParameters
 
     let lock = ReadWriteLock()
+    /// Held by every write for its whole length, so only one writer changes the graph and it may read the
+    /// graph without `lock` (see ``add(_:)-(UnsafePointer<Float>)``).
+    private let writer = Lock()
     let store: VectorStore
     let maxM: Int
     let maxM0: Int
@@ -105,9 +111,11 @@ public final class HNSWIndex: @unchecked Sendable {
 
     /// Reserves room for `rows` rows so a bulk load does not reallocate.
     public func reserveCapacity(_ rows: Int) {
-        lock.withWriteLock {
-            store.reserve(rows)
-            growGraph(to: rows)
+        writer.withLock {
+            lock.withWriteLock {
+                store.reserve(rows)
+                growGraph(to: rows)
+            }
         }
     }
 
@@ -123,25 +131,38 @@ public final class HNSWIndex: @unchecked Sendable {
     }
 
     /// Inserts a vector of `dimension` floats from a pointer and returns its label.
+    ///
+    /// Three steps under the writer lock: append the row and give it empty link lists (exclusive: the arrays
+    /// may move); search for its neighbours and work out every changed link list (no lock: searches run on,
+    /// and only this writer changes the graph); write those lists (exclusive). The graph comes out exactly as
+    /// if the whole insert had held the lock: the new row is linked from nowhere until the last step, so the
+    /// searches of the middle step see the graph as it was.
     @discardableResult
     public func add(_ vector: UnsafePointer<Float>) throws(RetrievalError) -> UInt32 {
-        try lock.withWriteLock { () throws(RetrievalError) -> UInt32 in
-            let label = try store.append(vector)
-            if label >= capacity { growGraph(to: max(label + 1, capacity * 2)) }
-            link(UInt32(label))
-            return UInt32(label)
+        try writer.withLock { () throws(RetrievalError) -> UInt32 in
+            let node = try lock.withWriteLock { () throws(RetrievalError) -> UInt32 in
+                let label = try store.append(vector)
+                if label >= capacity { growGraph(to: max(label + 1, capacity * 2)) }
+                prepare(UInt32(label))
+                return UInt32(label)
+            }
+            let plan = planLinks(node)
+            lock.withWriteLock { publish(plan) }
+            return node
         }
     }
 
     /// Marks a row deleted; it stops appearing in results. Returns false if it already was.
     @discardableResult
     public func markDeleted(_ label: UInt32) -> Bool {
-        lock.withWriteLock {
-            precondition(Int(label) < store.count, "label out of range")
-            if tombstones[Int(label)] { return false }
-            tombstones[Int(label)] = true
-            deletedTotal += 1
-            return true
+        writer.withLock {
+            lock.withWriteLock {
+                precondition(Int(label) < store.count, "label out of range")
+                if tombstones[Int(label)] { return false }
+                tombstones[Int(label)] = true
+                deletedTotal += 1
+                return true
+            }
         }
     }
 
@@ -379,7 +400,7 @@ public final class HNSWIndex: @unchecked Sendable {
         return results
     }
 
-    // MARK: - Construction (caller holds the exclusive lock)
+    // MARK: - Construction (caller holds `writer`; `lock` exclusively where said)
 
     private func randomLevel() -> Int {
         let uniform = Double(random.next() >> 11) * 0x1.0p-53
@@ -387,8 +408,8 @@ public final class HNSWIndex: @unchecked Sendable {
         return min(level, Int(UInt8.max) - 1)
     }
 
-    /// Links a freshly appended row into the graph (the paper's INSERT).
-    private func link(_ node: UInt32) {
+    /// Gives a freshly appended row its level and empty link lists. Caller holds `lock` exclusively.
+    private func prepare(_ node: UInt32) {
         let level = randomLevel()
         levels[Int(node)] = UInt8(level)
         tombstones[Int(node)] = false
@@ -400,11 +421,20 @@ public final class HNSWIndex: @unchecked Sendable {
         } else {
             upperLinks[Int(node)] = nil
         }
-        guard maxLevel >= 0 else {
-            entryPoint = node
-            maxLevel = level
-            return
-        }
+    }
+
+    /// The link lists an insert writes: the new row's own per layer, and each neighbour's with the row added.
+    private struct LinkPlan {
+        var node: UInt32
+        var lists: [(node: UInt32, layer: Int, links: [UInt32])] = []
+    }
+
+    /// Works out the links of a prepared row (the paper's INSERT) without writing any. Caller holds `writer`
+    /// only: it reads the graph, which no one else changes meanwhile.
+    private func planLinks(_ node: UInt32) -> LinkPlan {
+        var plan = LinkPlan(node: node)
+        let level = Int(levels[Int(node)])
+        guard maxLevel >= 0 else { return plan }
         let query = UnsafePointer(store.row(Int(node)))
         var current = entryPoint
         var currentDistance = distanceTo(query, current)
@@ -420,17 +450,31 @@ public final class HNSWIndex: @unchecked Sendable {
                 level: layer, visited: buildVisited, filter: nil, checkAcceptance: false)
             let sorted = found.drainAscending()
             let chosen = selectNeighbors(sorted, limit: maxM)
-            let list = linkList(node, layer)
-            list[0] = UInt32(chosen.count)
-            for (j, neighbor) in chosen.enumerated() { list[1 + j] = neighbor }
-            for neighbor in chosen { addBackLink(from: neighbor, to: node, level: layer) }
+            plan.lists.append((node, layer, chosen))
+            // A neighbour's list changes once per layer at most (the chosen are distinct), and no layer's
+            // search reads another layer's lists, so planning all before writing any gives the same graph.
+            for neighbor in chosen {
+                plan.lists.append((neighbor, layer, linksAdding(node, to: neighbor, level: layer)))
+            }
             if let nearest = sorted.first {
                 current = nearest.id
                 currentDistance = nearest.key
             }
         }
-        if level > maxLevel {
-            entryPoint = node
+        return plan
+    }
+
+    /// Writes a plan's link lists and makes the row the entry point when it is the highest. Caller holds `lock`
+    /// exclusively.
+    private func publish(_ plan: LinkPlan) {
+        for (node, layer, links) in plan.lists {
+            let list = linkList(node, layer)
+            list[0] = UInt32(links.count)
+            for (j, label) in links.enumerated() { list[1 + j] = label }
+        }
+        let level = Int(levels[Int(plan.node)])
+        if maxLevel < 0 || level > maxLevel {
+            entryPoint = plan.node
             maxLevel = level
         }
     }
@@ -455,25 +499,20 @@ public final class HNSWIndex: @unchecked Sendable {
         return kept
     }
 
-    /// Adds `node` to `neighbor`'s links on `level`; when the list is full, re-selects among the old
-    /// links plus `node` with the heuristic.
-    private func addBackLink(from neighbor: UInt32, to node: UInt32, level: Int) {
+    /// `neighbor`'s links on `level` with `node` added; when the list is full, re-selected among the old links
+    /// plus `node` with the heuristic.
+    private func linksAdding(_ node: UInt32, to neighbor: UInt32, level: Int) -> [UInt32] {
         let limit = level == 0 ? maxM0 : maxM
         let list = linkList(neighbor, level)
         let degree = Int(list[0])
-        if degree < limit {
-            list[1 + degree] = node
-            list[0] = UInt32(degree + 1)
-            return
-        }
+        let current = (0..<degree).map { list[1 + $0] }
+        if degree < limit { return current + [node] }
         var candidates = [(key: Float, id: UInt32)]()
         candidates.reserveCapacity(degree + 1)
         candidates.append((distanceBetween(neighbor, node), node))
-        for j in 0..<degree { candidates.append((distanceBetween(neighbor, list[1 + j]), list[1 + j])) }
+        for label in current { candidates.append((distanceBetween(neighbor, label), label)) }
         candidates.sort { $0.key < $1.key }
-        let chosen = selectNeighbors(candidates, limit: limit)
-        list[0] = UInt32(chosen.count)
-        for (j, label) in chosen.enumerated() { list[1 + j] = label }
+        return selectNeighbors(candidates, limit: limit)
     }
 
     func growGraph(to newCapacity: Int) {

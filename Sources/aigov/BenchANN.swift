@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Retrieval
+import Synchronization
 
 /// `aigov bench ann`: HNSW build time, memory, recall and query speed on fvecs/ivecs files (the
 /// TEXMEX/ann-benchmarks layout), or `--generate clustered` to write such files with exact ground truth.
@@ -25,6 +26,12 @@ struct BenchANN: AsyncParsableCommand {
     @Option(help: "Comma-separated efSearch values.") var ef: String = "10,20,40,80,160,320"
     @Option(help: "Query threads (the build is single-threaded).") var threads: Int = 1
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(
+        help: """
+            While the index builds, search it from another thread without pause (the queries in turn, at the \
+            first --ef) and report those searches' latency: how much inserts stall concurrent searches.
+            """)
+    var searchDuringBuild = false
 
     @Option(help: "Generate a synthetic set instead of benchmarking: 'clustered'.") var generate: String?
     @Option(help: "Rows to generate.") var rows: Int = 100_000
@@ -64,12 +71,14 @@ struct BenchANN: AsyncParsableCommand {
         let index = HNSWIndex(dimension: header.dimension, metric: metric, parameters: parameters)
         index.reserveCapacity(header.rows)
         let progress = ProgressBar("build", total: header.rows)
+        let prober = searchDuringBuild ? ConcurrentSearches(index: index, queries: queryRows, k: k, ef: efs[0]) : nil
         let started = monotonicSeconds()
         try VectorFile.forEachFvecsChunk(base, rowsPerChunk: 4096) { pointer, count in
             for r in 0..<count { try index.add(pointer + r * header.dimension) }
             progress.advance(by: count)
         }
         let buildSeconds = monotonicSeconds() - started
+        let duringBuild = prober?.stop()
         progress.finish()
 
         var runs: [[String: Any]] = []
@@ -97,7 +106,7 @@ struct BenchANN: AsyncParsableCommand {
                         run["p99_us"] as! Double))
             }
         }
-        let summary: [String: Any] = [
+        var summary: [String: Any] = [
             "implementation": "aigov-swift",
             "rows": header.rows, "dim": header.dimension, "metric": metric.rawValue, "k": k, "m": m,
             "ef_construction": efConstruction, "threads": threads,
@@ -107,6 +116,18 @@ struct BenchANN: AsyncParsableCommand {
             "peak_rss_bytes": peakRSSBytes(),
             "runs": runs,
         ]
+        if let duringBuild {
+            summary["search_during_build"] = [
+                "searches": duringBuild.count, "p50_us": duringBuild.p50 * 1e6, "p99_us": duringBuild.p99 * 1e6,
+                "max_us": duringBuild.max * 1e6,
+            ]
+            if !json {
+                print(
+                    String(
+                        format: "searches during build: %d, p50=%.1fus p99=%.1fus max=%.1fus", duringBuild.count,
+                        duringBuild.p50 * 1e6, duringBuild.p99 * 1e6, duringBuild.max * 1e6))
+            }
+        }
         if json {
             try printJSON(summary)
         } else {
@@ -163,6 +184,40 @@ struct BenchANN: AsyncParsableCommand {
             truth.map { $0.map { Int32(bitPattern: $0.label) } },
             to: dir.appendingPathComponent("groundtruth.ivecs").path)
         printError("wrote \(directory)/{base,query}.fvecs and groundtruth.ivecs")
+    }
+}
+
+/// Searches an index from one thread without pause until stopped, timing each: the searches a server answers
+/// while an upload inserts.
+private final class ConcurrentSearches: @unchecked Sendable {
+    // @unchecked: `latencies` is written by the search thread only and read after `done` is signalled.
+    private let stopping = Mutex(false)
+    private let done = DispatchSemaphore(value: 0)
+    private var latencies: [Double] = []
+
+    init(index: HNSWIndex, queries: [[Float]], k: Int, ef: Int) {
+        Thread.detachNewThread { [self] in
+            var next = 0
+            while !stopping.withLock({ $0 }) {
+                let started = monotonicSeconds()
+                _ = try? index.search(queries[next % queries.count], k: k, ef: ef)
+                latencies.append(monotonicSeconds() - started)
+                next += 1
+            }
+            done.signal()
+        }
+    }
+
+    /// Stops the thread; the number of searches and their latency percentiles, in seconds.
+    func stop() -> (count: Int, p50: Double, p99: Double, max: Double) {
+        stopping.withLock { $0 = true }
+        done.wait()
+        let sorted = latencies.sorted()
+        guard !sorted.isEmpty else { return (0, 0, 0, 0) }
+        return (
+            sorted.count, sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
+            sorted.last!
+        )
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Retrieval
+import Synchronization
 import Testing
 
 @Suite struct HNSWTests {
@@ -100,4 +101,53 @@ import Testing
         #expect(graph.count == 1000)
         #expect(graph.unreachableLabels().isEmpty)
     }
+
+    /// Inserts work out their links while searches run (they take the shared lock exclusively only to append
+    /// and to publish): the graph a build makes under a stream of concurrent searches is the graph it makes
+    /// alone, search for search.
+    @Test func searchesDuringInsertsLeaveTheGraphAsBuiltAlone() async throws {
+        var random = TestRandom(33)
+        let dimension = 16
+        let rows = (0..<1_500).map { _ in random.vector(dimension) }
+        let queries = (0..<100).map { _ in random.vector(dimension) }
+        let parameters = HNSWParameters(m: 8, efConstruction: 40)
+        let alone = HNSWIndex(dimension: dimension, metric: .cosine, parameters: parameters)
+        for row in rows { try alone.add(row) }
+        let busy = HNSWIndex(dimension: dimension, metric: .cosine, parameters: parameters)
+        try busy.add(rows[0])
+        let searching = SearchingFlag()
+        let searched = try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask {
+                while !searching.value.withLock({ $0 }) { await Task.yield() }
+                for row in rows.dropFirst() { try busy.add(row) }
+                return 0
+            }
+            group.addTask {
+                var count = 0
+                // Each answer must be well formed whatever the insert in flight: labels of appended rows,
+                // nearest first.
+                while busy.count < rows.count {
+                    let found = try busy.search(queries[count % queries.count], k: 5)
+                    #expect(found.allSatisfy { Int($0.label) < rows.count })
+                    #expect(zip(found, found.dropFirst()).allSatisfy { $0.distance <= $1.distance })
+                    count += 1
+                    searching.value.withLock { $0 = true }
+                }
+                return count
+            }
+            var total = 0
+            for try await count in group { total += count }
+            return total
+        }
+        #expect(searched > 0)
+        for query in queries {
+            #expect(try busy.search(query, k: 10, ef: 50) == alone.search(query, k: 10, ef: 50))
+        }
+        #expect(busy.unreachableLabels().isEmpty)
+    }
+}
+
+/// Set by the searching task once it has searched, so the inserts start while searches run.
+private final class SearchingFlag: Sendable {
+    let value = Mutex(false)
 }

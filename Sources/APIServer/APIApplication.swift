@@ -30,16 +30,12 @@ public func buildApplication(
             variable: "SECRET_KEY", message: "not set and no key file was read (see SigningKeyFile.loadOrCreate)")
     }
     let tokens = try await TokenService.make(secret: secret, minutes: configuration.accessTokenMinutes)
-    var retriever: QdrantRetriever?
-    if configuration.retrievalBackend == .qdrant, let qdrant = configuration.qdrant {
-        retriever = QdrantRetriever(
-            knowledgeBase: knowledgeBase, client: try QdrantClient(configuration: qdrant.forSearch))
-    }
+    let search = try SearchService(knowledgeBase: knowledgeBase, qdrant: configuration.searchQdrant)
     let state = ServerState(
         configuration: configuration, knowledgeBase: knowledgeBase, store: store,
         answerer: Answerer(
             chat: client, extractive: ExtractiveAnswerer(vocabulary: knowledgeBase.options.ranking.vocabulary)),
-        tokens: tokens, logger: logger, mirror: mirror, qdrantRetriever: retriever)
+        tokens: tokens, logger: logger, mirror: mirror, search: search)
     let timeouts = configuration.connectionTimeouts
     return Application(
         router: buildRouter(state),

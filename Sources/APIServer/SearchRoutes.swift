@@ -106,19 +106,13 @@ struct SearchRoutes: Sendable {
     ) async throws -> ([Citation], Double) {
         let start = ContinuousClock.now
         let filter = filters?.searchFilter ?? SearchFilter()
-        let results: [Citation]
-        if let retriever = state.qdrantRetriever {
-            let outcome = try await retriever.search(text, topK: topK, mode: mode, filter: filter)
-            if let failure = outcome.fallback {
-                // The local index answered instead; the request still succeeds.
-                state.logger.warning(
-                    "qdrant search failed, used the local index",
-                    metadata: ["error": .string(failure.description)])
-            }
-            results = outcome.citations
-        } else {
-            results = try await state.knowledgeBase.search(text, topK: topK, mode: mode, filter: filter)
+        let outcome = try await state.search.search(text, topK: topK, mode: mode, filter: filter)
+        if let failure = outcome.fallback {
+            // The local index answered instead; the request still succeeds.
+            state.logger.warning(
+                "qdrant search failed, used the local index", metadata: ["error": .string(failure.description)])
         }
+        let results = outcome.citations
         let elapsed = Self.milliseconds(since: start)
         state.metrics.recordRetrieval(mode: mode.rawValue, seconds: elapsed / 1000)
         return (results, elapsed)

@@ -164,6 +164,22 @@ public struct ServerConfiguration: Sendable, Equatable {
         return configuration
     }
 
+    /// The Qdrant settings search uses (the collection, with the search timeout), or nil when search stays on
+    /// the local index: the one place that turns `RETRIEVAL_BACKEND` into a search path, for the server
+    /// (``searchQdrant``) and the CLI alike.
+    public static func searchQdrant(variables: [String: String]) throws -> QdrantConfiguration? {
+        let qdrant = try qdrantConfiguration(variables: variables)
+        return searchQdrant(
+            backend: try retrievalBackend(variables: variables, qdrantConfigured: qdrant != nil), qdrant: qdrant)
+    }
+
+    static func searchQdrant(backend: RetrievalBackend, qdrant: QdrantConfiguration?) -> QdrantConfiguration? {
+        backend == .qdrant ? qdrant?.forSearch : nil
+    }
+
+    /// The Qdrant settings search uses, or nil for the local index (see ``searchQdrant(variables:)``).
+    public var searchQdrant: QdrantConfiguration? { Self.searchQdrant(backend: retrievalBackend, qdrant: qdrant) }
+
     /// `RETRIEVAL_BACKEND`: `local` (the default) or `qdrant`, which needs `QDRANT_URL`.
     public static func retrievalBackend(
         variables: [String: String], qdrantConfigured: Bool

@@ -27,19 +27,20 @@ final class ServerState: Sendable {
     let logger: Logger
     /// The Qdrant mirror whose loop `serve` runs, for health; nil when `QDRANT_URL` is unset.
     let mirror: QdrantMirror?
-    /// Dense search from Qdrant when `RETRIEVAL_BACKEND=qdrant`; nil searches the local index only.
-    let qdrantRetriever: QdrantRetriever?
+    /// The search path (the local index, or Qdrant's dense ranking with the local fallback).
+    let search: SearchService
 
     init(
         configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
         answerer: Answerer, tokens: TokenService, logger: Logger, mirror: QdrantMirror? = nil,
-        qdrantRetriever: QdrantRetriever? = nil, loginThrottle: LoginThrottle = LoginThrottle(),
+        search: SearchService? = nil, loginThrottle: LoginThrottle = LoginThrottle(),
         hashing: HashingPool = .shared
     ) {
         self.loginThrottle = loginThrottle
         self.hashing = hashing
         self.mirror = mirror
-        self.qdrantRetriever = qdrantRetriever
+        // The local index when none is given: route tests build the state without configuration parsing.
+        self.search = search ?? SearchService(knowledgeBase: knowledgeBase)
         self.configuration = configuration
         self.knowledgeBase = knowledgeBase
         self.store = store

@@ -4,7 +4,9 @@ import Foundation
 /// hybrid top-k queries; optionally persisted crash-safely in a directory.
 ///
 /// Concurrency: any number of searches run in parallel; writes are serialised (one writer) and hold the
-/// exclusive lock only to publish each record, so searches are not stalled by graph insertion or fsync.
+/// exclusive lock only to publish each record, so searches are not stalled by fsync; the graph likewise links
+/// a new row while searches run and locks them out only to append and publish it (``HNSWIndex``; measured in
+/// docs/BENCHMARKS.md, "Searches while the graph grows").
 /// A write is acknowledged (the call returns) only after its log record is fsynced.
 public final class RetrievalIndex: @unchecked Sendable {
     // @unchecked: `state` is read under `lock`'s shared mode and replaced or mutated under its exclusive

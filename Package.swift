@@ -4,16 +4,16 @@ import PackageDescription
 // Release builds for benchmarks add `-Xswiftc -target-cpu -Xswiftc haswell` (see README, "Build flags"):
 // without a target CPU, `SIMD.addingProduct` lowers to per-lane `fmaf` calls. The default stays portable.
 // The encoder and the index are optimised in debug builds too: unoptimised, the encoder embeds about one chunk
-// per second, which would make every test that ingests a real document take minutes.
+// per second, which would make every test that ingests a real document take minutes. `-O` is an unsafe flag,
+// which SwiftPM refuses in a package used as a dependency; aigov is an application and offers no library
+// product, so nothing depends on these targets from outside (the modules are its internal layers).
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "aigov",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "aigov", targets: ["aigov"]),
-        .library(name: "EmbedCache", targets: ["EmbedCache"]),
-        .library(name: "Retrieval", targets: ["Retrieval"]),
+        .executable(name: "aigov", targets: ["aigov"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

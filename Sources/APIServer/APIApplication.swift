@@ -7,7 +7,7 @@ import Logging
 import Retrieval
 import Store
 
-/// Builds the HTTP application (DESIGN section 8) over an opened knowledge base and store.
+/// Builds the HTTP application (ARCHITECTURE.md section 8) over an opened knowledge base and store.
 ///
 /// The caller owns the knowledge base and store (and their data directory lock) and keeps them open while
 /// the application runs; run it with `runService()` for graceful shutdown on SIGINT and SIGTERM.

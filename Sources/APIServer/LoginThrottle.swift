@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Decides which login attempts may run the password hash (DESIGN section 11; docs in README "Security").
+/// Decides which login attempts may run the password hash (ARCHITECTURE.md section 11; docs in README "Security").
 ///
 /// Failures are counted per (account, client address), so an attacker elsewhere cannot lock the owner out:
 /// `pairLimit` failures in `window` from one address, then that address waits a back-off that doubles with

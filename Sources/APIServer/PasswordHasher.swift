@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import _CryptoExtras
 
-/// PBKDF2-HMAC-SHA256 password hashes (DESIGN section 11) as self-describing strings
+/// PBKDF2-HMAC-SHA256 password hashes (ARCHITECTURE.md section 11) as self-describing strings
 /// `pbkdf2_sha256$<iterations>$<salt base64>$<hash base64>`, with a random 16-byte salt per password.
 ///
 /// Hashing costs about a quarter of a second of CPU by design; callers on the server run it off the event

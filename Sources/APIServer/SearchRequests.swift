@@ -1,7 +1,7 @@
 import Foundation
 import Retrieval
 
-/// Limits on search input (DESIGN section 8 and 11), in Unicode scalars (see ``TextRules``).
+/// Limits on search input (ARCHITECTURE.md section 8 and 11), in Unicode scalars (see ``TextRules``).
 enum SearchLimits {
     static let maxQuestionCharacters = 2000
     static let topK = 1...50

@@ -10,7 +10,7 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     public var description: String { "\(variable): \(message)" }
 }
 
-/// The server's settings from the environment, under the old platform's names (DESIGN section 10).
+/// The server's settings from the environment, under the old platform's names (ARCHITECTURE.md section 10).
 public struct ServerConfiguration: Sendable, Equatable {
     public enum Environment: String, Sendable { case development, production }
     /// How log lines are written: one JSON object per line, or swift-log's plain text.
@@ -57,9 +57,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var retrievalBackend: RetrievalBackend
     /// Whether `QDRANT_URL` is set.
     public var qdrantConfigured: Bool { qdrant != nil }
-    /// Cap on JSON request bodies (DESIGN section 11).
+    /// Cap on JSON request bodies (ARCHITECTURE.md section 11).
     public var maxJSONBodyBytes = 1 << 20
-    /// Cap on multipart uploads (DESIGN section 11).
+    /// Cap on multipart uploads (ARCHITECTURE.md section 11).
     public var maxUploadBytes = 50 << 20
 
     /// Reads `variables`; a `SECRET_KEY` shorter than 32 bytes is an error, and so is none in production

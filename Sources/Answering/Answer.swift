@@ -1,4 +1,4 @@
-/// An answer to a question, with what the server reports about it (DESIGN section 8: `answer`, `mode`,
+/// An answer to a question, with what the server reports about it (ARCHITECTURE.md section 8: `answer`, `mode`,
 /// `grounded`, `timings`).
 public struct Answer: Sendable, Hashable, Codable {
     /// Who wrote the text.

@@ -33,7 +33,7 @@ public struct ChatConfiguration: Sendable, Hashable {
 
     private var storedKey: String?
 
-    /// A configuration with the defaults of DESIGN section 7 (temperature 0.2, 2 retries).
+    /// A configuration with the defaults of ARCHITECTURE.md section 7 (temperature 0.2, 2 retries).
     public init(
         baseURL: String, apiKey: String? = nil, model: String, maxCompletionTokens: Int = 1024,
         temperature: Double = 0.2, sendsLegacyMaxTokens: Bool? = nil, timeout: Duration = .seconds(60),

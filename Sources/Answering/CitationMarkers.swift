@@ -1,7 +1,7 @@
 import Foundation
 
 /// The `[n]` citation markers of a generated answer, checked against the numbered sources the model was
-/// given (DESIGN section 7: markers that name no source are removed).
+/// given (ARCHITECTURE.md section 7: markers that name no source are removed).
 public enum CitationMarkers {
     /// The source numbers cited in `text`, in order of first appearance. `[2]`, `[2, 3]` and `[2][3]` all
     /// count; numbers outside `1...sourceCount` do not.

@@ -11,7 +11,7 @@ public struct ExtractiveAnswer: Sendable, Hashable {
     public var matched: Bool
 }
 
-/// The answer of DESIGN section 7 when no model is configured or the model is down: the sentences of the top
+/// The answer of ARCHITECTURE.md section 7 when no model is configured or the model is down: the sentences of the top
 /// passages that share the most terms with the question, each with its citation.
 ///
 /// Terms are the BM25 tokenizer's (lower-cased, accents folded, stopwords dropped, clause identifiers such

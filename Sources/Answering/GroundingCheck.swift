@@ -1,6 +1,6 @@
 import Foundation
 
-/// The check made on every answer before it is returned (DESIGN section 7): citation markers that name no
+/// The check made on every answer before it is returned (ARCHITECTURE.md section 7): citation markers that name no
 /// source are removed, the cited sources are listed, and every sentence that states something without a
 /// valid `[n]` marker of its own is listed as unsupported. The answer is `grounded` when there is none.
 ///

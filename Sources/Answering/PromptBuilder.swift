@@ -7,7 +7,7 @@ public struct Prompt: Sendable, Hashable {
     public var omittedSources: [Int]
 }
 
-/// Builds the prompt of DESIGN section 7: instructions in the system message, then the numbered sources and
+/// Builds the prompt of ARCHITECTURE.md section 7: instructions in the system message, then the numbered sources and
 /// the question in the user message.
 ///
 /// Sources keep their retrieval numbers (`[n]` is `citations[n-1]` in the API reply, and the answer's

@@ -15,7 +15,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// returned at once, since the caller would rather fall back now than wait that long.
     public var maxDelay: Duration
 
-    /// The policy of DESIGN section 7: 2 retries, 0.5 s then 1 s (with jitter), waits of at most 10 s.
+    /// The policy of ARCHITECTURE.md section 7: 2 retries, 0.5 s then 1 s (with jitter), waits of at most 10 s.
     public init(maxRetries: Int = 2, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(10)) {
         self.maxRetries = maxRetries
         self.baseDelay = baseDelay

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A retrievable passage of a document (DESIGN section 3).
+/// A retrievable passage of a document (ARCHITECTURE.md section 3).
 public struct Chunk: Sendable, Equatable {
     /// Stable across re-ingests: derived from the document id, the chunk text and the ordinal, so an unchanged
     /// passage keeps its id (and its embedding).

@@ -1,4 +1,4 @@
-/// One retrieved passage with where it comes from, in the old platform's field names (DESIGN section 8).
+/// One retrieved passage with where it comes from, in the old platform's field names (ARCHITECTURE.md section 8).
 public struct Citation: Sendable, Equatable, Codable {
     public var content: String
     public var documentTitle: String

@@ -3,7 +3,7 @@ import Foundation
 import Retrieval
 import Store
 
-/// The ingest and query paths over one data directory (DESIGN section 1): the metadata store, which is the
+/// The ingest and query paths over one data directory (ARCHITECTURE.md section 1): the metadata store, which is the
 /// source of truth, the local retrieval index, and the embedder (normally behind its persistent cache).
 ///
 /// Writes (ingest, delete, repair) run one at a time; searches run concurrently with them and each other.
@@ -34,7 +34,7 @@ public final class KnowledgeBase: Sendable {
         /// window scoring of ``RankingOptions/windowShare``. Doubles the model's work at ingest.
         public var windows: Bool = false
 
-        /// The defaults of DESIGN sections 3 and 5.
+        /// The defaults of ARCHITECTURE.md sections 3 and 5.
         public init(
             queueOutbox: Bool = false, maxChunkTokens: Int = 224, index: IndexConfiguration? = nil,
             maxInputBytes: Int = 64 << 20, queryCacheBytes: Int = 16 << 20, ranking: RankingOptions = .plain

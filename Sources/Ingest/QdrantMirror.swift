@@ -3,7 +3,7 @@ import Retrieval
 import Store
 import Synchronization
 
-/// Pushes the store's outbox to a Qdrant collection (DESIGN section 6): at least once, and idempotently, so a
+/// Pushes the store's outbox to a Qdrant collection (ARCHITECTURE.md section 6): at least once, and idempotently, so a
 /// crash or an outage loses nothing and duplicates nothing.
 ///
 /// Every committed document change queued outbox rows in the same transaction. A push reads the oldest rows,

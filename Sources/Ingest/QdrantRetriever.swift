@@ -2,7 +2,7 @@ import Foundation
 import Retrieval
 import Store
 
-/// Search with `RETRIEVAL_BACKEND=qdrant` (DESIGN section 5): the dense ranking comes from the Qdrant
+/// Search with `RETRIEVAL_BACKEND=qdrant` (ARCHITECTURE.md section 5): the dense ranking comes from the Qdrant
 /// collection, BM25 stays in the local index, and hybrid mode fuses the two lists locally with the same
 /// reciprocal-rank fusion as the local backend. Dense hits are cited from their point payloads; lexical-only
 /// hits from the store.

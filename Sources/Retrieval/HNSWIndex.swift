@@ -11,7 +11,7 @@ public struct HNSWParameters: Sendable, Equatable, Codable {
     /// Seed of the level generator, so that builds are reproducible.
     public var seed: UInt64
 
-    /// The defaults are the design values (DESIGN section 5).
+    /// The defaults are the design values (ARCHITECTURE.md section 5).
     public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 0x5EED) {
         self.m = m
         self.efConstruction = efConstruction

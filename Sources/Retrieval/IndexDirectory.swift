@@ -6,7 +6,7 @@ import Foundation
     import Darwin
 #endif
 
-/// The on-disk form of an index (DESIGN section 2): a directory holding
+/// The on-disk form of an index (ARCHITECTURE.md section 2): a directory holding
 /// - `MANIFEST`: JSON naming the live snapshot segment and write-ahead log, replaced only by an atomic
 ///   rename, so it always names a complete, fsynced state;
 /// - `segment-<generation>.seg`: a snapshot (header with checksum, then graph and records), written once to a

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A client of Qdrant's REST API for one collection of chunk points (DESIGN sections 5 and 6).
+/// A client of Qdrant's REST API for one collection of chunk points (ARCHITECTURE.md sections 5 and 6).
 ///
 /// Writes wait for Qdrant to apply them (`?wait=true`): when a write returns, the points are searchable and
 /// durable, which is what lets the mirror mark its outbox rows done. Every request is idempotent, so transient

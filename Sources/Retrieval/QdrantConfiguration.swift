@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the Qdrant mirror and the `qdrant` retrieval backend find their collection (DESIGN sections 6 and 10:
+/// Where the Qdrant mirror and the `qdrant` retrieval backend find their collection (ARCHITECTURE.md sections 6 and 10:
 /// `QDRANT_URL`, `QDRANT_API_KEY`, `QDRANT_COLLECTION`), and how patiently they talk to it.
 ///
 /// `description` never shows the API key or URL credentials, so the value can be logged.

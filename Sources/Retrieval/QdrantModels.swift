@@ -4,7 +4,7 @@ import Foundation
 // bodies carry no other field: Qdrant, like its client's models, rejects unknown ones.
 
 /// What a point of the mirror carries besides its vector: every field a citation needs, so a search served
-/// by Qdrant can answer without the local store (DESIGN section 6), plus `doc_type` for filtering.
+/// by Qdrant can answer without the local store (ARCHITECTURE.md section 6), plus `doc_type` for filtering.
 public struct QdrantChunkPayload: Codable, Sendable, Equatable {
     public var chunkID: String
     public var documentID: String

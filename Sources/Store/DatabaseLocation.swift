@@ -20,7 +20,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(code.rawValue): \(message)" }
 }
 
-/// Which database holds the metadata, from `DATABASE_URL` (DESIGN section 10): SQLite in the data directory
+/// Which database holds the metadata, from `DATABASE_URL` (ARCHITECTURE.md section 10): SQLite in the data directory
 /// when it is unset or `sqlite:`, PostgreSQL for `postgresql://` and `postgres://`.
 public enum DatabaseLocation: Sendable, Equatable {
     case sqlite(path: String)

@@ -6,7 +6,7 @@ public enum OutboxOperation: String, Sendable, Equatable, CaseIterable {
     case delete
 }
 
-/// One pending change for the Qdrant mirror (DESIGN section 6), queued in the same transaction as the
+/// One pending change for the Qdrant mirror (ARCHITECTURE.md section 6), queued in the same transaction as the
 /// change itself so the mirror can never miss a committed write.
 public struct OutboxEntry: Sendable, Equatable {
     /// Increasing in commit order: pushing in id order replays changes in order.

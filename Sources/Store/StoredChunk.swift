@@ -1,4 +1,4 @@
-/// A chunk row (DESIGN section 3). Mirrors the ingest pipeline's chunk without importing it: Store sits
+/// A chunk row (ARCHITECTURE.md section 3). Mirrors the ingest pipeline's chunk without importing it: Store sits
 /// below Ingest, so the pipeline maps its chunks to this type.
 public struct StoredChunk: Sendable, Equatable {
     /// Stable id: document id + hash of the chunk text + ordinal.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A document row: what the store knows about one ingested document (DESIGN section 3), without its text.
+/// A document row: what the store knows about one ingested document (ARCHITECTURE.md section 3), without its text.
 public struct StoredDocument: Sendable, Equatable {
     /// Stable id chosen by the caller or derived from the source path/URL.
     public var id: String

@@ -6,7 +6,7 @@ public enum UserRole: String, Sendable, Equatable, CaseIterable {
     case viewer
 }
 
-/// A user row. `passwordHash` is the KDF output (DESIGN section 11); the store never sees a password.
+/// A user row. `passwordHash` is the KDF output (ARCHITECTURE.md section 11); the store never sees a password.
 public struct User: Sendable, Equatable {
     /// Assigned by the store.
     public var id: Int64

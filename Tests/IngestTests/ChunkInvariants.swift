@@ -2,7 +2,7 @@ import Foundation
 import Ingest
 import Testing
 
-/// Checks every chunk of a document against the contract of DESIGN section 3; records an issue per breach.
+/// Checks every chunk of a document against the contract of ARCHITECTURE.md section 3; records an issue per breach.
 func expectChunkInvariants(_ chunks: [Chunk], of document: Document, maxTokens: Int = 254) {
     #expect(!chunks.isEmpty, "no chunks for \(document.id)")
     let scalars = Array(document.text.unicodeScalars)

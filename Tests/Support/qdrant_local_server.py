@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A local server that speaks Qdrant's REST API, for aigov's tests (DESIGN section 6).
+"""A local server that speaks Qdrant's REST API, for aigov's tests (ARCHITECTURE.md section 6).
 
 Usage: qdrant_local_server.py [--api-key KEY] [--port PORT]
 

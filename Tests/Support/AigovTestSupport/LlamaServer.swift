@@ -1,6 +1,6 @@
 import Foundation
 
-/// A real OpenAI-compatible server for tests: llama.cpp's `llama-server` serving SmolLM2-135M (DESIGN section 7),
+/// A real OpenAI-compatible server for tests: llama.cpp's `llama-server` serving SmolLM2-135M (ARCHITECTURE.md section 7),
 /// as a child process on a free loopback port.
 ///
 /// `scripts/llm-server-setup` builds or reuses the binary and installs the model; it writes their paths to
@@ -55,7 +55,7 @@ public final class LlamaServer: @unchecked Sendable {
     /// The base URL an OpenAI client uses (`.../v1`).
     public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
-    /// Starts the server with the flags DESIGN section 7 gives for tests (`-t 1 -n 256 -c 2048`) and waits until
+    /// Starts the server with the flags ARCHITECTURE.md section 7 gives for tests (`-t 1 -n 256 -c 2048`) and waits until
     /// `GET /health` answers 200. Blocks: call it off the cooperative pool.
     public static func start(timeout: TimeInterval = 120) throws -> LlamaServer {
         guard let (server, model) = paths else {

@@ -11,7 +11,8 @@ let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration
 
 let package = Package(
     name: "aigov",
-    platforms: [.macOS(.v14)],
+    // macOS 15: `Synchronization.Mutex`.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "aigov", targets: ["aigov"])
     ],
@@ -42,6 +43,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // Work off the cooperative pool, gates and locks: what the other modules share for running things.
+        .target(name: "ConcurrencySupport", swiftSettings: optimizedInDebug),
         .target(
             name: "EmbedCache",
             dependencies: [
@@ -53,7 +56,7 @@ let package = Package(
         .target(
             name: "Retrieval",
             dependencies: [
-                "CBLAS",
+                "CBLAS", "ConcurrencySupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -70,7 +73,10 @@ let package = Package(
         ),
         .target(
             name: "Ingest",
-            dependencies: ["EmbedCache", "Retrieval", "Store", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "ConcurrencySupport", "EmbedCache", "Retrieval", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Ranking metrics, BEIR files and question sets: pure Foundation, so its tests build in seconds.
         .target(name: "Evaluation"),
@@ -81,7 +87,7 @@ let package = Package(
         .target(
             name: "APIServer",
             dependencies: [
-                "EmbedCache", "Retrieval", "Ingest", "Store", "Answering",
+                "ConcurrencySupport", "EmbedCache", "Retrieval", "Ingest", "Store", "Answering",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -109,6 +115,7 @@ let package = Package(
             name: "retrieval-crash-writer", dependencies: ["Retrieval"], path: "Tests/Support/RetrievalCrashWriter"),
         // What several test targets share: launchers for the peers (llama-server, the Python test servers).
         .target(name: "AigovTestSupport", path: "Tests/Support/AigovTestSupport"),
+        .testTarget(name: "ConcurrencySupportTests", dependencies: ["ConcurrencySupport"]),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache", "Evaluation"]),

@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Crypto
 import Foundation
 import Hummingbird
@@ -75,7 +76,7 @@ struct ContentRoutes: Sendable {
         let options = DocumentLoader.Options(id: id, title: body.title, source: body.source, url: body.url)
         let content = Data(body.content.utf8)
         // The text is read as Markdown (headings give the chunker its structure).
-        var document = try await Blocking.run {
+        var document = try await blocking {
             try DocumentLoader().load(data: content, fileName: "\(id).md", options: options)
         }
         document.metadata.merge(body.metadata) { _, new in new }
@@ -98,7 +99,7 @@ struct ContentRoutes: Sendable {
         do {
             // Scanning up to 50 MB for boundaries is CPU work: off the cooperative pool.
             let bytes = Data(buffer.readableBytesView)
-            parts = try await Blocking.run { try MultipartFormData.parse(bytes, boundary: boundary) }
+            parts = try await blocking { try MultipartFormData.parse(bytes, boundary: boundary) }
         } catch let error as MultipartFormData.ParseError {
             throw APIError.malformed(error.message)
         }

@@ -1,4 +1,5 @@
 import Answering
+import ConcurrencySupport
 import Foundation
 import Ingest
 import Logging

@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import EmbedCache
 import Foundation
 import Retrieval
@@ -71,7 +72,7 @@ public final class KnowledgeBase: Sendable {
     public let options: Options
     let chunker: Chunker
     let loader: DocumentLoader
-    let gate = AsyncGate()
+    let gate = AdmissionGate(limit: 1)
     /// Documents cited by recent searches (see ``DocumentCache``).
     let documentCache = DocumentCache()
     private let lock: DirectoryLock?
@@ -227,16 +228,5 @@ public final class KnowledgeBase: Sendable {
     /// Writes a snapshot of the index, so the next open need not replay its log.
     public func checkpoint() async throws {
         try await gate.run { try await blocking { [index] in try index.checkpoint() } }
-    }
-}
-
-/// Runs blocking work (a child process, file I/O, a long computation) on a Dispatch thread, keeping it off
-/// Swift's cooperative pool, which has only one thread per core and also runs the server's event handling.
-@discardableResult
-func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try work() })
-        }
     }
 }

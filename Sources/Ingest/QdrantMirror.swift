@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 import Retrieval
 import Store
@@ -71,7 +72,7 @@ public final class QdrantMirror: Sendable {
     private var store: any MetadataStore { knowledgeBase.store }
     private let state = Mutex(Status())
     private let collectionReady = Mutex(false)
-    private let gate = AsyncGate()
+    private let gate = AdmissionGate(limit: 1)
 
     /// A mirror of `knowledgeBase`'s store into `client`'s collection; vectors come from its index, else its
     /// embedder (normally behind the persistent cache).

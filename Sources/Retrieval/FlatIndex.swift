@@ -1,3 +1,5 @@
+import ConcurrencySupport
+
 /// An exact (brute-force) vector index: BLAS scoring of every row. The right choice below a few tens of
 /// thousands of rows, and the ground truth that approximate search is measured against.
 public final class FlatIndex: @unchecked Sendable {

@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 
 /// Construction and search parameters of an HNSW graph.

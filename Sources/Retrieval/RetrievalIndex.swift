@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 
 /// The retrieval index: records with vectors, text and filterable fields, answering dense, lexical and

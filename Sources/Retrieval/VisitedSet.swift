@@ -1,3 +1,5 @@
+import ConcurrencySupport
+
 /// A "seen" marker per node that is cleared in O(1) by bumping a generation counter, so one allocation
 /// serves many searches. A node is visited when its mark equals the current generation.
 final class VisitedSet {

@@ -1,7 +1,6 @@
+import ConcurrencySupport
 import Synchronization
 import Testing
-
-@testable import APIServer
 
 /// The search gate: a bounded number inside, the rest admitted in arrival order, cancelled waiters gone.
 @Suite struct AdmissionGateTests {

@@ -4,15 +4,16 @@
     import Darwin
 #endif
 
-// pthread-based locks rather than `Synchronization.Mutex`: the package still supports macOS 14, where Mutex
-// is unavailable, and `Mutex` has no shared (reader) mode.
+// pthread-based: `Synchronization.Mutex`, which the other modules use to guard a value, has no shared (reader)
+// mode, and searches must run side by side under one writer. `Lock` is the plain counterpart for sections that
+// guard a stretch of work rather than one value (the index's single writer).
 
 /// A reader-writer lock: many concurrent readers or one writer.
-final class ReadWriteLock: @unchecked Sendable {
+public final class ReadWriteLock: @unchecked Sendable {
     // The pthread object must not move in memory, hence a heap allocation rather than a stored property.
-    private let handle: UnsafeMutablePointer<pthread_rwlock_t>
+    @usableFromInline let handle: UnsafeMutablePointer<pthread_rwlock_t>
 
-    init() {
+    public init() {
         handle = .allocate(capacity: 1)
         handle.initialize(to: pthread_rwlock_t())
         precondition(pthread_rwlock_init(handle, nil) == 0, "pthread_rwlock_init failed")
@@ -23,13 +24,13 @@ final class ReadWriteLock: @unchecked Sendable {
         handle.deallocate()
     }
 
-    func withReadLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    @inlinable public func withReadLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_rwlock_rdlock(handle)
         defer { pthread_rwlock_unlock(handle) }
         return try body()
     }
 
-    func withWriteLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    @inlinable public func withWriteLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_rwlock_wrlock(handle)
         defer { pthread_rwlock_unlock(handle) }
         return try body()
@@ -37,10 +38,10 @@ final class ReadWriteLock: @unchecked Sendable {
 }
 
 /// A plain mutual-exclusion lock.
-final class Lock: @unchecked Sendable {
-    private let handle: UnsafeMutablePointer<pthread_mutex_t>
+public final class Lock: @unchecked Sendable {
+    @usableFromInline let handle: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
+    public init() {
         handle = .allocate(capacity: 1)
         handle.initialize(to: pthread_mutex_t())
         precondition(pthread_mutex_init(handle, nil) == 0, "pthread_mutex_init failed")
@@ -51,7 +52,7 @@ final class Lock: @unchecked Sendable {
         handle.deallocate()
     }
 
-    func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    @inlinable public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(handle)
         defer { pthread_mutex_unlock(handle) }
         return try body()

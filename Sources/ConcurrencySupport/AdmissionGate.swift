@@ -1,14 +1,17 @@
 import Foundation
 import Synchronization
 
-/// Lets at most `limit` searches run at once and queues the rest first come, first served.
+/// Lets at most `limit` sections run at once and queues the rest first come, first served. With a limit of 1
+/// it is the writers' gate (one ingest at a time, one mirror push at a time): an actor alone would not do,
+/// as it is re-entrant at every `await`, so two ingests could interleave their store and index writes.
 ///
+/// For searches:
 /// Under load, Swift's cooperative pool interleaves the steps of every request in flight, so each request's
 /// latency is the whole backlog's and the slowest wait twice as long as the median. Gating the search so a
 /// few run to completion while the others wait in order keeps the same throughput with a far tighter tail
 /// (`aigov bench serve`, docs/BENCHMARKS.md). A waiter whose task is cancelled (the client went away)
 /// leaves the queue at once.
-final class AdmissionGate: Sendable {
+public final class AdmissionGate: Sendable {
     private struct Waiter {
         var id: UInt64
         var continuation: CheckedContinuation<Void, any Error>
@@ -34,24 +37,24 @@ final class AdmissionGate: Sendable {
     }
 
     /// Most searches running at once.
-    let limit: Int
+    public let limit: Int
     private let state = Mutex(State())
 
     /// A gate for `limit` concurrent runs (at least 1); the default is two per core, so one can wait on the
     /// database while another computes.
-    init(limit: Int = 2 * ProcessInfo.processInfo.activeProcessorCount) {
+    public init(limit: Int = 2 * ProcessInfo.processInfo.activeProcessorCount) {
         self.limit = max(1, limit)
     }
 
     /// Runs `body` once a place is free. Throws `CancellationError` if the task is cancelled while waiting.
-    func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await enter()
         defer { leave() }
         return try await body()
     }
 
     /// Requests waiting for a place.
-    var waiting: Int { state.withLock { $0.queue.count - $0.head } }
+    public var waiting: Int { state.withLock { $0.queue.count - $0.head } }
 
     private func enter() async throws {
         // Admitted at once, or a ticket to wait with.

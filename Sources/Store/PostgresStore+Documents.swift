@@ -96,7 +96,6 @@ extension PostgresStore {
     ) async throws -> CommitSummary {
         try SQLiteStore.validate(document: document, chunks: chunks)
         let metadata = try JSONColumn.encode(document.metadata)
-        let headingPaths = try chunks.map { try JSONColumn.encode($0.headingPath) }
         return try await transaction { connection in
             let now = PostgresRows.now()
             // FOR UPDATE: a concurrent commit of the same document waits instead of interleaving chunk writes.
@@ -130,19 +129,11 @@ extension PostgresStore {
                 removed = removedChunkIDs.filter { deleted.contains($0) && seen.insert($0).inserted }
             }
 
-            let stored = Dictionary(
-                try await fetchChunks(connection, documentID: document.id).map { ($0.chunkID, $0) },
-                uniquingKeysWith: { first, _ in first })
-            var summary = CommitSummary(
-                documentCreated: previous == nil, chunksAdded: 0, chunksUpdated: 0, chunksUnchanged: 0,
-                chunksRemoved: removed.count, outboxEnqueued: 0)
-            var upserted: [String] = []
-            for (chunk, headingPath) in zip(chunks, headingPaths) {
-                let existing = stored[chunk.chunkID]
-                if existing == chunk {
-                    summary.chunksUnchanged += 1
-                    continue
-                }
+            let plan = DocumentCommitPlan(
+                document: document, chunks: chunks, previous: try previous.map(Self.payloadFields),
+                stored: try await fetchChunks(connection, documentID: document.id), removed: removed, outbox: outbox)
+            for (chunk, _) in plan.writes {
+                let headingPath = try JSONColumn.encode(chunk.headingPath)
                 let written = try await rows(
                     """
                     INSERT INTO chunks (chunk_id, document_id, ordinal, text, section, heading_path, page_start,
@@ -162,33 +153,23 @@ extension PostgresStore {
                 if written.isEmpty {
                     throw StoreError(.conflict, "chunk id \(chunk.chunkID) belongs to another document")
                 }
-                if existing == nil { summary.chunksAdded += 1 } else { summary.chunksUpdated += 1 }
-                upserted.append(chunk.chunkID)
             }
-
-            if outbox {
-                // Points carry the document's title, source, url and type: when one changed, every chunk of the
-                // document needs pushing again, not only the chunks whose own columns changed.
-                if let previous, try Self.payloadFieldsDiffer(previous, document) {
-                    let written = Set(upserted)
-                    upserted += stored.values.sorted { $0.ordinal < $1.ordinal }.map(\.chunkID).filter {
-                        !written.contains($0)
-                    }
-                }
-                summary.outboxEnqueued += try await enqueue(connection, upserted, documentID: document.id, .upsert, now)
-                summary.outboxEnqueued += try await enqueue(connection, removed, documentID: document.id, .delete, now)
-            }
+            var summary = plan.summary
+            let upserts = plan.outboxUpserts
+            summary.outboxEnqueued += try await enqueue(connection, upserts, documentID: document.id, .upsert, now)
+            summary.outboxEnqueued += try await enqueue(
+                connection, plan.outboxDeletes, documentID: document.id, .delete, now)
             return summary
         }
     }
 
-    /// Whether the stored document row differs from `document` in a field the Qdrant payload copies.
-    static func payloadFieldsDiffer(_ row: PostgresRandomAccessRow, _ document: StoredDocument) throws -> Bool {
-        let title = try PostgresRows.value(row, "title", String.self)
-        let source = try PostgresRows.value(row, "source", String.self)
-        let url = try PostgresRows.value(row, "url", String?.self)
-        let type = try PostgresRows.value(row, "type", String.self)
-        return title != document.title || source != document.source || url != document.url || type != document.type
+    /// The payload fields of a stored document row (title, source, url, type).
+    static func payloadFields(_ row: PostgresRandomAccessRow) throws -> DocumentCommitPlan.PayloadFields {
+        DocumentCommitPlan.PayloadFields(
+            title: try PostgresRows.value(row, "title", String.self),
+            source: try PostgresRows.value(row, "source", String.self),
+            url: try PostgresRows.value(row, "url", String?.self),
+            type: try PostgresRows.value(row, "type", String.self))
     }
 
     @discardableResult
@@ -225,13 +206,14 @@ extension PostgresStore {
         _ connection: PostgresConnection, _ chunkIDs: [String], documentID: String, _ operation: OutboxOperation,
         _ date: Date
     ) async throws -> Int {
-        for chunkID in chunkIDs {
-            try await connection.query(
-                """
-                INSERT INTO qdrant_outbox (chunk_id, document_id, operation, created_at, attempts)
-                VALUES (\(chunkID), \(documentID), \(operation.rawValue), \(date), 0)
-                """, logger: logger)
-        }
+        guard !chunkIDs.isEmpty else { return 0 }
+        // One statement for the whole list (a round trip per row made large commits slow), in the list's order.
+        try await connection.query(
+            """
+            INSERT INTO qdrant_outbox (chunk_id, document_id, operation, created_at, attempts)
+            SELECT id, \(documentID), \(operation.rawValue), \(date), 0
+            FROM unnest(\(chunkIDs)::text[]) WITH ORDINALITY AS ids(id, position) ORDER BY position
+            """, logger: logger)
         return chunkIDs.count
     }
 }

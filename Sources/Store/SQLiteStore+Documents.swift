@@ -97,7 +97,6 @@ extension SQLiteStore {
     ) async throws -> CommitSummary {
         try Self.validate(document: document, chunks: chunks)
         let metadata = try JSONColumn.encode(document.metadata)
-        let headingPaths = try chunks.map { try JSONColumn.encode($0.headingPath) }
         return try await write { db in
             let now = Date()
             let previous = try Row.fetchOne(
@@ -125,13 +124,9 @@ extension SQLiteStore {
                 if db.changesCount > 0 { removed.append(id) }
             }
 
-            let stored = Dictionary(
-                try Self.fetchChunks(db, documentID: document.id).map { ($0.chunkID, $0) },
-                uniquingKeysWith: { first, _ in first })
-            var summary = CommitSummary(
-                documentCreated: previous == nil, chunksAdded: 0, chunksUpdated: 0, chunksUnchanged: 0,
-                chunksRemoved: removed.count, outboxEnqueued: 0)
-            var upserted: [String] = []
+            let plan = DocumentCommitPlan(
+                document: document, chunks: chunks, previous: try previous.map(Self.payloadFields),
+                stored: try Self.fetchChunks(db, documentID: document.id), removed: removed, outbox: outbox)
             let upsert = try db.cachedStatement(
                 sql: """
                     INSERT INTO chunks (chunk_id, document_id, ordinal, text, section, heading_path, page_start, page_end,
@@ -144,37 +139,22 @@ extension SQLiteStore {
                         token_count = excluded.token_count, content_hash = excluded.content_hash
                     WHERE chunks.document_id = excluded.document_id
                     """)
-            for (chunk, headingPath) in zip(chunks, headingPaths) {
-                let existing = stored[chunk.chunkID]
-                if existing == chunk {
-                    summary.chunksUnchanged += 1
-                    continue
-                }
+            for (chunk, _) in plan.writes {
                 try upsert.execute(arguments: [
-                    chunk.chunkID, chunk.documentID, chunk.ordinal, chunk.text, chunk.section, headingPath,
-                    chunk.pageStart, chunk.pageEnd, chunk.charStart, chunk.charEnd, chunk.tokenCount,
-                    chunk.contentHash,
+                    chunk.chunkID, chunk.documentID, chunk.ordinal, chunk.text, chunk.section,
+                    try JSONColumn.encode(chunk.headingPath), chunk.pageStart, chunk.pageEnd, chunk.charStart,
+                    chunk.charEnd, chunk.tokenCount, chunk.contentHash,
                 ])
                 // No change means the WHERE above refused: the id is another document's chunk.
                 if db.changesCount == 0 {
                     throw StoreError(.conflict, "chunk id \(chunk.chunkID) belongs to another document")
                 }
-                if existing == nil { summary.chunksAdded += 1 } else { summary.chunksUpdated += 1 }
-                upserted.append(chunk.chunkID)
             }
-
-            if outbox {
-                // Points carry the document's title, source, url and type: when one changed, every chunk of the
-                // document needs pushing again, not only the chunks whose own columns changed.
-                if let previous, try Self.payloadFieldsDiffer(previous, document) {
-                    let written = Set(upserted)
-                    upserted += try Self.fetchChunks(db, documentID: document.id).map(\.chunkID).filter {
-                        !written.contains($0)
-                    }
-                }
-                summary.outboxEnqueued += try Self.enqueue(db, upserted, documentID: document.id, .upsert, at: now)
-                summary.outboxEnqueued += try Self.enqueue(db, removed, documentID: document.id, .delete, at: now)
-            }
+            var summary = plan.summary
+            summary.outboxEnqueued += try Self.enqueue(
+                db, plan.outboxUpserts, documentID: document.id, .upsert, at: now)
+            summary.outboxEnqueued += try Self.enqueue(
+                db, plan.outboxDeletes, documentID: document.id, .delete, at: now)
             return summary
         }
     }
@@ -215,13 +195,11 @@ extension SQLiteStore {
         }
     }
 
-    /// Whether the stored document row differs from `document` in a field the Qdrant payload copies.
-    static func payloadFieldsDiffer(_ row: Row, _ document: StoredDocument) throws -> Bool {
-        let title: String = try row.decode(forColumn: "title")
-        let source: String = try row.decode(forColumn: "source")
-        let url: String? = try row.decode(forColumn: "url")
-        let type: String = try row.decode(forColumn: "type")
-        return title != document.title || source != document.source || url != document.url || type != document.type
+    /// The payload fields of a stored document row (title, source, url, type).
+    static func payloadFields(_ row: Row) throws -> DocumentCommitPlan.PayloadFields {
+        DocumentCommitPlan.PayloadFields(
+            title: try row.decode(forColumn: "title"), source: try row.decode(forColumn: "source"),
+            url: try row.decode(forColumn: "url"), type: try row.decode(forColumn: "type"))
     }
 
     static func fetchChunks(_ db: Database, documentID: String) throws -> [StoredChunk] {

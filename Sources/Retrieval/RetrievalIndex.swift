@@ -120,10 +120,8 @@ public final class RetrievalIndex: @unchecked Sendable {
     /// `record` with its window vectors scaled to unit length, so a window's cosine is a dot product.
     private static func withUnitWindows(_ record: IndexRecord) -> IndexRecord {
         var record = record
-        record.windows = record.windows.map { window in
-            let norm = window.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return window.map { $0 / norm }
-        }
+        // `validate` refused zero windows under cosine, so each has a direction.
+        record.windows = record.windows.map { VectorMath.normalized($0) ?? $0 }
         return record
     }
 
@@ -212,7 +210,10 @@ public final class RetrievalIndex: @unchecked Sendable {
             let ranking = query.ranking
             var dense = try useDense ? denseSearch(state, query.vector!, k: depth, ef: query.ef, filter: filter) : []
             if windowed, !dense.isEmpty {
-                dense = rescoredByWindows(state, dense, query: query.vector!, share: ranking.windowShare)
+                dense = rescored(
+                    state, dense.map { (id: $0.label, score: $0.score) }, query: query.vector!,
+                    share: ranking.windowShare
+                ) { $0 }.map { (label: $0.id, score: $0.score) }
             }
             let lexicalText = fused ? query.text.map(ranking.vocabulary.expand) : query.text
             let lexical = useLexical ? lexicalSearch(state, lexicalText!, k: depth, filter: filter) : []
@@ -405,17 +406,10 @@ public final class RetrievalIndex: @unchecked Sendable {
     public func rescoredByWindows(
         _ dense: [(id: String, score: Float)], query: [Float], share: Double
     ) -> [(id: String, score: Float)] {
-        guard share > 0, configuration.metric == .cosine, let unit = VectorMath.normalized(query) else { return dense }
+        guard share > 0, configuration.metric == .cosine else { return dense }
         return lock.withReadLock {
             let state = self.state
-            let rescored = dense.map { item -> (id: String, score: Float) in
-                guard let label = state.labels[item.id] else { return item }
-                return (item.id, windowScore(state, label: label, chunkScore: item.score, unit: unit, share: share))
-            }
-            return rescored.enumerated().sorted { lhs, rhs in
-                lhs.element.score != rhs.element.score
-                    ? lhs.element.score > rhs.element.score : lhs.offset < rhs.offset
-            }.map(\.element)
+            return rescored(state, dense, query: query, share: share) { state.labels[$0] }
         }
     }
 
@@ -441,13 +435,16 @@ public final class RetrievalIndex: @unchecked Sendable {
     /// The dense candidates re-ordered by `(1 - share) * chunk cosine + share * best window cosine`: a chunk of
     /// several sentences embeds as their average, so a question matching one of them well scores below a chunk
     /// vaguely like all of them; its best window brings that sentence's match back. Candidates come from the
-    /// chunk vectors as before (the same ones, re-ordered); a record without windows keeps its score.
-    private func rescoredByWindows(
-        _ state: IndexState, _ dense: [(label: UInt32, score: Float)], query: [Float], share: Double
-    ) -> [(label: UInt32, score: Float)] {
+    /// chunk vectors as before (the same ones, re-ordered); a record without windows, or whose id `label` does
+    /// not find, keeps its score. Caller holds the shared lock.
+    private func rescored<ID>(
+        _ state: IndexState, _ dense: [(id: ID, score: Float)], query: [Float], share: Double,
+        label: (ID) -> UInt32?
+    ) -> [(id: ID, score: Float)] {
         guard let unit = VectorMath.normalized(query) else { return dense }
-        let rescored: [(label: UInt32, score: Float)] = dense.map { item in
-            (item.label, windowScore(state, label: item.label, chunkScore: item.score, unit: unit, share: share))
+        let rescored = dense.map { item -> (id: ID, score: Float) in
+            guard let label = label(item.id) else { return item }
+            return (item.id, windowScore(state, label: label, chunkScore: item.score, unit: unit, share: share))
         }
         return rescored.enumerated().sorted { lhs, rhs in
             lhs.element.score != rhs.element.score ? lhs.element.score > rhs.element.score : lhs.offset < rhs.offset

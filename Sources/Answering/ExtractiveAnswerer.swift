@@ -297,10 +297,8 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     static func synonyms(
         in question: String, weights: [String: Double], vocabulary: QueryVocabulary
     ) -> [(covers: Set<String>, legal: [Set<String>])] {
-        guard !vocabulary.rules.isEmpty else { return [] }
-        return vocabulary.rules.compactMap { rule in
+        vocabulary.rules(firingOn: question).compactMap { rule in
             let phrase = rule.phrase.hasSuffix("*") ? String(rule.phrase.dropLast()) : rule.phrase
-            guard QueryVocabulary.fires(rule, on: question) else { return nil }
             // The question's own terms the phrase matched: a phrase word, or a word it starts ("chatbot*").
             let words = Tokenizer(stemming: false).tokens(phrase).map(stem)
             let covers = Set(

@@ -84,19 +84,19 @@ public struct QueryVocabulary: Sendable, Hashable {
 
     /// The legal terms the rules add for `question`, without repeats, in rule order.
     public func terms(for question: String) -> [String] {
-        guard !rules.isEmpty else { return [] }
-        let text = RuleFile.normalise(question)
         var seen = Set<String>()
         var result: [String] = []
-        for rule in rules where RuleFile.contains(text, phrase: rule.phrase) {
+        for rule in rules(firingOn: question) {
             for term in rule.terms where seen.insert(term).inserted { result.append(term) }
         }
         return result
     }
 
-    /// Whether `rule`'s learner phrase occurs in `question` (the test ``terms(for:)`` applies).
-    public static func fires(_ rule: Rule, on question: String) -> Bool {
-        RuleFile.contains(RuleFile.normalise(question), phrase: rule.phrase)
+    /// The rules whose learner phrase occurs in `question`, in file order.
+    public func rules(firingOn question: String) -> [Rule] {
+        guard !rules.isEmpty else { return [] }
+        let text = RuleFile.normalise(question)
+        return rules.filter { RuleFile.contains(text, phrase: $0.phrase) }
     }
 
     /// `question` with the added terms appended (the question itself when none apply).

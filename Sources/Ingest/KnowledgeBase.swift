@@ -31,9 +31,9 @@ public final class KnowledgeBase: Sendable {
         public var queryCacheBytes: Int
         /// Fusion weights and structure priors of hybrid search (default: plain RRF).
         public var ranking: RankingOptions
-        /// Whether ingest embeds each chunk's windows (``PassageWindows``) into its index record, for the
-        /// window scoring of ``RankingOptions/windowShare``. Doubles the model's work at ingest.
-        public var windows: Bool = false
+        /// Whether ingest embeds each chunk's windows (``PassageWindows``) into its index record: exactly when
+        /// search scores by them (``RankingOptions/windowShare`` above 0). Doubles the model's work at ingest.
+        public var windows: Bool { ranking.windowShare > 0 }
 
         /// The defaults of ARCHITECTURE.md sections 3 and 5.
         public init(

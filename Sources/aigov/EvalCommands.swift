@@ -182,8 +182,8 @@ struct EvalBEIR: AsyncParsableCommand {
             try await store.migrate()
             var options = try RerankerSettings.apply(
                 to: KnowledgeBase.Options(index: indexConfiguration(stemming: !noStemming)), threads: model.threads)
-            // Windows as ingest writes them elsewhere, so SciFact measures the window scoring too.
-            options.windows = try rankingOptions(ProcessInfo.processInfo.environment).windowShare > 0
+            // The ranking serve uses, so ingest writes windows as it does elsewhere and SciFact measures them too.
+            options.ranking = try rankingOptions(ProcessInfo.processInfo.environment)
             return try await KnowledgeBase.open(
                 dataDirectory: dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
                 options: options

@@ -49,7 +49,6 @@ func openKnowledgeBase(
             options.index = IndexConfiguration(dimension: embedder.dimension, stemming: false)
         }
         if options.ranking == .plain { options.ranking = try rankingOptions(environment) }
-        options.windows = options.ranking.windowShare > 0
         let (base, report) = try await KnowledgeBase.open(
             dataDirectory: data.dataDirectory, store: store, embedder: cached, tokenCounter: embedder.tokenizer,
             options: options)
@@ -315,8 +314,7 @@ struct IndexCommand: AsyncParsableCommand {
             let report: KnowledgeBase.RepairReport
             do {
                 // The rebuilt records carry windows exactly when ingest would write them.
-                var options = KnowledgeBase.Options()
-                options.windows = try rankingOptions(ProcessInfo.processInfo.environment).windowShare > 0
+                let options = KnowledgeBase.Options(ranking: try rankingOptions(ProcessInfo.processInfo.environment))
                 report = try await KnowledgeBase.rebuildIndex(
                     dataDirectory: data.dataDirectory, store: store, embedder: cached,
                     tokenCounter: embedder.tokenizer, options: options, progress: bar.update)

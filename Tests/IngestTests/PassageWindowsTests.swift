@@ -52,7 +52,7 @@ import Testing
     func open(_ library: TestLibrary, windows: Bool) async throws -> KnowledgeBase {
         guard let tokenizer = Fixtures.tokenizer else { throw TestSetupError.noTokenizer }
         var options = KnowledgeBase.Options()
-        options.windows = windows
+        options.ranking.windowShare = windows ? 0.5 : 0
         return try await KnowledgeBase.open(
             dataDirectory: library.directory, store: try await library.store(), embedder: try library.embedder(),
             tokenCounter: tokenizer, options: options

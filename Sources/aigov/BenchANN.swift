@@ -89,13 +89,13 @@ struct BenchANN: AsyncParsableCommand {
                 let wanted = Set(expected.prefix(k))
                 hits += found.prefix(k).filter { wanted.contains(Int32(bitPattern: $0)) }.count
             }
-            let sorted = latencies.sorted()
+            let latency = LatencyPercentiles(latencies)
             let run: [String: Any] = [
                 "ef": efValue,
                 "recall": Double(hits) / Double(k * queryRows.count),
                 "qps": Double(queryRows.count) / wall,
-                "p50_us": sorted[sorted.count / 2] * 1e6,
-                "p99_us": sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))] * 1e6,
+                "p50_us": latency.p50 * 1e6,
+                "p99_us": latency.p99 * 1e6,
             ]
             runs.append(run)
             if !json {
@@ -212,12 +212,27 @@ private final class ConcurrentSearches: @unchecked Sendable {
     func stop() -> (count: Int, p50: Double, p99: Double, max: Double) {
         stopping.withLock { $0 = true }
         done.wait()
-        let sorted = latencies.sorted()
-        guard !sorted.isEmpty else { return (0, 0, 0, 0) }
-        return (
-            sorted.count, sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
-            sorted.last!
-        )
+        let latency = LatencyPercentiles(latencies)
+        return (latencies.count, latency.p50, latency.p99, latency.max)
+    }
+}
+
+/// p50, p99 and max of a sample as `bench ann` reports them: the elements at positions `n / 2` and
+/// `min(n - 1, floor(0.99 n))` of the sorted sample; 0 for an empty one.
+private struct LatencyPercentiles {
+    let p50: Double
+    let p99: Double
+    let max: Double
+
+    init(_ values: [Double]) {
+        let sorted = values.sorted()
+        guard let last = sorted.last else {
+            (p50, p99, max) = (0, 0, 0)
+            return
+        }
+        p50 = sorted[sorted.count / 2]
+        p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        max = last
     }
 }
 

@@ -85,6 +85,12 @@ func rankingDataDirectory(_ environment: [String: String]) -> URL? {
     if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
         starts.append(URL(fileURLWithPath: executable).deletingLastPathComponent())
     }
+    return rankingDataDirectory(searchingUpFrom: starts)
+}
+
+/// The first `corpus/ranking` holding `vocabulary.tsv` in or above each start, tried in order: a working
+/// directory outside the checkout must still fall through to the executable's checkout.
+func rankingDataDirectory(searchingUpFrom starts: [URL]) -> URL? {
     for start in starts {
         var folder = start.standardizedFileURL
         while true {
@@ -93,7 +99,7 @@ func rankingDataDirectory(_ environment: [String: String]) -> URL? {
                 return candidate
             }
             let parent = folder.deletingLastPathComponent()
-            if parent.path == folder.path { return nil }
+            if parent.path == folder.path { break }
             folder = parent
         }
     }

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+@testable import aigov
+
+/// Where `serve`, `search` and `eval` find `corpus/ranking` when `RANKING_DATA_DIR` is not set.
+@Suite struct RankingDataLookupTests {
+    /// Run from a folder outside the checkout (a user's home, a script's temp folder), the lookup used to stop at
+    /// the file system root of the working directory and never try the executable's checkout, so the vocabulary
+    /// and document names were silently off and rankings differed by working directory.
+    @Test func aWorkingDirectoryOutsideTheCheckoutFallsThroughToTheNextStart() throws {
+        let outside = FileManager.default.temporaryDirectory
+            .appendingPathComponent("aigov-ranking-lookup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        let insideCheckout = CLI.root.appendingPathComponent("Sources/aigov")
+        let found = rankingDataDirectory(searchingUpFrom: [outside, insideCheckout])
+        #expect(found?.standardizedFileURL.path == CLI.root.appendingPathComponent("corpus/ranking").standardizedFileURL.path)
+    }
+
+    @Test func noStartAboveAnyCheckoutFindsNothing() throws {
+        let outside = FileManager.default.temporaryDirectory
+            .appendingPathComponent("aigov-ranking-lookup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        #expect(rankingDataDirectory(searchingUpFrom: [outside]) == nil)
+    }
+}

@@ -15,7 +15,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: outside) }
         let insideCheckout = CLI.root.appendingPathComponent("Sources/aigov")
         let found = rankingDataDirectory(searchingUpFrom: [outside, insideCheckout])
-        #expect(found?.standardizedFileURL.path == CLI.root.appendingPathComponent("corpus/ranking").standardizedFileURL.path)
+        let expected = CLI.root.appendingPathComponent("corpus/ranking").standardizedFileURL
+        #expect(found?.standardizedFileURL.path == expected.path)
     }
 
     @Test func noStartAboveAnyCheckoutFindsNothing() throws {

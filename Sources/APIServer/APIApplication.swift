@@ -33,8 +33,7 @@ public func buildApplication(
     let search = try SearchService(knowledgeBase: knowledgeBase, qdrant: configuration.searchQdrant)
     let state = ServerState(
         configuration: configuration, knowledgeBase: knowledgeBase, store: store,
-        answerer: Answerer(
-            chat: client, extractive: ExtractiveAnswerer(vocabulary: knowledgeBase.options.ranking.vocabulary)),
+        answerer: .over(knowledgeBase, chat: client),
         tokens: tokens, logger: logger, mirror: mirror, search: search)
     let timeouts = configuration.connectionTimeouts
     return Application(

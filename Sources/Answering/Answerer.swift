@@ -16,14 +16,18 @@ public struct Answerer: Sendable {
     public let chat: ChatClient?
     public var promptBuilder: PromptBuilder
     public var extractive: ExtractiveAnswerer
+    /// Scores the extractive answer's candidate sentences against the question with the sentence encoder, when
+    /// given (``ExtractiveAnswerer/answer(question:passages:relevance:)``).
+    public var relevance: StatementRelevance?
 
     public init(
         chat: ChatClient?, promptBuilder: PromptBuilder = PromptBuilder(),
-        extractive: ExtractiveAnswerer = ExtractiveAnswerer()
+        extractive: ExtractiveAnswerer = ExtractiveAnswerer(), relevance: StatementRelevance? = nil
     ) {
         self.chat = chat
         self.promptBuilder = promptBuilder
         self.extractive = extractive
+        self.relevance = relevance
     }
 
     /// The answer when retrieval found no passage.
@@ -65,8 +69,13 @@ public struct Answerer: Sendable {
 
     private func extractiveAnswer(
         _ question: String, _ passages: [Passage], reason: FallbackReason, since start: ContinuousClock.Instant
-    ) -> Answer {
-        let result = extractive.answer(question: question, passages: passages)
+    ) async -> Answer {
+        let result =
+            if let relevance {
+                await extractive.answer(question: question, passages: passages, relevance: relevance)
+            } else {
+                extractive.answer(question: question, passages: passages)
+            }
         let check = GroundingCheck(text: result.text, sourceCount: passages.count)
         return Answer(
             text: check.text, mode: .extractive, citedSources: check.citedSources, grounded: check.grounded,
@@ -148,7 +157,9 @@ public struct Answerer: Sendable {
             emit(.done(answer))
         }
         guard !passages.isEmpty else { return send(noSourcesAnswer(since: start)) }
-        guard let chat else { return send(extractiveAnswer(question, passages, reason: .notConfigured, since: start)) }
+        guard let chat else {
+            return send(await extractiveAnswer(question, passages, reason: .notConfigured, since: start))
+        }
         let prompt = promptBuilder.build(question: question, passages: passages)
         let streamed = StreamedText(sourceCount: prompt.includedSources.count)
         var failure: AnsweringError?
@@ -168,7 +179,7 @@ public struct Answerer: Sendable {
         guard !streamed.text.isEmpty else {
             // Nothing reached the caller: the extractive answer can still take the model's place.
             let reason = FallbackReason(failure?.code ?? .llmBadResponse)
-            return send(extractiveAnswer(question, passages, reason: reason, since: start))
+            return send(await extractiveAnswer(question, passages, reason: reason, since: start))
         }
         if !rest.isEmpty { emit(.delta(rest)) }
         let check = GroundingCheck(text: streamed.text, sourceCount: prompt.includedSources.count)

@@ -1,6 +1,9 @@
 import Foundation
 import Retrieval
 
+/// How well each statement answers a question, higher is better (the sentence encoder's cosine similarity).
+public typealias StatementRelevance = @Sendable (_ question: String, _ statements: [String]) async throws -> [Double]
+
 /// An answer made of source sentences, without a language model.
 public struct ExtractiveAnswer: Sendable, Hashable {
     /// The chosen sentences, each followed by its `[n]`, one paragraph per source; or ``ExtractiveAnswerer/noMatchText``.
@@ -43,6 +46,13 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         self.minimumCoverage = minimumCoverage
         self.vocabulary = vocabulary
     }
+
+    /// The share of a statement's score that comes from ``StatementRelevance`` when one is given.
+    /// 0.3 was the best of 0.2-1.0 on the tune half of `fixtures/questions/learner.jsonl` (docs/BENCHMARKS.md).
+    public var semanticWeight: Double = 0.3
+    /// The cosine similarity at which a statement qualifies without sharing enough of the question's terms.
+    /// all-MiniLM-L6-v2 gives unrelated sentences of one domain 0.1-0.3; 0.4 (of 0.3-0.6 tried) did best.
+    public var semanticFloor: Double = 0.4
 
     /// What the answer says when no sentence qualifies.
     public static let noMatchText = "The sources do not appear to answer this question."
@@ -139,12 +149,43 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// not answer" while it says something about the question. Each passage's quotes start with its section
     /// ("Article 99(3): ...") so the reader sees which provision states the rule.
     public func answer(question: String, passages: [Passage]) -> ExtractiveAnswer {
+        let considered = Array(passages.prefix(maxPassages))
+        let statements = considered.map { ProvisionStatements.statements(of: $0.text) }
+        return answer(question: question, considered: considered, statements: statements, similarity: nil)
+    }
+
+    /// The extractive answer with each statement also scored by `relevance` (the sentence encoder's cosine
+    /// similarity to the question), so that a statement answering in the text's words rather than the
+    /// learner's ("subliminal techniques" for "hidden psychological tricks") can be chosen. When `relevance`
+    /// fails, the answer is the lexical one: the encoder is an aid, never a new way to fail.
+    public func answer(
+        question: String, passages: [Passage], relevance: StatementRelevance
+    ) async -> ExtractiveAnswer {
+        let considered = Array(passages.prefix(maxPassages))
+        let statements = considered.map { ProvisionStatements.statements(of: $0.text) }
+        // Only statements that may be quoted are scored: the encoder's time grows with the text it reads.
+        let scored = statements.map { $0.map { Self.quotable($0.text) } }
+        let texts = zip(statements, scored).flatMap { passage, quotable in
+            zip(passage, quotable).compactMap { $1 ? $0.text : nil }
+        }
+        guard !texts.isEmpty, let scores = try? await relevance(question, texts), scores.count == texts.count else {
+            return answer(question: question, considered: considered, statements: statements, similarity: nil)
+        }
+        var similarity: [[Double]] = []
+        var next = scores.makeIterator()
+        for quotable in scored {
+            similarity.append(quotable.map { $0 ? next.next()! : 0 })
+        }
+        return answer(question: question, considered: considered, statements: statements, similarity: similarity)
+    }
+
+    private func answer(
+        question: String, considered: [Passage], statements: [[ProvisionStatement]], similarity: [[Double]]?
+    ) -> ExtractiveAnswer {
         let weights = Self.weightedTerms(of: question)
         let totalWeight = weights.values.reduce(0, +)
         let wantsDefinition = Self.asksForDefinition(question)
-        let considered = Array(passages.prefix(maxPassages))
         let synonyms = Self.synonyms(in: question, weights: weights, vocabulary: vocabulary)
-        let statements = considered.map { ProvisionStatements.statements(of: $0.text) }
         var candidates: [Candidate] = []
         var fallback: [Candidate] = []
         if totalWeight > 0 {
@@ -153,7 +194,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                 // where it shares no other word with the question.
                 let named = Self.question(question, names: passage.section)
                 for (position, statement) in statements[rank].enumerated() {
-                    guard statement.text.split(separator: " ").count >= 4 else { continue }
+                    guard Self.quotable(statement.text) else { continue }
                     let terms = Self.terms(of: statement.text)
                     var shared = Set(weights.keys.filter(terms.contains))
                     for synonym in synonyms where synonym.legal.contains(where: { $0.isSubset(of: terms) }) {
@@ -162,18 +203,22 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                     // Named alone, a statement must open like one: a lower-case start is a piece of a table cell or
                     // of a sentence the layout broke.
                     let opensLikeOne = statement.text.first.map { $0.isUppercase || $0 == "(" } ?? false
-                    guard !shared.isEmpty || (named && opensLikeOne) else { continue }
+                    let cosine = similarity?[rank][position]
+                    let close = (cosine ?? 0) >= semanticFloor
+                    guard !shared.isEmpty || (named && opensLikeOne) || close else { continue }
                     var coverage = shared.reduce(0) { $0 + weights[$1]! } / totalWeight
                     if named { coverage = max(coverage, minimumCoverage) }
+                    var match = coverage
+                    if let cosine { match = (1 - semanticWeight) * coverage + semanticWeight * cosine }
                     // Earlier passages ranked higher in retrieval: a small preference breaks near-ties.
-                    var score = coverage * (1 - 0.05 * Double(rank))
+                    var score = match * (1 - 0.05 * Double(rank))
                     if wantsDefinition {
                         score += Self.definitionBonus(statement.text, questionTerms: Set(weights.keys))
                     }
                     let candidate = Candidate(
                         passageRank: rank, position: position, number: passage.number, statement: statement,
                         score: score)
-                    if named || (shared.count >= min(2, weights.count) && coverage >= minimumCoverage) {
+                    if named || close || (shared.count >= min(2, weights.count) && coverage >= minimumCoverage) {
                         candidates.append(candidate)
                     } else {
                         fallback.append(candidate)
@@ -266,6 +311,9 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         }
         return ExtractiveAnswer(text: paragraphs.joined(separator: "\n\n"), citedSources: cited, matched: true)
     }
+
+    /// Whether a statement is long enough to quote: three words or fewer are a heading or a stray label.
+    static func quotable(_ text: String) -> Bool { text.split(separator: " ").count >= 4 }
 
     static func continuesList(_ point: String) -> Bool {
         point.hasSuffix(";") || point.hasSuffix("; or") || point.hasSuffix("; and") || point.hasSuffix(",")

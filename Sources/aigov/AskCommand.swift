@@ -51,18 +51,8 @@ struct AskCommand: AsyncParsableCommand {
         let started = monotonicSeconds()
         let citations = try await search.search(question, topK: topK, mode: mode)
         let retrievalMs = (monotonicSeconds() - started) * 1000
-        let passages = citations.enumerated().map { index, hit in
-            Passage(
-                number: index + 1, chunkID: hit.chunkID, documentID: hit.documentID, documentTitle: hit.documentTitle,
-                documentSource: hit.documentSource, documentURL: hit.documentURL, section: hit.section,
-                pageStart: hit.pageStart, pageEnd: hit.pageEnd, chunkIndex: hit.chunkIndex, text: hit.content,
-                score: hit.score)
-        }
-        let extended = await PassageContinuation.complete(
-            passages, preceding: { try await base.precursor(of: $0) },
-            following: { try await base.continuation(of: $0) })
-        let answerer = Answerer(
-            chat: chat, extractive: ExtractiveAnswerer(vocabulary: base.options.ranking.vocabulary))
+        let extended = await answerPassages(citations, base: base)
+        let answerer = Answerer.over(base, chat: chat)
         var final: Answer?
         for try await event in answerer.streamAnswer(question: question, passages: extended) {
             switch event {

@@ -13,7 +13,7 @@ import Store
 struct Eval: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure retrieval quality on a BEIR dataset or a question set.",
-        subcommands: [EvalBEIR.self, EvalQuestions.self])
+        subcommands: [EvalBEIR.self, EvalQuestions.self, EvalAnswers.self])
 }
 
 /// A search mode, or all three in one run.

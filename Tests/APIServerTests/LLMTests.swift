@@ -158,3 +158,38 @@ import Testing
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
     }
 }
+
+/// The answerer `serve` builds, with the real encoder behind the relevance scores.
+@Suite struct KnowledgeBaseAnswererTests {
+    /// A learner asking in everyday words; the first passage shares them, the second (GDPR Article 34(1))
+    /// answers in the law's ("personal data breach", "communicate ... to the data subject"). Terms alone quote
+    /// the first.
+    static let question = "Do I get a notification when hackers steal my personal information?"
+    static let passages = [
+        Passage(
+            number: 1, chunkID: "c1", documentID: "nist-ai-600-1", documentTitle: "NIST AI 600-1",
+            documentSource: "NIST", section: "2.9 Information Security", chunkIndex: 1,
+            text: """
+                Information security for computer systems and personal information is a mature field with widely \
+                accepted practices. Hackers may get access to models and steal training data.
+                """, score: 1),
+        Passage(
+            number: 2, chunkID: "c2", documentID: "eu-gdpr", documentTitle: "GDPR", documentSource: "EUR-Lex",
+            section: "Article 34(1)", chunkIndex: 2,
+            text: """
+                When the personal data breach is likely to result in a high risk to the rights and freedoms of \
+                natural persons, the controller shall communicate the personal data breach to the data subject \
+                without undue delay.
+                """, score: 0.9),
+    ]
+
+    @Test func theRealEncoderFindsTheProvisionWordedInTheLawsTerms() async throws {
+        let library = try await TestLibrary.shared()
+        let lexical = try await Answerer(chat: nil).answer(question: Self.question, passages: Self.passages)
+        #expect(!lexical.text.contains("communicate the personal data breach"))
+        let answer = try await Answerer.over(library.knowledgeBase, chat: nil)
+            .answer(question: Self.question, passages: Self.passages)
+        #expect(answer.text.contains("communicate the personal data breach"), "\(answer.text)")
+        #expect(answer.citedSources.contains(2))
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `aigov eval beir` and `aigov eval questions` on `fixtures/beir-tiny`, whose lexical rankings follow from
+/// `aigov eval beir`, `aigov eval questions` and `aigov eval answers` on `fixtures/beir-tiny`, whose lexical rankings follow from
 /// term counts alone (title + text, stopwords dropped, 103 tokens over 8 documents, so avgdl 12.875):
 ///
 /// - q1 "zebra": d1 (tf 3, 14 tokens), d3 (tf 2, 16 tokens), d2 (tf 1, 12 tokens); BM25 (k1 0.9, b 0.4)
@@ -105,6 +105,26 @@ import Testing
         #expect(heldoutSummary["split"] as? String == "heldout")
         #expect(heldoutSummary["splits"] == nil)
         #expect((heldoutSummary["misses"] as? [[String: Any]])?.first?["id"] as? String == "g")
+
+        // The offline answers to the same questions: the zebra and volcano answers quote their phrase from the
+        // passage that holds it; nothing holds "penguin", so the glacier answer cannot.
+        let answers = try await CLI.run(["eval", "answers", splitFile.path, "--data-dir", kept, "--json"])
+        #expect(answers.status == 0, "\(answers.stderr)")
+        let report = try #require(try CLI.objects(answers.stdout).first)
+        let all = try #require(report["all"] as? [String: Any])
+        #expect(all["questions"] as? Int == 3)
+        #expect(abs((all["retrieved"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
+        #expect(abs((all["quoted"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
+        #expect(abs((all["cited"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
+        #expect(all["declined"] as? Double == 0)
+        #expect((report["tune"] as? [String: Any])?["quoted"] as? Double == 1)
+        let outcomes = try #require(report["questions"] as? [[String: Any]])
+        #expect(outcomes.map { $0["id"] as? String } == ["z", "v", "g"])
+        #expect((outcomes[0]["answer"] as? String)?.contains("confuse flies") == true)
+        #expect(outcomes[2]["retrieved"] as? Bool == false && outcomes[2]["quoted"] as? Bool == false)
+        let missing = try await CLI.run(["eval", "answers", splitFile.path, "--data-dir", kept, "--split", "x"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("holds no questions of split 'x'"), "\(missing.stderr)")
     }
 
     @Test func badInputsFailWithTheFileAndLine() async throws {

@@ -55,12 +55,18 @@ let package = Package(
         ),
         .target(
             name: "Retrieval",
+            dependencies: ["CBLAS", "ConcurrencySupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: optimizedInDebug
+        ),
+        // The Qdrant REST client: its requests, models, point ids and errors (what the mirror and the Qdrant
+        // search path in Ingest speak).
+        .target(
+            name: "Qdrant",
             dependencies: [
-                "CBLAS", "ConcurrencySupport",
+                "Retrieval",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: optimizedInDebug
+            ]
         ),
         .target(
             name: "Store",
@@ -74,7 +80,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "ConcurrencySupport", "EmbedCache", "Retrieval", "Store",
+                "ConcurrencySupport", "EmbedCache", "Retrieval", "Qdrant", "Store",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -87,7 +93,7 @@ let package = Package(
         .target(
             name: "APIServer",
             dependencies: [
-                "ConcurrencySupport", "EmbedCache", "Retrieval", "Ingest", "Store", "Answering",
+                "ConcurrencySupport", "EmbedCache", "Retrieval", "Qdrant", "Ingest", "Store", "Answering",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -103,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "aigov",
             dependencies: [
-                "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "APIServer", "Evaluation",
+                "EmbedCache", "Retrieval", "Qdrant", "Ingest", "Store", "Answering", "APIServer", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -151,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "QdrantTests",
             dependencies: [
-                "Retrieval", "Ingest", "Store", "EmbedCache", "APIServer", "AigovTestSupport",
+                "Retrieval", "Qdrant", "Ingest", "Store", "EmbedCache", "APIServer", "AigovTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

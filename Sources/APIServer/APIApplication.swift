@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Ingest
 import Logging
+import Qdrant
 import Retrieval
 import Store
 

@@ -1,5 +1,6 @@
 import Answering
 import Foundation
+import Qdrant
 import Retrieval
 import Synchronization
 

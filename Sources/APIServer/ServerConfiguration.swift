@@ -1,6 +1,7 @@
 import Answering
 import Foundation
 import Logging
+import Qdrant
 import Retrieval
 
 /// A configuration problem that stops the server from starting.

@@ -1,5 +1,6 @@
 import ConcurrencySupport
 import Foundation
+import Qdrant
 import Retrieval
 import Store
 

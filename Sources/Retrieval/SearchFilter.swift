@@ -32,7 +32,9 @@ public struct SearchFilter: Sendable, Equatable {
         return true
     }
 
-    static func section(_ section: String, continues prefix: String) -> Bool {
+    /// Whether `section` equals `prefix` or continues it at a boundary (the rule of ``sectionPrefix``), for
+    /// engines that filter by prefix themselves and check the boundary after.
+    public static func section(_ section: String, continues prefix: String) -> Bool {
         let s = Array(section.lowercased().unicodeScalars)
         let p = Array(prefix.lowercased().unicodeScalars)
         guard s.count >= p.count, Array(s[0..<p.count]) == p else { return false }

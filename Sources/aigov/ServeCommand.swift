@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import Qdrant
 import Retrieval
 import Store
 

@@ -2,6 +2,7 @@ import APIServer
 import ArgumentParser
 import Foundation
 import Ingest
+import Qdrant
 import Retrieval
 
 struct SyncCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Ingest
 import Logging
+import Qdrant
 import Retrieval
 import Store
 import Testing

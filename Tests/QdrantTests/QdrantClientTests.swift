@@ -1,4 +1,5 @@
 import Foundation
+import Qdrant
 import Retrieval
 import Testing
 

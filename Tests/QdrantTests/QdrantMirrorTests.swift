@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Qdrant
 import Retrieval
 import Store
 import Testing

@@ -1,5 +1,6 @@
 import AigovTestSupport
 import Foundation
+import Qdrant
 import Retrieval
 import Testing
 

@@ -1,6 +1,7 @@
 import EmbedCache
 import Foundation
 import Ingest
+import Qdrant
 import Retrieval
 import Testing
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Retrieval
 
 /// A client of Qdrant's REST API for one collection of chunk points (ARCHITECTURE.md sections 5 and 6).
 ///

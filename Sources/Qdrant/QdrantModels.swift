@@ -1,4 +1,5 @@
 import Foundation
+import Retrieval
 
 // Request and response bodies of the Qdrant REST API (v1.x), only the fields aigov sends or reads. Request
 // bodies carry no other field: Qdrant, like its client's models, rejects unknown ones.

@@ -53,9 +53,14 @@ let package = Package(
             ],
             swiftSettings: optimizedInDebug
         ),
+        // Tokenizer, stemmer, the learner-to-legal vocabulary, document names and provision labels: the rules
+        // for reading text that ranking and answering share (Foundation only).
+        .target(name: "TextAnalysis"),
         .target(
             name: "Retrieval",
-            dependencies: ["CBLAS", "ConcurrencySupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CBLAS", "ConcurrencySupport", "TextAnalysis", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: optimizedInDebug
         ),
         // The Qdrant REST client: its requests, models, point ids and errors (what the mirror and the Qdrant
@@ -80,7 +85,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "ConcurrencySupport", "EmbedCache", "Retrieval", "Qdrant", "Store",
+                "ConcurrencySupport", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Store",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -88,7 +93,7 @@ let package = Package(
         .target(name: "Evaluation"),
         .target(
             name: "Answering",
-            dependencies: ["Retrieval", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["TextAnalysis", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         .target(
             name: "APIServer",
@@ -109,7 +114,8 @@ let package = Package(
         .executableTarget(
             name: "aigov",
             dependencies: [
-                "EmbedCache", "Retrieval", "Qdrant", "Ingest", "Store", "Answering", "APIServer", "Evaluation",
+                "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Ingest", "Store", "Answering", "APIServer",
+                "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -123,7 +129,8 @@ let package = Package(
         .target(name: "AigovTestSupport", path: "Tests/Support/AigovTestSupport"),
         .testTarget(name: "ConcurrencySupportTests", dependencies: ["ConcurrencySupport"]),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
+        .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache", "Evaluation"]),
         .testTarget(
             name: "StoreTests",
@@ -133,7 +140,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "AnsweringTests", dependencies: ["Answering", "AigovTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AnsweringTests", dependencies: ["Answering", "TextAnalysis", "AigovTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "APIServerTests",
             dependencies: [

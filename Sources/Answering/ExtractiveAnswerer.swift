@@ -1,5 +1,5 @@
 import Foundation
-import Retrieval
+import TextAnalysis
 
 /// How well each statement answers a question, higher is better (the sentence encoder's cosine similarity).
 public typealias StatementRelevance = @Sendable (_ question: String, _ statements: [String]) async throws -> [Double]

@@ -1,6 +1,7 @@
 import Foundation
 import Retrieval
 import Store
+import TextAnalysis
 
 extension KnowledgeBase {
     /// The next chunk of `chunkID`'s document, by id, with its text less the part the two chunks share, when

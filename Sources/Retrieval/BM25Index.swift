@@ -1,4 +1,5 @@
 import Foundation
+import TextAnalysis
 
 /// An Okapi BM25 inverted index over documents with dense integer labels.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TextAnalysis
 
 /// The definitions lookup of hybrid search: a question asking what a term is ("What counts as personal
 /// data?", "How does the regulation define an AI system?") is answered by the definitions article that says

@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// Settings of a ``RetrievalIndex``. The dimension and metric are fixed when the index is created; a
 /// stored index opened with different ones is refused.
 public struct IndexConfiguration: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import TextAnalysis
 
 #if canImport(Glibc)
     import Glibc

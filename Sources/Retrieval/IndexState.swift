@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// The in-memory contents of a ``RetrievalIndex``: the graph (which owns the vectors), the stored fields
 /// per graph label, the id map and the BM25 index. Not synchronised itself; ``RetrievalIndex`` reads it
 /// under its shared lock and mutates it under its exclusive lock, with one writer at a time.

@@ -1,4 +1,5 @@
 import Foundation
+import TextAnalysis
 
 /// The provision lookup of hybrid search: a question that names a provision ("What does Article 50
 /// require?", "What does GOVERN 1.1 ask organisations to do?", "Which systems are in Annex III?") is answered

@@ -1,4 +1,5 @@
 import Foundation
+import TextAnalysis
 
 /// How a hybrid search orders the fused candidates beyond plain reciprocal-rank fusion: fusion weights and the
 /// structure-aware priors that prefer the operative text of governance documents. Every prior keys on section

@@ -1,5 +1,6 @@
 import ConcurrencySupport
 import Foundation
+import TextAnalysis
 
 /// The retrieval index: records with vectors, text and filterable fields, answering dense, lexical and
 /// hybrid top-k queries; optionally persisted crash-safely in a directory.

@@ -1,4 +1,5 @@
 import Foundation
+import TextAnalysis
 
 /// The score multipliers of ``RankingOptions`` for one question, applied to the fused candidates.
 struct StructurePriors {

@@ -1,5 +1,6 @@
 import Foundation
 import Retrieval
+import TextAnalysis
 
 /// The ranking settings of `serve`, `search`, `ask` and `eval`, from the environment:
 ///

@@ -1,5 +1,5 @@
-import Retrieval
 import Testing
+import TextAnalysis
 
 @testable import Answering
 

@@ -1,5 +1,6 @@
 import Retrieval
 import Testing
+import TextAnalysis
 
 /// The structure priors of hybrid search on a real in-memory index: recitals yield to articles unless the
 /// question asks why, named documents come first, learner words reach legal text, definitions come first.

@@ -1,6 +1,6 @@
 import Foundation
-import Retrieval
 import Testing
+import TextAnalysis
 
 /// The stemmer against NLTK's `PorterStemmer(mode=MARTIN_EXTENSIONS)` (Porter's reference C version) on
 /// Porter's own examples and the 1,500 commonest words of three corpus documents (`fixtures/porter/stems.tsv`,

@@ -1,5 +1,5 @@
-import Retrieval
 import Testing
+import TextAnalysis
 
 @Suite struct TokenizerTests {
     /// Words as written, so the expectations below read as the text; stemming has its own test.

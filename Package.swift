@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "Qdrant",
             dependencies: [
-                "Retrieval",
+                "ConcurrencySupport", "Retrieval",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -93,7 +93,9 @@ let package = Package(
         .target(name: "Evaluation"),
         .target(
             name: "Answering",
-            dependencies: ["TextAnalysis", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "ConcurrencySupport", "TextAnalysis", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .target(
             name: "APIServer",

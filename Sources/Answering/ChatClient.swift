@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ConcurrencySupport
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -107,15 +108,7 @@ public final class ChatClient: Sendable {
     // MARK: Attempts and retries
 
     /// Why an attempt failed, and whether another may succeed.
-    private struct AttemptFailure: Error {
-        var error: AnsweringError
-        var retryable: Bool
-        var retryAfter: Duration?
-
-        static func final(_ error: AnsweringError) -> AttemptFailure {
-            AttemptFailure(error: error, retryable: false)
-        }
-    }
+    private typealias AttemptFailure = ConcurrencySupport.AttemptFailure<AnsweringError>
 
     /// A flag set once, read from another task.
     private final class Flag: Sendable {
@@ -142,36 +135,36 @@ public final class ChatClient: Sendable {
             throw AnsweringError(.invalidConfiguration, "the chat request could not be encoded")
         }
         let delivered = Flag()
-        var attempt = 0
-        while true {
-            attempt += 1
-            if Task.isCancelled { throw Self.cancelled }
-            guard Self.clock.now < deadline else {
-                throw AnsweringError(.llmTimeout, "the time budget ran out before attempt \(attempt)")
-            }
-            let failure: AttemptFailure
-            do {
-                var completion = try await attemptOnce(
-                    body: body, deadline: deadline, delivered: delivered, onDelta: onDelta)
-                completion.attempts = attempt
-                return completion
-            } catch {
-                failure = error
-            }
-            let attempts = attempt == 1 ? "" : " (\(attempt) attempts)"
-            let final = AnsweringError(
-                failure.error.code, failure.error.message + attempts, httpStatus: failure.error.httpStatus)
-            guard failure.retryable, !delivered.isSet, attempt <= configuration.retry.maxRetries,
-                let wait = configuration.retry.delay(
-                    beforeRetry: attempt, retryAfter: failure.retryAfter, jitter: Double.random(in: 0...1)),
-                Self.clock.now + wait < deadline
-            else { throw final }
-            do {
-                try await Task.sleep(for: wait)
-            } catch {
-                throw Self.cancelled
-            }
-        }
+        let policy = configuration.retry
+        return try await retrying(
+            attempts: policy.maxRetries + 1, deadline: deadline,
+            wait: { retry, retryAfter in
+                policy.delay(beforeRetry: retry, retryAfter: retryAfter, jitter: Double.random(in: 0...1))
+            },
+            final: { error, attempts in
+                attempts == 1
+                    ? error
+                    : AnsweringError(
+                        error.code, error.message + " (\(attempts) attempts)", httpStatus: error.httpStatus)
+            },
+            cancelled: { _ in Self.cancelled },
+            attempt: { (attempt: Int) async throws(AttemptFailure) -> ChatCompletion in
+                if Task.isCancelled { throw .final(Self.cancelled) }
+                guard Self.clock.now < deadline else {
+                    throw .final(AnsweringError(.llmTimeout, "the time budget ran out before attempt \(attempt)"))
+                }
+                do throws(AttemptFailure) {
+                    var completion = try await attemptOnce(
+                        body: body, deadline: deadline, delivered: delivered, onDelta: onDelta)
+                    completion.attempts = attempt
+                    return completion
+                } catch {
+                    // Text the caller already has would be repeated by another attempt.
+                    throw AttemptFailure(
+                        error: error.error, retryable: error.retryable && !delivered.isSet, retryAfter: error.retryAfter
+                    )
+                }
+            })
     }
 
     private static let cancelled = AnsweringError(.cancelled, "the chat request was cancelled")
@@ -391,4 +384,9 @@ public final class ChatClient: Sendable {
                 retryable: !delivered.isSet)
         }
     }
+}
+
+extension ConcurrencySupport.AttemptFailure where Failure == AnsweringError {
+    /// A failure no retry can mend.
+    fileprivate static func final(_ error: AnsweringError) -> Self { Self(error: error, retryable: false) }
 }

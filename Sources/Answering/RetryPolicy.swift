@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 
 /// When and how long the chat client waits before trying a failed request again.
@@ -35,37 +36,14 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The backoff is `baseDelay * 2^(retry-1)`, of which the upper half is jittered by `jitter` (in `0...1`)
     /// so that clients failing together do not retry together; a `retryAfter` from the upstream is a floor.
     public func delay(beforeRetry retry: Int, retryAfter: Duration?, jitter: Double) -> Duration? {
-        let exponential = baseDelay * (1 << min(max(retry - 1, 0), 20))
-        let backoff = exponential / 2 + (exponential / 2) * min(max(jitter, 0), 1)
-        let wait = max(backoff, retryAfter ?? .zero)
         if let retryAfter, retryAfter > maxDelay { return nil }
-        return min(wait, maxDelay)
+        let backoff = Backoff(base: baseDelay, maximum: maxDelay).delay(beforeRetry: retry, jitter: jitter)
+        return max(backoff, retryAfter ?? .zero)
     }
 
     /// The wait a `retry-after` header value asks for: delay-seconds (`"1"`, also `"1.5"`) or an HTTP date,
     /// measured from `now`. Nil for values that are neither; a date in the past gives zero.
     public static func retryAfter(_ value: String, now: Date = Date()) -> Duration? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed), seconds.isFinite {
-            return seconds <= 0 ? .zero : .milliseconds(Int64((min(seconds, 86_400) * 1000).rounded(.up)))
-        }
-        // asctime pads the day with a space ("Nov  6"); formatters want one.
-        let date = trimmed.split(separator: " ").joined(separator: " ")
-        for format in httpDateFormats {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: date) {
-                let seconds = date.timeIntervalSince(now)
-                return seconds <= 0 ? .zero : .milliseconds(Int64((min(seconds, 86_400) * 1000).rounded(.up)))
-            }
-        }
-        return nil
+        retryAfterDuration(value, now: now)
     }
-
-    /// IMF-fixdate, then the obsolete RFC 850 and asctime forms that RFC 9110 still asks recipients to accept.
-    private static let httpDateFormats = [
-        "EEE, dd MMM yyyy HH:mm:ss 'GMT'", "EEEE, dd-MMM-yy HH:mm:ss 'GMT'", "EEE MMM d HH:mm:ss yyyy",
-    ]
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ConcurrencySupport
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -262,46 +263,38 @@ public final class QdrantClient: Sendable {
         _ method: HTTPMethod, _ path: String, query: String? = nil, body: Data?
     ) async throws(QdrantError) -> Result {
         let policy = configuration.retry
+        let host = configuration.hostForMessages
         let deadline = Self.clock.now + policy.deadline
-        var attempt = 0
-        while true {
-            attempt += 1
-            let failure: Failure
-            do {
-                let data = try await attemptOnce(method, path, query: query, body: body, deadline: deadline)
+        return try await retrying(
+            attempts: policy.maxAttempts, deadline: deadline,
+            wait: { retry, retryAfter in
+                policy.delay(beforeRetry: retry, retryAfter: retryAfter, jitter: Double.random(in: 0...1))
+            },
+            final: { error, attempts in error.with(attempts: attempts) },
+            cancelled: { attempts in QdrantError(.cancelled, "the Qdrant request was cancelled", attempts: attempts) },
+            attempt: { (attempt: Int) async throws(Failure) -> Result in
+                let data: Data
+                do {
+                    data = try await attemptOnce(method, path, query: query, body: body, deadline: deadline)
+                } catch let error as Failure {
+                    throw error
+                } catch let error as QdrantError {
+                    throw Failure(error: error, retryable: false)
+                } catch {
+                    throw Failure(error: QdrantError(.unavailable, "the request to \(host) failed"), retryable: false)
+                }
                 do {
                     return try JSONDecoder().decode(QdrantBodies.Envelope<Result>.self, from: data).result
                 } catch {
-                    throw QdrantError(
-                        .badResponse, "\(configuration.hostForMessages) answered \(path) with an unexpected body",
-                        attempts: attempt)
+                    throw Failure(
+                        error: QdrantError(.badResponse, "\(host) answered \(path) with an unexpected body"),
+                        retryable: false)
                 }
-            } catch let error as Failure {
-                failure = error
-            } catch let error as QdrantError {
-                throw error
-            } catch {
-                throw QdrantError(.unavailable, "the request to \(configuration.hostForMessages) failed")
-            }
-            let final = failure.error.with(attempts: attempt)
-            guard failure.retryable, attempt < policy.maxAttempts else { throw final }
-            let wait = policy.delay(
-                beforeRetry: attempt, retryAfter: failure.retryAfter, jitter: Double.random(in: 0...1))
-            guard Self.clock.now + wait < deadline else { throw final }
-            do {
-                try await Task.sleep(for: wait)
-            } catch {
-                throw QdrantError(.cancelled, "the Qdrant request was cancelled", attempts: attempt)
-            }
-        }
+            })
     }
 
     /// Why one attempt failed, and whether another may succeed.
-    private struct Failure: Error {
-        var error: QdrantError
-        var retryable: Bool
-        var retryAfter: Duration?
-    }
+    private typealias Failure = AttemptFailure<QdrantError>
 
     private func attemptOnce(
         _ method: HTTPMethod, _ path: String, query: String?, body: Data?, deadline: ContinuousClock.Instant
@@ -341,7 +334,7 @@ public final class QdrantClient: Sendable {
 
     private func httpFailure(status: Int, headers: HTTPHeaders, body: NIOCore.ByteBuffer, path: String) -> Failure {
         let host = configuration.hostForMessages
-        let retryAfter = headers.first(name: "retry-after").flatMap(QdrantRetryPolicy.retryAfter)
+        let retryAfter = headers.first(name: "retry-after").flatMap { QdrantRetryPolicy.retryAfter($0) }
         switch status {
         case 401, 403:
             // Plain text that may describe the key: not kept.

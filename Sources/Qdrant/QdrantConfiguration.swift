@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 
 /// Where the Qdrant mirror and the `qdrant` retrieval backend find their collection (ARCHITECTURE.md sections 6 and 10:
@@ -57,7 +58,7 @@ public struct QdrantConfiguration: Sendable, Equatable, CustomStringConvertible 
 /// timeouts (every request the client makes is idempotent: points have fixed ids). Other answers are final.
 ///
 /// The backoff before retry `n` is `baseDelay * 2^(n-1)` with its upper half jittered, at most `maxDelay`; a
-/// `Retry-After` header (seconds) is a floor that may exceed `maxDelay`. No retry starts when its wait would end
+/// `Retry-After` header (seconds or an HTTP date) is a floor that may exceed `maxDelay`. No retry starts when its wait would end
 /// past the operation's `deadline`.
 public struct QdrantRetryPolicy: Sendable, Equatable {
     /// Requests per operation, the first included.
@@ -90,15 +91,12 @@ public struct QdrantRetryPolicy: Sendable, Equatable {
 
     /// The wait before retry number `retry` (1-based); `jitter` in `0...1`.
     public func delay(beforeRetry retry: Int, retryAfter: Duration?, jitter: Double) -> Duration {
-        let exponential = baseDelay * (1 << min(max(retry - 1, 0), 20))
-        let backoff = min(exponential / 2 + (exponential / 2) * min(max(jitter, 0), 1), maxDelay)
-        return max(backoff, retryAfter ?? .zero)
+        max(Backoff(base: baseDelay, maximum: maxDelay).delay(beforeRetry: retry, jitter: jitter), retryAfter ?? .zero)
     }
 
-    /// The wait a `Retry-After` value asks for, in delay-seconds (`"2"`, also `"0.5"`); nil for anything else.
-    /// Qdrant sends seconds; an HTTP date is not expected from it and is ignored (the backoff applies).
-    public static func retryAfter(_ value: String) -> Duration? {
-        guard let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds.isFinite else { return nil }
-        return seconds <= 0 ? .zero : .milliseconds(Int64((min(seconds, 86_400) * 1000).rounded(.up)))
+    /// The wait a `Retry-After` value asks for: delay-seconds (`"2"`, also `"0.5"`), which Qdrant sends, or an
+    /// HTTP date, which a proxy in front of it may; nil for anything else.
+    public static func retryAfter(_ value: String, now: Date = Date()) -> Duration? {
+        retryAfterDuration(value, now: now)
     }
 }

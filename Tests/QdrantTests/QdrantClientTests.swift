@@ -246,7 +246,11 @@ func testPoints(count: Int, dimension: Int = 8, documents: Int = 3, text: (Int) 
         #expect(policy.delay(beforeRetry: 1, retryAfter: .seconds(3), jitter: 1) == .seconds(3))
         #expect(QdrantRetryPolicy.retryAfter("2") == .seconds(2))
         #expect(QdrantRetryPolicy.retryAfter(" 0.25 ") == .milliseconds(250))
-        #expect(QdrantRetryPolicy.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT") == nil)
+        // A proxy in front of Qdrant may send a date: a past one means now, a future one its distance.
+        #expect(QdrantRetryPolicy.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT") == .zero)
+        let now = Date(timeIntervalSince1970: 1_445_412_470)  // 07:27:50 GMT that day
+        #expect(QdrantRetryPolicy.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: now) == .seconds(10))
+        #expect(QdrantRetryPolicy.retryAfter("soon") == nil)
         #expect(QdrantRetryPolicy.isRetryable(status: 429) && QdrantRetryPolicy.isRetryable(status: 503))
         #expect(!QdrantRetryPolicy.isRetryable(status: 500) && !QdrantRetryPolicy.isRetryable(status: 404))
     }

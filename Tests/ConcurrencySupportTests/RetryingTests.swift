@@ -8,8 +8,10 @@ import Testing
         var message: String
     }
 
+    /// The deadline defaults to a day: only `noWaitOrAWaitPastTheDeadlineEndsTheLoop` tests it, and a test process
+    /// loaded by the whole suite was seen resuming a 1 ms sleep 50 s later.
     static func run(
-        attempts: Int, deadline: Duration = .seconds(30), retryable: Bool = true, succeedOn: Int? = nil,
+        attempts: Int, deadline: Duration = .seconds(86_400), retryable: Bool = true, succeedOn: Int? = nil,
         wait: @escaping (Int, Duration?) -> Duration? = { _, _ in .milliseconds(1) }
     ) async -> (Result<Int, Failed>, Int) {
         var made = 0

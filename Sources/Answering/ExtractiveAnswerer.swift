@@ -78,6 +78,8 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         var number: Int
         var statement: ProvisionStatement
         var score: Double
+        /// Whether the statement defines the term a what-is question asks about ("'AI system' means ...").
+        var definesAskedTerm = false
     }
 
     /// Words that make a question ask what something is, so the sentence that defines it ("'X' means ...")
@@ -212,12 +214,12 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                     if let cosine { match = (1 - semanticWeight) * coverage + semanticWeight * cosine }
                     // Earlier passages ranked higher in retrieval: a small preference breaks near-ties.
                     var score = match * (1 - 0.05 * Double(rank))
-                    if wantsDefinition {
-                        score += Self.definitionBonus(statement.text, questionTerms: Set(weights.keys))
-                    }
+                    let bonus =
+                        wantsDefinition ? Self.definitionBonus(statement.text, questionTerms: Set(weights.keys)) : 0
+                    score += bonus
                     let candidate = Candidate(
                         passageRank: rank, position: position, number: passage.number, statement: statement,
-                        score: score)
+                        score: score, definesAskedTerm: bonus >= 1)
                     if named || close || (shared.count >= min(2, weights.count) && coverage >= minimumCoverage) {
                         candidates.append(candidate)
                     } else {
@@ -234,15 +236,15 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         }
         candidates.sort { ($0.score, -$0.passageRank, -$0.position) > ($1.score, -$1.passageRank, -$1.position) }
         // When a statement defines exactly what was asked, the definition is the answer: the other terms of
-        // the same definitions article would only bury it.
-        if wantsDefinition, let best = candidates.first, best.score >= 1 {
-            candidates = candidates.filter { $0.score >= 1 }
-        }
+        // the same definitions article would only bury it. Without one, "what is the maximum fine" is answered
+        // like any question: its answer may well be a lead-in with its list.
+        let definitionFound = candidates.contains(where: \.definesAskedTerm)
+        if definitionFound { candidates = candidates.filter(\.definesAskedTerm) }
         var chosen: [Candidate] = []
         var perPassage: [Int: Int] = [:]
         for candidate in candidates where chosen.count < maxSentences {
             guard perPassage[candidate.passageRank, default: 0] < maxSentencesPerPassage else { continue }
-            if wantsDefinition, candidate.statement.kind == .leadIn { continue }
+            if definitionFound, candidate.statement.kind == .leadIn { continue }
             perPassage[candidate.passageRank, default: 0] += 1
             chosen.append(candidate)
         }
@@ -267,7 +269,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             case .point: leadIn = Self.leadInPosition(of: candidate.position, in: passageStatements)
             case .sentence: leadIn = nil
             }
-            if wantsDefinition { leadIn = nil }
+            if definitionFound { leadIn = nil }
             guard let leadIn, !quoted(leadIn) else {
                 let text = statement.kind == .point ? statement.text : Self.withoutEnumerator(statement.text)
                 quotes.append((rank, candidate.position, text + " [\(number)]"))

@@ -25,6 +25,12 @@ struct BenchServe: AsyncParsableCommand {
             which the server trusts from loopback by default), so every attempt reaches a password hash: the \
             worst case for searches sharing the CPU. Its figures are reported as `login_flood` per run.
 
+            --upload-during FILE uploads FILE beside each measured run, as an admin made for the benchmark \
+            (`bench-upload-<random>`, left in the data directory), under a fresh document id deleted after the run: \
+            the searches' latency while a large document (the AI Act PDF) is parsed, embedded and inserted into the \
+            index. Each run reports the upload's `status` and `seconds` as `upload`; give --duration enough seconds \
+            to cover the upload.
+
             Needs wrk (Debian package `wrk`).
             """)
 
@@ -65,6 +71,9 @@ struct BenchServe: AsyncParsableCommand {
 
     @Option(help: "Connections of a concurrent wrong-password login flood during each run (0: none).")
     var loginFlood: Int = 0
+
+    @Option(help: "A document to upload (POST /api/content/upload) during each measured run, deleted after it.")
+    var uploadDuring: String?
 
     @Flag(help: "Make every question unique (a counter appended), so no query embedding is cached.")
     var uncached = false
@@ -113,12 +122,27 @@ struct BenchServe: AsyncParsableCommand {
         let floodScript = work.appendingPathComponent("login-flood.lua")
         try WrkScript.loginFlood().write(to: floodScript, atomically: true, encoding: .utf8)
 
+        var uploadFile: URL?
+        var admin: (username: String, password: String)?
+        if let uploadDuring {
+            let file = URL(fileURLWithPath: uploadDuring)
+            guard FileManager.default.isReadableFile(atPath: file.path) else {
+                throw CLIError("--upload-during: cannot read \(uploadDuring)")
+            }
+            uploadFile = file
+            admin = try BenchUpload.createAdmin(dataDirectory: data.dataDirectory)
+        }
         let port = try self.port ?? freeLoopbackPort()
         let server = try startServer(port: port)
         defer { server.stop() }
         try await server.waitUntilHealthy(timeout: .seconds(1800))
         let base = "http://127.0.0.1:\(port)"
         if !json { printError("server ready on \(base) (pid \(server.process.processIdentifier))") }
+        var uploader: BenchUpload?
+        if let admin, let uploadFile {
+            uploader = try await BenchUpload.login(
+                base: base, username: admin.username, password: admin.password, file: uploadFile)
+        }
 
         if warmup > 0 {
             let warmConnections = min(counts.min() ?? 8, 64)
@@ -129,7 +153,12 @@ struct BenchServe: AsyncParsableCommand {
         }
         var runs: [WrkRun] = []
         var floods: [WrkRun] = []
+        var uploads: [BenchUpload.Outcome] = []
         for (index, count) in counts.enumerated() {
+            let documentID = "bench-upload-\(nonce)-\(index)"
+            let upload = uploader.map { uploader in
+                Task.detached { try await uploader.upload(documentID: documentID) }
+            }
             if !json { printError("run: \(count) connections for \(duration) s") }
             let (flooders, seconds) = (loginFlood, duration)
             let flood =
@@ -149,15 +178,25 @@ struct BenchServe: AsyncParsableCommand {
                 floods.append(figures)
                 if !json { printError("  login flood: " + figures.summaryLine) }
             }
+            if let upload, let uploader {
+                let outcome = try await upload.value
+                uploads.append(outcome)
+                if !json {
+                    printError(String(format: "  upload: HTTP %d in %.1f s", outcome.status, outcome.seconds))
+                }
+                try await uploader.delete(documentID: documentID)
+            }
         }
         let peakRSS = server.peakRSSMegabytes()
         let report: [String: Any] = [
             "runs": zip(runs.indices, runs).map { index, run in
                 var entry = run.dictionary
                 if index < floods.count { entry["login_flood"] = floods[index].dictionary }
+                if index < uploads.count { entry["upload"] = uploads[index].dictionary }
                 return entry
             },
             "login_flood_connections": loginFlood,
+            "upload_during": uploadDuring.map { $0 as Any } ?? NSNull(),
             "endpoint": "POST /api/search/retrieve",
             "questions": texts.count,
             "uncached": uncached,

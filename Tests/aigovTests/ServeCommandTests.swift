@@ -149,6 +149,43 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("--connections"))
     }
 
+    /// `--upload-during`: each run uploads the file through the API as the benchmark's own admin, and the
+    /// document is gone afterwards (its one word no other text has finds nothing).
+    @Test func benchServeUploadsDuringEachRunAndDeletesTheDocumentAfter() async throws {
+        let (data, corpus) = try Self.workspace()
+        let upload = URL(fileURLWithPath: data).deletingLastPathComponent().appendingPathComponent("upload.md")
+        try """
+        # Model cards
+
+        Section 1. The zanzibarian protocol asks every model card to list its training sources and results.
+
+        """.write(to: upload, atomically: true, encoding: .utf8)
+        let result = try await Self.run([
+            "bench", "serve", "--data-dir", data, "--corpus", corpus, "--connections", "2,4", "--duration", "1",
+            "--warmup", "0", "--upload-during", upload.path, "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["upload_during"] as? String == upload.path)
+        let runs = try #require(object["runs"] as? [[String: Any]])
+        #expect(runs.count == 2)
+        for run in runs {
+            let outcome = try #require(run["upload"] as? [String: Any])
+            #expect(outcome["status"] as? Int == 201)
+            #expect((outcome["seconds"] as? Double ?? -1) >= 0)
+            #expect(run["errors"] as? Int == 0 && run["non_2xx"] as? Int == 0)
+        }
+        let search = try await Self.run([
+            "search", "zanzibarian", "--mode", "lexical", "--data-dir", data, "--json",
+        ])
+        #expect(search.status == 0, "\(search.stderr)")
+        #expect(search.stdout.contains(#""results":[]"#), "\(search.stdout)")
+        let missing = try await Self.run([
+            "bench", "serve", "--data-dir", data, "--upload-during", upload.path + ".absent",
+        ])
+        #expect(missing.status != 0 && missing.stderr.contains("--upload-during"), "\(missing.stderr)")
+    }
+
     static func run(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:]
     ) async throws -> CLI.Output {

@@ -42,7 +42,9 @@ final class TestLibrary: Sendable {
     /// The shared library, built on first use.
     static func shared() async throws -> TestLibrary { try await sharedTask.value }
 
-    private static func make() async throws -> TestLibrary {
+    /// A library of its own (fresh data directory, the executive order only), for tests whose answers must not
+    /// see what other tests add to the shared one.
+    static func make() async throws -> TestLibrary {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let modelDirectory = ModelLocator.modelDirectory(

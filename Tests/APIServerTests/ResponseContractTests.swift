@@ -98,9 +98,11 @@ import Testing
         let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
         if let line = zip(got, want).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
             Issue.record(
-                "fixtures/api-responses.json line \(line.offset + 1): recorded \(line.element.1), now \(line.element.0)")
+                "fixtures/api-responses.json line \(line.offset + 1): recorded \(line.element.1), now \(line.element.0)"
+            )
         } else {
-            #expect(got.count == want.count, "the recorded contract has \(want.count) lines, the responses \(got.count)")
+            #expect(
+                got.count == want.count, "the recorded contract has \(want.count) lines, the responses \(got.count)")
         }
     }
 

@@ -56,16 +56,7 @@ struct EvalAnswers: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var questions: [EvaluationQuestion]
-        do {
-            questions = try EvaluationQuestion.load(URL(fileURLWithPath: file))
-        } catch let error as EvaluationError {
-            throw CLIError(error.description)
-        }
-        if let split { questions = questions.filter { $0.split == split } }
-        guard !questions.isEmpty else {
-            throw CLIError("\(file) holds no questions\(split.map { " of split '\($0)'" } ?? "")")
-        }
+        let questions = try loadQuestions(file, split: split)
         let base = try await openKnowledgeBase(data, model, options: RerankerSettings.apply(threads: model.threads))
         var answerer = Answerer.over(base, chat: nil)
         if !semantic { answerer.relevance = nil }
@@ -137,9 +128,4 @@ struct EvalAnswers: AsyncParsableCommand {
         ]
     }
 
-    /// The splits named in the file, in order of first appearance.
-    func orderedSplits(_ questions: [EvaluationQuestion]) -> [String] {
-        var seen = Set<String>()
-        return questions.compactMap(\.split).filter { seen.insert($0).inserted }
-    }
 }

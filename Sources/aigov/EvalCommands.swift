@@ -267,17 +267,7 @@ struct EvalQuestions: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var questions: [EvaluationQuestion]
-        do {
-            questions = try EvaluationQuestion.load(URL(fileURLWithPath: file))
-        } catch let error as EvaluationError {
-            throw CLIError(error.description)
-        }
-        if let split {
-            questions = questions.filter { $0.split == split }
-            guard !questions.isEmpty else { throw CLIError("\(file) holds no questions of split '\(split)'") }
-        }
-        guard !questions.isEmpty else { throw CLIError("\(file) holds no questions") }
+        let questions = try loadQuestions(file, split: split)
         let base = try await openKnowledgeBase(
             data, model,
             options: RerankerSettings.apply(
@@ -378,12 +368,6 @@ struct EvalQuestions: AsyncParsableCommand {
         if let provision = miss.item.provision { object["provision"] = provision }
         if let document = miss.item.document { object["document"] = document }
         return object
-    }
-
-    /// The splits named in the file, in order of first appearance.
-    func orderedSplits(_ questions: [EvaluationQuestion]) -> [String] {
-        var seen = Set<String>()
-        return questions.compactMap(\.split).filter { seen.insert($0).inserted }
     }
 
     /// How many judged questions have at least one stored chunk of their document whose section matches their

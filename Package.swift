@@ -55,7 +55,7 @@ let package = Package(
         ),
         // Tokenizer, stemmer, the learner-to-legal vocabulary, document names and provision labels: the rules
         // for reading text that ranking and answering share (Foundation only).
-        .target(name: "TextAnalysis"),
+        .target(name: "TextAnalysis", swiftSettings: optimizedInDebug),
         .target(
             name: "Retrieval",
             dependencies: [

@@ -45,7 +45,8 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The router with every route and middleware; the order of `add(middleware:)` is outermost first.
+/// The router with every route of ``APIContract`` and the middleware; the order of `add(middleware:)` is
+/// outermost first.
 func buildRouter(_ state: ServerState) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: ClientAddressMiddleware(proxies: state.configuration.trustedProxies))
@@ -54,32 +55,19 @@ func buildRouter(_ state: ServerState) -> Router<APIRequestContext> {
     router.add(middleware: CORSPolicyMiddleware(origins: state.configuration.corsOrigins))
     router.add(middleware: ErrorMiddleware())
 
-    let pages = PublicRoutes(state: state)
-    router.get("/") { _, _ in pages.askPage() }
-    router.get("/health") { _, _ in pages.health() }
-    router.get("/ready") { _, context in try await pages.ready(context) }
-    router.get("/metrics") { _, _ in pages.metrics() }
-    router.get("/openapi.json") { _, _ in pages.openAPI() }
-    router.get("/docs") { _, _ in pages.docsPage() }
-
-    SearchRoutes(state: state).register(
-        on: router.group("/api/search").add(middleware: RateLimitMiddleware(limiter: state.searchLimiter)))
-
-    let auth = AuthRoutes(state: state)
-    router.post("/api/auth/login") { request, context in try await auth.login(request, context) }
-    router.group("/api/auth").add(middleware: AuthMiddleware(state: state, role: nil))
-        .get("me") { request, context in try await auth.me(request, context) }
-
-    let content = ContentRoutes(state: state)
-    router.group("/api/content").add(middleware: AuthMiddleware(state: state, role: .admin))
-        .post("ingest") { request, context in try await content.ingest(request, context) }
-        .post("upload") { request, context in try await content.upload(request, context) }
-
-    let admin = AdminRoutes(state: state)
-    router.group("/api/admin").add(middleware: AuthMiddleware(state: state, role: .admin))
-        .get("documents") { request, context in try await admin.list(request, context) }
-        .get("documents/{id}") { request, context in try await admin.detail(request, context) }
-        .delete("documents/{id}") { request, context in try await admin.delete(request, context) }
-        .get("health") { request, context in try await admin.health(request, context) }
+    // One group per access level: a group's middleware runs only for the routes added through it.
+    let search = router.group().add(middleware: RateLimitMiddleware(limiter: state.searchLimiter))
+    let signedIn = router.group().add(middleware: AuthMiddleware(state: state, role: nil))
+    let admin = router.group().add(middleware: AuthMiddleware(state: state, role: .admin))
+    let handlers = RouteHandlers(state: state)
+    for route in APIContract.routes {
+        let handler = handlers.handler(for: route.operation)
+        switch route.access {
+        case .open: router.on(RouterPath(route.path), method: route.method, use: handler)
+        case .searchRateLimited: search.on(RouterPath(route.path), method: route.method, use: handler)
+        case .signedIn: signedIn.on(RouterPath(route.path), method: route.method, use: handler)
+        case .admin: admin.on(RouterPath(route.path), method: route.method, use: handler)
+        }
+    }
     return router
 }

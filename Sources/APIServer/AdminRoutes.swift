@@ -116,9 +116,14 @@ struct AdminRoutes: Sendable {
         }
     }
 
+    /// The `limit` and `offset` query parameters of the document list (`/openapi.json` quotes them).
+    static let pageSizes = 1...200
+    static let defaultPageSize = 50
+    static let offsets = 0...1_000_000_000
+
     func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let limit = try Self.integer(request, "limit", default: 50, range: 1...200)
-        let offset = try Self.integer(request, "offset", default: 0, range: 0...1_000_000_000)
+        let limit = try Self.integer(request, "limit", default: Self.defaultPageSize, range: Self.pageSizes)
+        let offset = try Self.integer(request, "offset", default: 0, range: Self.offsets)
         let documents = try await state.store.documents(limit: limit, offset: offset)
         let total = try await state.store.counts().documents
         return JSONResponse.make(

@@ -7,6 +7,7 @@ import Store
 struct AuthRoutes: Sendable {
     let state: ServerState
     static let maxLoginBodyBytes = 64 << 10
+    static let maxUsername = 150
 
     private struct Credentials: Decodable {
         var username: String
@@ -119,7 +120,7 @@ struct AuthRoutes: Sendable {
     static func validUsername(_ value: String) throws -> String {
         let username = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !username.isEmpty else { throw APIError.invalid("username", "must not be empty") }
-        try TextRules.check(username, field: "username", maxScalars: 150)
+        try TextRules.check(username, field: "username", maxScalars: maxUsername)
         return username
     }
 

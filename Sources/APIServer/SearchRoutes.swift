@@ -9,11 +9,6 @@ import Retrieval
 struct SearchRoutes: Sendable {
     let state: ServerState
 
-    func register(on group: RouterGroup<APIRequestContext>) {
-        group.post("query") { request, context in try await query(request, context) }
-        group.post("retrieve") { request, context in try await retrieve(request, context) }
-    }
-
     func retrieve(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         var request = request
         let body = try await RequestBodies.json(

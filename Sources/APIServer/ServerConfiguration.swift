@@ -59,9 +59,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Whether `QDRANT_URL` is set.
     public var qdrantConfigured: Bool { qdrant != nil }
     /// Cap on JSON request bodies (ARCHITECTURE.md section 11).
-    public var maxJSONBodyBytes = 1 << 20
+    public var maxJSONBodyBytes = ServerConfiguration.defaultMaxJSONBodyBytes
     /// Cap on multipart uploads (ARCHITECTURE.md section 11).
-    public var maxUploadBytes = 50 << 20
+    public var maxUploadBytes = ServerConfiguration.defaultMaxUploadBytes
+    /// The caps a server starts with (tests lower them); `/openapi.json` quotes them.
+    static let defaultMaxJSONBodyBytes = 1 << 20
+    static let defaultMaxUploadBytes = 50 << 20
 
     /// Reads `variables`; a `SECRET_KEY` shorter than 32 bytes is an error, and so is none in production
     /// (replicas must share one key, which a key file generated per machine would not give).

@@ -14,7 +14,8 @@ extension TestResponse {
 }
 
 extension TestClientProtocol {
-    /// Sends `body` (JSON text unless `contentType` says otherwise).
+    /// Sends `body` (JSON text unless `contentType` says otherwise) and checks the response against the published
+    /// `/openapi.json` (``PublishedContract``): a response the document does not describe fails the test.
     func send(
         _ method: HTTPRequest.Method, _ uri: String, body: String? = nil, contentType: String? = "application/json",
         token: String? = nil, headers extra: HTTPFields = [:]
@@ -22,6 +23,9 @@ extension TestClientProtocol {
         var headers = extra
         if body != nil, let contentType { headers[.contentType] = contentType }
         if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let response = try await execute(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        PublishedContract.check(response, method: method, uri: uri)
+        return response
     }
 }

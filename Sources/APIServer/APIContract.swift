@@ -1,0 +1,152 @@
+import HTTPTypes
+
+/// The HTTP API declared once (ARCHITECTURE.md, "The HTTP contract"): the router registers these routes, the
+/// 405 `Allow` table reads them and `/openapi.json` is written from them, so the three cannot drift apart.
+///
+/// A route names its operation (the handler and the OpenAPI `operationId`), who may call it, and what it
+/// answers. The answers that come from a route's access rather than its handler (401 and 403 from the bearer
+/// check, 429 from the search rate limit) and those every route can give (500, and 408 where a body is read)
+/// are added from ``APIRoute/access`` and ``APIRoute/requestBody`` by ``APIRoute/allResponses``, in one place.
+enum APIContract {
+    static let routes: [APIRoute] = [
+        APIRoute(
+            .askPage, .get, "/", summary: "Ask page",
+            description: "A web page to ask questions, with answers streamed and sources shown with section and page.",
+            responses: [.page]),
+        APIRoute(
+            .health, .get, "/health", summary: "Liveness",
+            responses: [
+                .ok(
+                    "Alive",
+                    .inline(#"{"type": "object", "properties": {"status": {"type": "string", "const": "healthy"}}}"#))
+            ]),
+        APIRoute(
+            .ready, .get, "/ready", summary: "Readiness",
+            description: "200 once the index and database are open and answer; else 503.",
+            responses: [.ok("Ready", .schema("Readiness")), .error(503, "Not ready")]),
+        APIRoute(
+            .metrics, .get, "/metrics", summary: "Prometheus metrics",
+            responses: [
+                APIResponse(
+                    200, "Text exposition format", content: [MediaType("text/plain", .inline(#"{"type": "string"}"#))])
+            ]),
+        APIRoute(
+            .openAPI, .get, "/openapi.json", summary: "This document",
+            responses: [.ok("OpenAPI 3.1", .inline(#"{"type": "object"}"#))]),
+        APIRoute(.docs, .get, "/docs", summary: "API documentation page", responses: [.page]),
+        APIRoute(
+            .query, .post, "/api/search/query", access: .searchRateLimited, tag: "search",
+            summary: "Answer a question with citations",
+            description: """
+                Retrieves passages and answers from them with the configured model, or extractively without one or \
+                when it fails (mode "extractive", still 200). With stream=true or Accept: text/event-stream the \
+                answer is server-sent events: `citations` ({citations, retrieval_ms}) first, then `delta` ({text}) \
+                as the answer is written, then `done` ({answer, mode, grounded, unsupported_sentences, \
+                cited_sources, timings, fallback_reason}); `error` ({detail}) if it breaks off. Rate-limited per \
+                client address.
+                """,
+            requestBody: .json("QueryRequest"),
+            responses: [
+                APIResponse(
+                    200, "The answer",
+                    content: [
+                        MediaType("application/json", .schema("QueryResponse")),
+                        MediaType("text/event-stream", .inline(#"{"type": "string"}"#)),
+                    ]),
+                .malformedBody, .tooLarge, .unsupportedMediaType, .invalidField, .unavailable,
+            ]),
+        APIRoute(
+            .retrieve, .post, "/api/search/retrieve", access: .searchRateLimited, tag: "search",
+            summary: "Retrieve passages (no LLM)", description: "Rate-limited per client address.",
+            requestBody: .json("RetrieveRequest"),
+            responses: [
+                .ok("Best passages first", .schema("RetrieveResponse")),
+                .malformedBody, .tooLarge, .unsupportedMediaType, .invalidField, .unavailable,
+            ]),
+        APIRoute(
+            .login, .post, "/api/auth/login", tag: "auth", summary: "Log in",
+            description: """
+                OAuth2 password form or JSON. LOGIN_RATE_LIMIT_PER_MINUTE requests per client address; 5 failures \
+                for an account from one address in 15 minutes, then a doubling back-off, and 100 per account from \
+                all addresses, give 429 with Retry-After; 503 with Retry-After when too many password hashes wait. \
+                The token response is not cacheable (Cache-Control: no-store).
+                """,
+            requestBody: APIRequestBody(content: [
+                MediaType("application/json", .schema("LoginRequest")),
+                MediaType("application/x-www-form-urlencoded", .schema("LoginRequest")),
+            ]),
+            responses: [
+                .ok("A bearer token (HS256 JWT)", .schema("Token")),
+                .error(401, "Incorrect username or password"),
+                .malformedBody, .tooLarge, .unsupportedMediaType, .invalidField, .rateLimited,
+                .error(503, "Too many logins waiting for a password hash; see Retry-After"),
+            ]),
+        APIRoute(
+            .me, .get, "/api/auth/me", access: .signedIn, tag: "auth", summary: "The logged-in user",
+            responses: [.ok("The user", .schema("Me"))]),
+        APIRoute(
+            .ingestText, .post, "/api/content/ingest", access: .admin, tag: "content",
+            summary: "Ingest a text document", requestBody: .json("IngestRequest"),
+            responses: [
+                APIResponse(201, "Ingested", content: [.json("IngestResponse")]),
+                .malformedBody, .tooLarge, .unsupportedMediaType, .invalidField, .conflict, .unavailable,
+            ]),
+        APIRoute(
+            .upload, .post, "/api/content/upload", access: .admin, tag: "content",
+            summary: "Upload a file (PDF, HTML, Markdown, text, JSON)",
+            requestBody: APIRequestBody(content: [MediaType("multipart/form-data", .schema("UploadForm"))]),
+            responses: [
+                APIResponse(201, "Ingested", content: [.json("IngestResponse")]),
+                .malformedBody, .tooLarge, .unsupportedMediaType, .invalidField, .conflict, .unavailable,
+            ]),
+        APIRoute(
+            .listDocuments, .get, "/api/admin/documents", access: .admin, tag: "admin", summary: "List documents",
+            parameters: [
+                APIParameter(
+                    "limit", in: .query,
+                    schema: """
+                        {"type": "integer", "minimum": \(AdminRoutes.pageSizes.lowerBound), \
+                        "maximum": \(AdminRoutes.pageSizes.upperBound), "default": \(AdminRoutes.defaultPageSize)}
+                        """),
+                APIParameter(
+                    "offset", in: .query,
+                    schema: """
+                        {"type": "integer", "minimum": \(AdminRoutes.offsets.lowerBound), \
+                        "maximum": \(AdminRoutes.offsets.upperBound), "default": 0}
+                        """),
+            ],
+            responses: [.ok("Most recently updated first", .schema("DocumentList")), .invalidField]),
+        APIRoute(
+            .getDocument, .get, "/api/admin/documents/{id}", access: .admin, tag: "admin",
+            summary: "A document with its chunks", parameters: [.documentID],
+            responses: [.ok("The document", .schema("DocumentDetail")), .noSuchDocument, .invalidField]),
+        APIRoute(
+            .deleteDocument, .delete, "/api/admin/documents/{id}", access: .admin, tag: "admin",
+            summary: "Delete a document", parameters: [.documentID],
+            responses: [.ok("Deleted", .schema("DeleteResponse")), .noSuchDocument, .invalidField, .unavailable]),
+        APIRoute(
+            .adminHealth, .get, "/api/admin/health", access: .admin, tag: "admin",
+            summary: "Component health",
+            responses: [.ok("Database, index, embedding model, cache, Qdrant and LLM status", .schema("AdminHealth"))]),
+    ]
+
+    /// The route whose method and path template match a request; nil when none does.
+    static func route(method: HTTPRequest.Method, path: String) -> APIRoute? {
+        let segments = pathSegments(path)
+        return routes.first { $0.method == method && $0.matches(segments) }
+    }
+
+    /// The methods of the routes whose template matches `path`, in declaration order; empty when none does.
+    static func methods(for path: String) -> [HTTPRequest.Method] {
+        let segments = pathSegments(path)
+        var methods: [HTTPRequest.Method] = []
+        for route in routes where route.matches(segments) && !methods.contains(route.method) {
+            methods.append(route.method)
+        }
+        return methods
+    }
+
+    static func pathSegments(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+}

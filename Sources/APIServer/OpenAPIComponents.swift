@@ -1,0 +1,381 @@
+/// `components` of `/openapi.json`: the schemas of request and response bodies, and the bearer scheme. Written
+/// as JSON because that is what a reader of the spec knows; the limits the request decoders enforce are
+/// interpolated from their constants, so the document cannot quote a stale one. The paths come from
+/// ``APIContract``. A response schema lists as `required` every field the server always writes, and
+/// `ContractValidationTests` checks real responses against these schemas, undeclared fields included.
+enum OpenAPIComponents {
+    static let json = #"""
+        {
+          "schemas": {
+            "Error": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
+            "Readiness": {
+              "type": "object",
+              "required": ["status", "documents", "chunks", "index_vectors"],
+              "properties": {
+                "status": {"type": "string"},
+                "documents": {"type": "integer"},
+                "chunks": {"type": "integer"},
+                "index_vectors": {"type": "integer"}
+              }
+            },
+            "Citation": {
+              "type": "object",
+              "required": [
+                "content", "document_title", "document_source", "document_url", "chunk_index", "chunk_id",
+                "document_id", "section", "page_start", "page_end", "score"
+              ],
+              "properties": {
+                "content": {"type": "string"},
+                "document_title": {"type": "string"},
+                "document_source": {"type": "string"},
+                "document_url": {"type": ["string", "null"]},
+                "chunk_index": {"type": "integer"},
+                "chunk_id": {"type": "string"},
+                "document_id": {"type": "string"},
+                "section": {"type": ["string", "null"]},
+                "page_start": {"type": ["integer", "null"]},
+                "page_end": {"type": ["integer", "null"]},
+                "score": {"type": "number"}
+              }
+            },
+            "Filters": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "document_ids": {
+                  "type": "array",
+                  "items": {"type": "string", "maxLength": \#(SearchLimits.maxFilterValueCharacters)},
+                  "maxItems": \#(SearchLimits.maxFilterValues)
+                },
+                "sources": {
+                  "type": "array",
+                  "items": {"type": "string", "maxLength": \#(SearchLimits.maxFilterValueCharacters)},
+                  "maxItems": \#(SearchLimits.maxFilterValues)
+                },
+                "doc_types": {
+                  "type": "array",
+                  "items": {"type": "string", "maxLength": \#(SearchLimits.maxFilterValueCharacters)},
+                  "maxItems": \#(SearchLimits.maxFilterValues),
+                  "description": "The stored document types: pdf, html, markdown, text, json (another value matches \#
+        nothing)."
+                },
+                "section": {
+                  "type": "string",
+                  "description": "Section prefix, e.g. \"Article 6\" (matches Article 6(1)(a), not Article 60)."
+                }
+              }
+            },
+            "QueryRequest": {
+              "type": "object",
+              "required": ["question"],
+              "additionalProperties": false,
+              "properties": {
+                "question": {"type": "string", "minLength": 1, "maxLength": \#(SearchLimits.maxQuestionCharacters)},
+                "top_k": {
+                  "type": "integer", "minimum": \#(SearchLimits.topK.lowerBound),
+                  "maximum": \#(SearchLimits.topK.upperBound), "default": 5
+                },
+                "mode": {"type": "string", "enum": ["hybrid", "dense", "lexical"], "default": "hybrid"},
+                "filters": {"$ref": "#/components/schemas/Filters"},
+                "stream": {
+                  "type": "boolean",
+                  "default": false,
+                  "description": "Answer as server-sent events (also with Accept: text/event-stream)."
+                }
+              }
+            },
+            "Timings": {
+              "type": "object",
+              "required": ["retrieval_ms", "generation_ms", "total_ms"],
+              "properties": {
+                "retrieval_ms": {"type": "number"},
+                "generation_ms": {"type": "number"},
+                "total_ms": {"type": "number"},
+                "first_token_ms": {"type": ["number", "null"]}
+              }
+            },
+            "QueryResponse": {
+              "type": "object",
+              "required": [
+                "answer", "citations", "mode", "grounded", "unsupported_sentences", "cited_sources", "timings"
+              ],
+              "properties": {
+                "answer": {"type": "string", "description": "Cites sources as [n]; citations[n-1] is source n."},
+                "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
+                "mode": {"type": "string", "enum": ["generated", "extractive"]},
+                "grounded": {
+                  "type": "boolean",
+                  "description": "Every sentence that states something cites a valid source [n] of its own (headings \#
+        and lead-ins ending in a colon need none)."
+                },
+                "unsupported_sentences": {
+                  "type": "array",
+                  "items": {"type": "string"},
+                  "description": "The answer's sentences, whitespace folded, that state something without citing a \#
+        valid source: why grounded is false."
+                },
+                "cited_sources": {"type": "array", "items": {"type": "integer"}},
+                "timings": {"$ref": "#/components/schemas/Timings"},
+                "fallback_reason": {
+                  "type": ["string", "null"],
+                  "description": "Why the model did not write (all of) the answer."
+                }
+              }
+            },
+            "RetrieveRequest": {
+              "type": "object",
+              "required": ["query"],
+              "additionalProperties": false,
+              "properties": {
+                "query": {"type": "string", "minLength": 1, "maxLength": \#(SearchLimits.maxQuestionCharacters)},
+                "top_k": {
+                  "type": "integer", "minimum": \#(SearchLimits.topK.lowerBound),
+                  "maximum": \#(SearchLimits.topK.upperBound), "default": 5
+                },
+                "mode": {"type": "string", "enum": ["hybrid", "dense", "lexical"], "default": "hybrid"},
+                "filters": {"$ref": "#/components/schemas/Filters"}
+              }
+            },
+            "RetrieveResponse": {
+              "type": "object",
+              "required": ["results"],
+              "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}}}
+            },
+            "LoginRequest": {
+              "type": "object",
+              "required": ["username", "password"],
+              "properties": {
+                "username": {"type": "string", "maxLength": \#(AuthRoutes.maxUsername)},
+                "password": {"type": "string", "format": "password"}
+              }
+            },
+            "Token": {
+              "type": "object",
+              "required": ["access_token", "token_type", "expires_in"],
+              "properties": {
+                "access_token": {"type": "string"},
+                "token_type": {"type": "string", "const": "bearer"},
+                "expires_in": {"type": "integer"}
+              }
+            },
+            "Me": {
+              "type": "object",
+              "required": ["id", "username", "email", "role", "is_active"],
+              "properties": {
+                "id": {"type": "integer"},
+                "username": {"type": "string"},
+                "email": {"type": ["string", "null"]},
+                "role": {"type": "string", "enum": ["admin", "viewer"]},
+                "is_active": {"type": "boolean"}
+              }
+            },
+            "IngestRequest": {
+              "type": "object",
+              "required": ["title", "source", "content"],
+              "additionalProperties": false,
+              "properties": {
+                "title": {"type": "string", "maxLength": \#(ContentRoutes.maxTitle)},
+                "source": {"type": "string", "maxLength": \#(ContentRoutes.maxTitle)},
+                "url": {"type": "string", "format": "uri", "maxLength": \#(ContentRoutes.maxURL)},
+                "content": {"type": "string", "description": "Markdown or plain text."},
+                "metadata": {
+                  "type": "object",
+                  "additionalProperties": {"type": ["string", "number", "boolean"]},
+                  "maxProperties": \#(ContentRoutes.maxMetadataEntries)
+                },
+                "document_id": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z0-9._:-]{1,200}$",
+                  "description": "Default: a slug of the title with a hash of source and title."
+                }
+              }
+            },
+            "UploadForm": {
+              "type": "object",
+              "required": ["file"],
+              "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "title": {"type": "string"},
+                "source": {"type": "string"},
+                "url": {"type": "string"},
+                "document_id": {"type": "string"}
+              }
+            },
+            "IngestResponse": {
+              "type": "object",
+              "required": ["document_id", "status", "chunks", "chunks_added", "chunks_removed"],
+              "properties": {
+                "document_id": {"type": "string"},
+                "status": {"type": "string", "enum": ["added", "updated", "unchanged"]},
+                "chunks": {"type": "integer"},
+                "chunks_added": {"type": "integer"},
+                "chunks_removed": {"type": "integer"}
+              }
+            },
+            "Document": {
+              "type": "object",
+              "required": [
+                "document_id", "title", "source", "url", "doc_type", "content_hash", "metadata", "created_at",
+                "updated_at"
+              ],
+              "properties": {
+                "document_id": {"type": "string"},
+                "title": {"type": "string"},
+                "source": {"type": "string"},
+                "url": {"type": ["string", "null"]},
+                "doc_type": {"type": "string"},
+                "content_hash": {"type": "string"},
+                "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"}
+              }
+            },
+            "DocumentList": {
+              "type": "object",
+              "required": ["documents", "total", "limit", "offset"],
+              "properties": {
+                "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}},
+                "total": {"type": "integer"},
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"}
+              }
+            },
+            "Chunk": {
+              "type": "object",
+              "required": [
+                "chunk_id", "chunk_index", "text", "section", "heading_path", "page_start", "page_end", "char_start",
+                "char_end", "token_count"
+              ],
+              "properties": {
+                "chunk_id": {"type": "string"},
+                "chunk_index": {"type": "integer"},
+                "text": {"type": "string"},
+                "section": {"type": ["string", "null"]},
+                "heading_path": {"type": "array", "items": {"type": "string"}},
+                "page_start": {"type": ["integer", "null"]},
+                "page_end": {"type": ["integer", "null"]},
+                "char_start": {"type": "integer"},
+                "char_end": {"type": "integer"},
+                "token_count": {"type": "integer"}
+              }
+            },
+            "DocumentDetail": {
+              "allOf": [
+                {"$ref": "#/components/schemas/Document"},
+                {
+                  "type": "object",
+                  "required": ["chunks"],
+                  "properties": {"chunks": {"type": "array", "items": {"$ref": "#/components/schemas/Chunk"}}}
+                }
+              ]
+            },
+            "DeleteResponse": {
+              "type": "object",
+              "required": ["document_id", "deleted", "chunks_removed"],
+              "properties": {
+                "document_id": {"type": "string"},
+                "deleted": {"type": "boolean"},
+                "chunks_removed": {"type": "integer"}
+              }
+            },
+            "AdminHealth": {
+              "type": "object",
+              "required": ["status", "database", "index", "embedding", "cache", "qdrant", "llm"],
+              "properties": {
+                "status": {"type": "string", "enum": ["ok", "degraded"]},
+                "database": {
+                  "type": "object",
+                  "required": ["status", "documents", "chunks"],
+                  "properties": {
+                    "status": {"type": "string"},
+                    "documents": {"type": "integer"},
+                    "chunks": {"type": "integer"}
+                  }
+                },
+                "index": {
+                  "type": "object",
+                  "required": ["count", "dimension"],
+                  "properties": {"count": {"type": "integer"}, "dimension": {"type": "integer"}}
+                },
+                "embedding": {
+                  "type": "object",
+                  "required": ["fingerprint", "dimension"],
+                  "properties": {"fingerprint": {"type": "string"}, "dimension": {"type": "integer"}}
+                },
+                "cache": {
+                  "type": ["object", "null"],
+                  "required": ["entries", "hits", "misses", "hit_rate"],
+                  "properties": {
+                    "entries": {"type": "integer"},
+                    "hits": {"type": "integer"},
+                    "misses": {"type": "integer"},
+                    "hit_rate": {"type": ["number", "null"]}
+                  }
+                },
+                "qdrant": {
+                  "type": "object",
+                  "required": [
+                    "configured", "backend", "collection", "pending", "last_success", "last_error", "last_error_at",
+                    "reachable", "points", "probe_error", "probe_ms", "checked_at"
+                  ],
+                  "description": "The Qdrant mirror: outbox rows to push, the last push outcome, a reachability probe",
+                  "properties": {
+                    "configured": {"type": "boolean"},
+                    "backend": {
+                      "type": "string",
+                      "enum": ["local", "qdrant"],
+                      "description": "Where dense search runs (RETRIEVAL_BACKEND)"
+                    },
+                    "collection": {"type": ["string", "null"]},
+                    "pending": {"type": ["integer", "null"]},
+                    "last_success": {"type": ["string", "null"], "format": "date-time"},
+                    "last_error": {"type": ["string", "null"]},
+                    "last_error_at": {"type": ["string", "null"], "format": "date-time"},
+                    "reachable": {
+                      "type": ["boolean", "null"],
+                      "description": "Whether the peer answered a probe (at most 15 s old); null when not configured"
+                    },
+                    "points": {"type": ["integer", "null"], "description": "Points in the collection, from the probe"},
+                    "probe_error": {
+                      "type": ["string", "null"],
+                      "description": "Stable code and message of the failed probe"
+                    },
+                    "probe_ms": {"type": ["number", "null"], "description": "How long the probe took"},
+                    "checked_at": {"type": ["string", "null"], "format": "date-time"}
+                  }
+                },
+                "llm": {
+                  "type": "object",
+                  "required": [
+                    "configured", "base_url_host", "model", "reachable", "probe_error", "probe_ms", "checked_at"
+                  ],
+                  "properties": {
+                    "configured": {"type": "boolean"},
+                    "base_url_host": {"type": ["string", "null"]},
+                    "model": {"type": ["string", "null"]},
+                    "reachable": {
+                      "type": ["boolean", "null"],
+                      "description": "Whether the peer answered a probe (at most 15 s old); null when not configured"
+                    },
+                    "probe_error": {
+                      "type": ["string", "null"],
+                      "description": "Stable code and message of the failed probe"
+                    },
+                    "probe_ms": {"type": ["number", "null"], "description": "How long the probe took"},
+                    "checked_at": {"type": ["string", "null"], "format": "date-time"}
+                  }
+                }
+              }
+            }
+          },
+          "securitySchemes": {
+            "bearerAuth": {
+              "type": "http",
+              "scheme": "bearer",
+              "bearerFormat": "JWT",
+              "description": "From POST /api/auth/login"
+            }
+          }
+        }
+        """#
+}

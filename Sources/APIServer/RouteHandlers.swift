@@ -1,0 +1,42 @@
+import Hummingbird
+
+/// The handler of each ``APIOperation``: the switch is exhaustive, so an operation declared in ``APIContract``
+/// without a handler does not compile.
+struct RouteHandlers: Sendable {
+    typealias Handler = @Sendable (Request, APIRequestContext) async throws -> Response
+
+    let pages: PublicRoutes
+    let search: SearchRoutes
+    let auth: AuthRoutes
+    let content: ContentRoutes
+    let admin: AdminRoutes
+
+    init(state: ServerState) {
+        pages = PublicRoutes(state: state)
+        search = SearchRoutes(state: state)
+        auth = AuthRoutes(state: state)
+        content = ContentRoutes(state: state)
+        admin = AdminRoutes(state: state)
+    }
+
+    func handler(for operation: APIOperation) -> Handler {
+        switch operation {
+        case .askPage: { [pages] _, _ in pages.askPage() }
+        case .health: { [pages] _, _ in pages.health() }
+        case .ready: { [pages] _, context in try await pages.ready(context) }
+        case .metrics: { [pages] _, _ in pages.metrics() }
+        case .openAPI: { [pages] _, _ in pages.openAPI() }
+        case .docs: { [pages] _, _ in pages.docsPage() }
+        case .query: search.query
+        case .retrieve: search.retrieve
+        case .login: auth.login
+        case .me: auth.me
+        case .ingestText: content.ingest
+        case .upload: content.upload
+        case .listDocuments: admin.list
+        case .getDocument: admin.detail
+        case .deleteDocument: admin.delete
+        case .adminHealth: admin.health
+        }
+    }
+}

@@ -97,10 +97,14 @@ let package = Package(
                 "ConcurrencySupport", "TextAnalysis", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The settings `aigov serve` and the commands share, read from the environment (ARCHITECTURE.md section
+        // 10): search (Qdrant, backend, caches, reranking), ranking and the chat model.
+        .target(name: "Settings", dependencies: ["Answering", "Qdrant", "Retrieval", "TextAnalysis"]),
         .target(
             name: "APIServer",
             dependencies: [
-                "ConcurrencySupport", "EmbedCache", "Retrieval", "Qdrant", "Ingest", "Store", "Answering",
+                "ConcurrencySupport", "Settings", "EmbedCache", "Retrieval", "Qdrant", "Ingest", "Store",
+                "Answering",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,8 +120,8 @@ let package = Package(
         .executableTarget(
             name: "aigov",
             dependencies: [
-                "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Ingest", "Store", "Answering", "APIServer",
-                "Evaluation",
+                "Settings", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Ingest", "Store", "Answering",
+                "APIServer", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -132,6 +136,7 @@ let package = Package(
         .testTarget(name: "ConcurrencySupportTests", dependencies: ["ConcurrencySupport"]),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache", "Evaluation"]),
         .testTarget(
@@ -148,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "AigovTestSupport",
+                "APIServer", "Settings", "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "AigovTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -168,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "QdrantTests",
             dependencies: [
-                "Retrieval", "Qdrant", "Ingest", "Store", "EmbedCache", "APIServer", "AigovTestSupport",
+                "Retrieval", "Qdrant", "Ingest", "Store", "EmbedCache", "APIServer", "Settings", "AigovTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

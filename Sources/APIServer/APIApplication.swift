@@ -6,6 +6,7 @@ import Ingest
 import Logging
 import Qdrant
 import Retrieval
+import Settings
 import Store
 
 /// Builds the HTTP application (ARCHITECTURE.md section 8) over an opened knowledge base and store.

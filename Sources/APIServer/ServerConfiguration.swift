@@ -2,16 +2,10 @@ import Answering
 import Foundation
 import Logging
 import Qdrant
-import Retrieval
+import Settings
 
-/// A configuration problem that stops the server from starting.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let variable: String
-    public let message: String
-    public var description: String { "\(variable): \(message)" }
-}
-
-/// The server's settings from the environment, under the old platform's names (ARCHITECTURE.md section 10).
+/// The server's settings from the environment, under the old platform's names (ARCHITECTURE.md section 10): the
+/// HTTP ones read here, the search and chat settings the CLI shares read by the `Settings` module.
 public struct ServerConfiguration: Sendable, Equatable {
     public enum Environment: String, Sendable { case development, production }
     /// How log lines are written: one JSON object per line, or swift-log's plain text.
@@ -34,30 +28,26 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var connectionTimeouts: ConnectionTimeouts
     /// Searches that run at once (`SEARCH_CONCURRENCY`, default two per core); more wait in arrival order.
     public var searchConcurrency: Int
-    /// Megabytes of question vectors kept in memory (`QUERY_CACHE_MB`, default 16, 0 for none).
-    public var queryCacheMegabytes: Int
+    /// Qdrant, the retrieval backend, the question-vector cache, BM25 stemming and reranking: the settings
+    /// `aigov search` and `aigov ask` read the same way.
+    public var search: SearchSettings
     /// Proxies whose `X-Forwarded-For` names the client (`FORWARDED_ALLOW_IPS`, default `127.0.0.1`).
     public var trustedProxies: TrustedProxies
-    public var groqAPIKey: String?
-    public var groqBaseURL: String
-    public var groqModel: String
     /// The chat model to answer with: set when `GROQ_API_KEY` or `GROQ_BASE_URL` is (a local llama.cpp needs
     /// no key); nil means extractive answers only.
     public var chat: ChatConfiguration?
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
-    /// Where dense search runs (`RETRIEVAL_BACKEND`).
-    public enum RetrievalBackend: String, Sendable { case local, qdrant }
-
-    /// The Qdrant mirror's collection: set when `QDRANT_URL` is (with `QDRANT_API_KEY`, `QDRANT_COLLECTION`,
-    /// `QDRANT_TIMEOUT_SECONDS`).
-    public var qdrant: QdrantConfiguration?
     /// Seconds between the mirror loop's looks at the outbox (`QDRANT_SYNC_INTERVAL_SECONDS`, default 2).
     public var qdrantSyncInterval: Duration
-    /// `local` (default) or `qdrant`: dense search from the Qdrant collection, BM25 and the fallback local.
-    public var retrievalBackend: RetrievalBackend
+    /// The Qdrant mirror's collection, when `QDRANT_URL` is set (``SearchSettings/qdrant``).
+    public var qdrant: QdrantConfiguration? { search.qdrant }
+    /// Where dense search runs (``SearchSettings/retrievalBackend``).
+    public var retrievalBackend: RetrievalBackend { search.retrievalBackend }
     /// Whether `QDRANT_URL` is set.
-    public var qdrantConfigured: Bool { qdrant != nil }
+    public var qdrantConfigured: Bool { search.qdrant != nil }
+    /// The Qdrant settings search uses, or nil for the local index (``SearchSettings/searchQdrant``).
+    public var searchQdrant: QdrantConfiguration? { search.searchQdrant }
     /// Cap on JSON request bodies (ARCHITECTURE.md section 11).
     public var maxJSONBodyBytes = ServerConfiguration.defaultMaxJSONBodyBytes
     /// Cap on multipart uploads (ARCHITECTURE.md section 11).
@@ -69,22 +59,16 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Reads `variables`; a `SECRET_KEY` shorter than 32 bytes is an error, and so is none in production
     /// (replicas must share one key, which a key file generated per machine would not give).
     public init(variables: [String: String]) throws {
-        func value(_ name: String) -> String? {
-            guard let v = variables[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
-            return v
-        }
+        let environment = EnvironmentValues(variables)
+        func value(_ name: String) -> String? { environment.text(name) }
         func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-            guard let text = value(name) else { return fallback }
-            guard let n = Int(text), range.contains(n) else {
-                throw ConfigurationError(variable: name, message: "must be a whole number in \(range)")
-            }
-            return n
+            try environment.integer(name, default: fallback, range: range)
         }
         let environmentName = value("ENVIRONMENT")?.lowercased() ?? "development"
-        guard let environment = Environment(rawValue: environmentName) else {
+        guard let deployment = Environment(rawValue: environmentName) else {
             throw ConfigurationError(variable: "ENVIRONMENT", message: "must be development or production")
         }
-        self.environment = environment
+        self.environment = deployment
         host = value("HOST") ?? "127.0.0.1"
         port = try integer("PORT", default: 8000, range: 0...65535)
         accessTokenMinutes = try integer("ACCESS_TOKEN_EXPIRE_MINUTES", default: 30, range: 1...525_600)
@@ -96,17 +80,14 @@ public struct ServerConfiguration: Sendable, Equatable {
             idle: .seconds(try integer("HTTP_IDLE_TIMEOUT_SECONDS", default: 30, range: 1...86_400)))
         searchConcurrency = try integer(
             "SEARCH_CONCURRENCY", default: 2 * ProcessInfo.processInfo.activeProcessorCount, range: 1...1024)
-        queryCacheMegabytes = try Self.queryCacheMegabytes(variables: variables)
+        search = try SearchSettings(environment)
         // Set but empty trusts no proxy; unset is uvicorn's default.
         trustedProxies = try TrustedProxies(
             parsing: variables["FORWARDED_ALLOW_IPS"] ?? TrustedProxies.defaultValue)
         corsOrigins = (value("CORS_ORIGINS") ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }
-        groqAPIKey = value("GROQ_API_KEY")
-        groqBaseURL = value("GROQ_BASE_URL") ?? "https://api.groq.com/openai/v1"
-        groqModel = value("GROQ_MODEL") ?? "openai/gpt-oss-20b"
-        chat = Self.chatConfiguration(variables: variables)
+        chat = ChatSettings.chat(environment)
         let levelName = value("LOG_LEVEL")?.lowercased() ?? "info"
         // Python's names (the old platform's) alongside swift-log's.
         let aliases = ["warn": "warning", "fatal": "critical"]
@@ -119,14 +100,12 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: "LOG_FORMAT", message: "must be json or text")
         }
         logFormat = format
-        qdrant = try Self.qdrantConfiguration(variables: variables)
         qdrantSyncInterval = .seconds(try integer("QDRANT_SYNC_INTERVAL_SECONDS", default: 2, range: 1...86_400))
-        retrievalBackend = try Self.retrievalBackend(variables: variables, qdrantConfigured: qdrant != nil)
         if let algorithm = value("ALGORITHM"), algorithm != "HS256" {
             throw ConfigurationError(variable: "ALGORITHM", message: "only HS256 is supported")
         }
         let key = value("SECRET_KEY")
-        if environment == .production, key == nil {
+        if deployment == .production, key == nil {
             throw ConfigurationError(variable: "SECRET_KEY", message: "is required in production")
         }
         // The JWT library traps on shorter HS256 keys; pad nothing, demand length.
@@ -134,82 +113,5 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: "SECRET_KEY", message: "must be at least 32 bytes")
         }
         secretKey = key
-    }
-
-    /// The Qdrant collection named by `QDRANT_URL`, `QDRANT_API_KEY`, `QDRANT_COLLECTION` (default
-    /// `aigov_chunks`) and `QDRANT_TIMEOUT_SECONDS` (per request, default 10); nil when `QDRANT_URL` is unset.
-    /// Throws when the URL, collection name or key cannot be used (the message never holds the key).
-    public static func qdrantConfiguration(variables: [String: String]) throws -> QdrantConfiguration? {
-        func value(_ name: String) -> String? {
-            guard let v = variables[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
-            return v
-        }
-        guard let url = value("QDRANT_URL") else { return nil }
-        var timeout = 10
-        if let text = value("QDRANT_TIMEOUT_SECONDS") {
-            guard let seconds = Int(text), (1...600).contains(seconds) else {
-                throw ConfigurationError(
-                    variable: "QDRANT_TIMEOUT_SECONDS", message: "must be a whole number in 1...600")
-            }
-            timeout = seconds
-        }
-        let configuration = QdrantConfiguration(
-            url: url, apiKey: value("QDRANT_API_KEY"),
-            collection: value("QDRANT_COLLECTION") ?? QdrantConfiguration.defaultCollection,
-            requestTimeout: .seconds(timeout))
-        do {
-            _ = try QdrantClient(configuration: configuration)
-        } catch {
-            let variable =
-                error.message.hasPrefix("QDRANT_COLLECTION")
-                ? "QDRANT_COLLECTION" : error.message.hasPrefix("QDRANT_API_KEY") ? "QDRANT_API_KEY" : "QDRANT_URL"
-            throw ConfigurationError(variable: variable, message: error.message)
-        }
-        return configuration
-    }
-
-    /// The Qdrant settings search uses (the collection, with the search timeout), or nil when search stays on
-    /// the local index: the one place that turns `RETRIEVAL_BACKEND` into a search path, for the server
-    /// (``searchQdrant``) and the CLI alike.
-    public static func searchQdrant(variables: [String: String]) throws -> QdrantConfiguration? {
-        let qdrant = try qdrantConfiguration(variables: variables)
-        return searchQdrant(
-            backend: try retrievalBackend(variables: variables, qdrantConfigured: qdrant != nil), qdrant: qdrant)
-    }
-
-    static func searchQdrant(backend: RetrievalBackend, qdrant: QdrantConfiguration?) -> QdrantConfiguration? {
-        backend == .qdrant ? qdrant?.forSearch : nil
-    }
-
-    /// The Qdrant settings search uses, or nil for the local index (see ``searchQdrant(variables:)``).
-    public var searchQdrant: QdrantConfiguration? { Self.searchQdrant(backend: retrievalBackend, qdrant: qdrant) }
-
-    /// `RETRIEVAL_BACKEND`: `local` (the default) or `qdrant`, which needs `QDRANT_URL`.
-    public static func retrievalBackend(
-        variables: [String: String], qdrantConfigured: Bool
-    ) throws -> RetrievalBackend {
-        let name = variables["RETRIEVAL_BACKEND"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        guard let backend = RetrievalBackend(rawValue: name.isEmpty ? "local" : name) else {
-            throw ConfigurationError(variable: "RETRIEVAL_BACKEND", message: "must be local or qdrant")
-        }
-        guard backend == .local || qdrantConfigured else {
-            throw ConfigurationError(variable: "RETRIEVAL_BACKEND", message: "qdrant needs QDRANT_URL")
-        }
-        return backend
-    }
-
-    /// The chat model named by `GROQ_API_KEY`, `GROQ_BASE_URL` and `GROQ_MODEL`: configured when a key or a
-    /// base URL is set (a local llama.cpp needs no key); nil means extractive answers only.
-    public static func chatConfiguration(variables: [String: String]) -> ChatConfiguration? {
-        func value(_ name: String) -> String? {
-            guard let v = variables[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
-            return v
-        }
-        let key = value("GROQ_API_KEY")
-        let base = value("GROQ_BASE_URL")
-        guard key != nil || base != nil else { return nil }
-        return ChatConfiguration(
-            baseURL: base ?? "https://api.groq.com/openai/v1", apiKey: key,
-            model: value("GROQ_MODEL") ?? "openai/gpt-oss-20b")
     }
 }

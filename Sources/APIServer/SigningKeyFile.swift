@@ -1,4 +1,5 @@
 import Foundation
+import Settings
 
 /// The token-signing key kept in the data directory when `SECRET_KEY` is not set.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import Settings
 import Store
 
 /// The claims of an access token: `iss`, `aud`, `sub` (the username), `uid` (the user's id), `role`, `iat`

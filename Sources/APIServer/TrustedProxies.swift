@@ -1,4 +1,5 @@
 import Foundation
+import Settings
 
 #if canImport(Glibc)
     import Glibc

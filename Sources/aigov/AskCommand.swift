@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Ingest
 import Retrieval
+import Settings
 
 struct AskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +38,7 @@ struct AskCommand: AsyncParsableCommand {
 
     func run() async throws {
         let question = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let chatConfiguration = ServerConfiguration.chatConfiguration(variables: ProcessInfo.processInfo.environment)
+        let chatConfiguration = ChatSettings.chat()
         var chat: ChatClient?
         if let chatConfiguration {
             do {

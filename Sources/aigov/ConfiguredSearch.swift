@@ -1,4 +1,3 @@
-import APIServer
 import Foundation
 import Ingest
 import Retrieval
@@ -12,9 +11,9 @@ struct ConfiguredSearch {
     /// Reads `RETRIEVAL_BACKEND` and the `QDRANT_*` settings from the environment. Throws a `CLIError` naming
     /// the variable that cannot be used.
     init(base: KnowledgeBase, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let qdrant = try searchSettings(environment).searchQdrant
         do {
-            service = try SearchService(
-                knowledgeBase: base, qdrant: try ServerConfiguration.searchQdrant(variables: environment))
+            service = try SearchService(knowledgeBase: base, qdrant: qdrant)
         } catch {
             throw CLIError("configuration: \(error)")
         }

@@ -36,16 +36,12 @@ func openKnowledgeBase(
     do {
         // With a Qdrant mirror configured, every commit queues its outbox rows (pushed by `serve` or `aigov sync`).
         let environment = ProcessInfo.processInfo.environment
-        let qdrantURL = environment["QDRANT_URL"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let settings = try searchSettings(environment)
         var options = options
-        options.queueOutbox = options.queueOutbox || !qdrantURL.isEmpty
-        do {
-            options.queryCacheBytes = try ServerConfiguration.queryCacheMegabytes(variables: environment) << 20
-        } catch {
-            throw CLIError("configuration: \(error)")
-        }
+        options.queueOutbox = options.queueOutbox || settings.qdrant != nil
+        options.queryCacheBytes = settings.queryCacheMegabytes << 20
         // An explicit index configuration (eval's --no-stemming) wins over the environment.
-        if options.index == nil, try !bm25Stemming(environment) {
+        if options.index == nil, !settings.bm25Stemming {
             options.index = IndexConfiguration(dimension: embedder.dimension, stemming: false)
         }
         if options.ranking == .plain { options.ranking = try rankingOptions(environment) }
@@ -357,17 +353,5 @@ final class ProgressBarBox: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         bar?.finish()
-    }
-}
-
-/// `BM25_STEMMING` (default true): whether BM25 matches words by their Porter stems. Stemming is what
-/// Anserini's BM25 does and lifts SciFact; the governance question set scores a little better without it
-/// (docs/BENCHMARKS.md). BM25 is rebuilt at every open, so switching needs no re-ingest.
-func bm25Stemming(_ environment: [String: String]) throws -> Bool {
-    let value = (environment["BM25_STEMMING"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-    switch value {
-    case "", "1", "true", "yes", "on": return true
-    case "0", "false", "no", "off": return false
-    default: throw CLIError("BM25_STEMMING must be true or false, not '\(value)'")
     }
 }

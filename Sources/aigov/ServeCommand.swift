@@ -6,6 +6,7 @@ import Ingest
 import Logging
 import Qdrant
 import Retrieval
+import Settings
 import Store
 
 struct ServeCommand: AsyncParsableCommand {

@@ -29,15 +29,8 @@ struct SyncCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let qdrant: QdrantConfiguration
-        do {
-            guard
-                let configured = try ServerConfiguration.qdrantConfiguration(
-                    variables: ProcessInfo.processInfo.environment)
-            else { throw CLIError("QDRANT_URL is not set: there is no Qdrant collection to sync") }
-            qdrant = configured
-        } catch let error as ConfigurationError {
-            throw CLIError("configuration: \(error)")
+        guard let qdrant = try searchSettings().qdrant else {
+            throw CLIError("QDRANT_URL is not set: there is no Qdrant collection to sync")
         }
         let base = try await openKnowledgeBase(data, model)
         let mirror: QdrantMirror

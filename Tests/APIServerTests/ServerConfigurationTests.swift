@@ -1,13 +1,14 @@
 import APIServer
+import Settings
 import Testing
 
 @Suite struct ServerConfigurationTests {
     @Test func developmentDefaults() throws {
         let c = try ServerConfiguration(variables: [:])
         #expect(c.environment == .development && c.port == 8000 && c.accessTokenMinutes == 30)
-        #expect(c.groqBaseURL == "https://api.groq.com/openai/v1" && c.groqModel == "openai/gpt-oss-20b")
         // No key in the source: without SECRET_KEY, `aigov serve` reads or makes the data directory's key file.
-        #expect(c.secretKey == nil && c.groqAPIKey == nil)
+        #expect(c.secretKey == nil && c.chat == nil)
+        #expect(c.search.queryCacheMegabytes == 16 && c.search.bm25Stemming && c.retrievalBackend == .local)
         #expect(c.loginRateLimitPerMinute == 10)
         #expect(
             c.connectionTimeouts == ConnectionTimeouts(header: .seconds(10), body: .seconds(60), idle: .seconds(30)))

@@ -5,6 +5,7 @@ import Ingest
 import Logging
 import Qdrant
 import Retrieval
+import Settings
 import Store
 import Testing
 
@@ -138,7 +139,7 @@ import Testing
         try await library.ingestAll()
         let token = try await adminToken(library)
         let variables = ["QDRANT_URL": "http://127.0.0.1:1", "RETRIEVAL_BACKEND": "qdrant"]
-        let configuration = try #require(try ServerConfiguration.qdrantConfiguration(variables: variables))
+        let configuration = try #require(try SearchSettings.qdrant(EnvironmentValues(variables)))
         var quick = configuration
         quick.retry = .none
         let mirror = QdrantMirror(knowledgeBase: library.knowledgeBase, client: try QdrantClient(configuration: quick))

@@ -71,7 +71,7 @@ import Testing
 
         let bad = try await CLI.run(["search", "--data-dir", data, "records"], environment: ["BM25_STEMMING": "maybe"])
         #expect(bad.status != 0)
-        #expect(bad.stderr.contains("BM25_STEMMING must be true or false"))
+        #expect(bad.stderr.contains("BM25_STEMMING: must be true or false"))
     }
 
     @Test func badArgumentsAreRefusedWithAMessage() async throws {

@@ -63,12 +63,13 @@ let package = Package(
             ],
             swiftSettings: optimizedInDebug
         ),
-        // The Qdrant REST client: its requests, models, point ids and errors (what the mirror and the Qdrant
-        // search path in Ingest speak).
+        // The Qdrant adapter: the REST client (requests, models, point ids, errors), the mirror that pushes the
+        // store's outbox to the collection, the retriever that ranks from it, and SearchService, the one place
+        // where "local index or Qdrant" is chosen.
         .target(
             name: "Qdrant",
             dependencies: [
-                "ConcurrencySupport", "Retrieval",
+                "ConcurrencySupport", "Retrieval", "Ingest", "Store",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -85,7 +86,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "ConcurrencySupport", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Store",
+                "ConcurrencySupport", "EmbedCache", "TextAnalysis", "Retrieval", "Store",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

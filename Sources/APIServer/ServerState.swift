@@ -3,6 +3,7 @@ import ConcurrencySupport
 import Foundation
 import Ingest
 import Logging
+import Qdrant
 import Store
 
 /// What the route handlers share: the knowledge base and store, the answerer, the token service, the limits

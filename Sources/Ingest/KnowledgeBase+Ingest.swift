@@ -205,7 +205,7 @@ extension KnowledgeBase {
     }
 
     /// `code: message` for any error the pipeline meets; never includes file contents.
-    static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         if let error = error as? IngestError { return "\(error.code): \(error.message)" }
         return String(describing: error)
     }

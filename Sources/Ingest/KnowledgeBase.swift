@@ -172,10 +172,10 @@ public final class KnowledgeBase: Sendable {
         return embedded
     }
 
-    static let sliceSize = 128
+    package static let sliceSize = 128
 
     /// Embeds `texts`, returning the vectors and how many of them the model computed (cache misses).
-    func embedCounting(_ texts: [String]) async throws -> ([[Float]], Int) {
+    package func embedCounting(_ texts: [String]) async throws -> ([[Float]], Int) {
         guard !texts.isEmpty else { return ([], 0) }
         let before = cacheStatistics?().misses
         let vectors = try await embedder.embed(texts)
@@ -190,7 +190,7 @@ public final class KnowledgeBase: Sendable {
     /// deep inside an article says nothing of its subject on its own, so without the heading a question like
     /// "which practices are banned" cannot reach it. The chunk budget leaves room for the heading (see
     /// ``Options/maxChunkTokens``); an overlong heading is cut to its first words.
-    static func embeddingText(of chunk: StoredChunk) -> String {
+    package static func embeddingText(of chunk: StoredChunk) -> String {
         guard let heading = chunk.headingPath.last?.trimmingCharacters(in: .whitespacesAndNewlines), !heading.isEmpty
         else { return chunk.text }
         let words = heading.split(whereSeparator: \.isWhitespace)

@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Qdrant
 import Retrieval
 
 /// Search as `aigov serve` does it: with `RETRIEVAL_BACKEND=qdrant` the dense ranking comes from the Qdrant

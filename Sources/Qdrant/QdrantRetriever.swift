@@ -1,6 +1,6 @@
 import ConcurrencySupport
 import Foundation
-import Qdrant
+import Ingest
 import Retrieval
 import Store
 

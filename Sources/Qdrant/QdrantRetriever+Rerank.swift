@@ -1,3 +1,4 @@
+import Ingest
 import Retrieval
 
 extension QdrantRetriever {

@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "Qdrant",
             dependencies: [
-                "ConcurrencySupport", "Retrieval", "Ingest", "Store",
+                "ConcurrencySupport", "Retrieval", "Documents", "Knowledge", "Store",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -83,10 +83,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Reading documents: loaders (PDF in a child process, HTML, Markdown, text, JSON), the structure parser
+        // and the chunker; file bytes to chunks, with no index or database.
         .target(
-            name: "Ingest",
+            name: "Documents",
+            dependencies: ["EmbedCache", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The knowledge base: the open index, store and embedder, and its stages (ingest, search, continuation,
+        // maintenance and repair).
+        .target(
+            name: "Knowledge",
             dependencies: [
-                "ConcurrencySupport", "EmbedCache", "TextAnalysis", "Retrieval", "Store",
+                "ConcurrencySupport", "Documents", "EmbedCache", "TextAnalysis", "Retrieval", "Store",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -104,7 +112,7 @@ let package = Package(
         .target(
             name: "APIServer",
             dependencies: [
-                "ConcurrencySupport", "Settings", "EmbedCache", "Retrieval", "Qdrant", "Ingest", "Store",
+                "ConcurrencySupport", "Settings", "EmbedCache", "Retrieval", "Qdrant", "Documents", "Knowledge", "Store",
                 "Answering",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -121,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "aigov",
             dependencies: [
-                "Settings", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Ingest", "Store", "Answering",
+                "Settings", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Documents", "Knowledge", "Store", "Answering",
                 "APIServer", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -139,7 +147,9 @@ let package = Package(
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Retrieval", "EmbedCache", "Evaluation"]),
+        .testTarget(
+            name: "KnowledgeTests",
+            dependencies: ["Documents", "Knowledge", "Store", "Retrieval", "EmbedCache", "Evaluation"]),
         .testTarget(
             name: "StoreTests",
             dependencies: [
@@ -154,7 +164,8 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "Settings", "EmbedCache", "Retrieval", "Ingest", "Store", "Answering", "AigovTestSupport",
+                "APIServer", "Settings", "EmbedCache", "Retrieval", "Documents", "Knowledge", "Store", "Answering",
+                "AigovTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -174,7 +185,8 @@ let package = Package(
         .testTarget(
             name: "QdrantTests",
             dependencies: [
-                "Retrieval", "Qdrant", "Ingest", "Store", "EmbedCache", "APIServer", "Settings", "AigovTestSupport",
+                "Retrieval", "Qdrant", "Documents", "Knowledge", "Store", "EmbedCache", "APIServer", "Settings",
+                "AigovTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

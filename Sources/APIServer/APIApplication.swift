@@ -2,7 +2,7 @@ import Answering
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import Ingest
+import Knowledge
 import Logging
 import Qdrant
 import Retrieval

@@ -1,7 +1,7 @@
 import EmbedCache
 import Foundation
 import Hummingbird
-import Ingest
+import Knowledge
 import Store
 
 /// `GET /api/admin/documents` (paged), `GET|DELETE /api/admin/documents/{id}` and `GET /api/admin/health`.

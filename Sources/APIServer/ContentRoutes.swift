@@ -1,8 +1,9 @@
 import ConcurrencySupport
 import Crypto
+import Documents
 import Foundation
 import Hummingbird
-import Ingest
+import Knowledge
 
 /// `POST /api/content/ingest` (text in JSON) and `POST /api/content/upload` (a file, multipart), both for
 /// admins; each answers 201 `{document_id, status, chunks}`.

@@ -1,5 +1,6 @@
 import Answering
-import Ingest
+import Documents
+import Knowledge
 import Store
 
 extension APIError {

@@ -1,5 +1,5 @@
 import Answering
-import Ingest
+import Knowledge
 
 extension Answerer {
     /// The answerer `serve` and `aigov ask` use over `knowledgeBase`: the chat model when given, and an extractive

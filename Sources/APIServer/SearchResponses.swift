@@ -1,6 +1,6 @@
 import Answering
 import Hummingbird
-import Ingest
+import Knowledge
 
 /// Timings of a search answer in milliseconds.
 struct QueryTimings: Encodable, Sendable {

@@ -2,7 +2,7 @@ import Answering
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Ingest
+import Knowledge
 import Retrieval
 
 /// `POST /api/search/query` (answer, JSON or server-sent events) and `POST /api/search/retrieve` (passages).

@@ -1,7 +1,7 @@
 import Answering
 import ConcurrencySupport
 import Foundation
-import Ingest
+import Knowledge
 import Logging
 import Qdrant
 import Store

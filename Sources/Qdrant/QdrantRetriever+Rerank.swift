@@ -1,4 +1,4 @@
-import Ingest
+import Knowledge
 import Retrieval
 
 extension QdrantRetriever {

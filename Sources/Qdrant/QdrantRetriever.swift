@@ -1,6 +1,6 @@
 import ConcurrencySupport
 import Foundation
-import Ingest
+import Knowledge
 import Retrieval
 import Store
 

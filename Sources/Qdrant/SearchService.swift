@@ -1,4 +1,4 @@
-import Ingest
+import Knowledge
 import Retrieval
 
 /// The search path `aigov serve` and the CLI share: the local index alone, or, with `RETRIEVAL_BACKEND=qdrant`,

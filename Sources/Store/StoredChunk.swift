@@ -1,5 +1,5 @@
 /// A chunk row (ARCHITECTURE.md section 3). Mirrors the ingest pipeline's chunk without importing it: Store sits
-/// below Ingest, so the pipeline maps its chunks to this type.
+/// below Knowledge, so the pipeline maps its chunks to this type.
 public struct StoredChunk: Sendable, Equatable {
     /// Stable id: document id + hash of the chunk text + ordinal.
     public var chunkID: String

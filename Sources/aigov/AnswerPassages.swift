@@ -1,5 +1,5 @@
 import Answering
-import Ingest
+import Knowledge
 import Retrieval
 
 /// The passages the answering step reads for `citations` (numbered 1...n in rank order), each completed with the

@@ -2,7 +2,7 @@ import APIServer
 import Answering
 import ArgumentParser
 import Foundation
-import Ingest
+import Knowledge
 import Retrieval
 import Settings
 

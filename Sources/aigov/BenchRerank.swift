@@ -2,7 +2,7 @@ import ArgumentParser
 import EmbedCache
 import Evaluation
 import Foundation
-import Ingest
+import Knowledge
 import Retrieval
 
 /// `aigov bench rerank`: what the cross-encoder stage adds to a question. For each question of a set, times

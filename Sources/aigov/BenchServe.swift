@@ -1,7 +1,8 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Documents
 import Foundation
-import Ingest
+import Knowledge
 
 /// `aigov bench serve`: the HTTP API under load. Starts `aigov serve` (this binary) on a loopback port over a data
 /// directory holding the bundled corpus, and drives `POST /api/search/retrieve` with `wrk` at each connection

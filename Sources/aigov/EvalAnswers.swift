@@ -3,7 +3,7 @@ import Answering
 import ArgumentParser
 import Evaluation
 import Foundation
-import Ingest
+import Knowledge
 import Retrieval
 
 /// `aigov eval answers`: what the offline (extractive) answer of `aigov ask` says to each question of a set, judged

@@ -1,8 +1,9 @@
 import ArgumentParser
+import Documents
 import EmbedCache
 import Evaluation
 import Foundation
-import Ingest
+import Knowledge
 import Retrieval
 import Store
 

@@ -1,8 +1,9 @@
 import APIServer
 import ArgumentParser
+import Documents
 import EmbedCache
 import Foundation
-import Ingest
+import Knowledge
 import Retrieval
 import Store
 

@@ -1,6 +1,6 @@
 import EmbedCache
 import Foundation
-import Ingest
+import Knowledge
 import Settings
 
 /// The cross-encoder stage named by `RERANKER_MODEL_DIR` and `RERANKER_TOP_N` (read by ``SearchSettings``),

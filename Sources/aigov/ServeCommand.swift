@@ -1,8 +1,9 @@
 import APIServer
 import ArgumentParser
+import Documents
 import Foundation
 import Hummingbird
-import Ingest
+import Knowledge
 import Logging
 import Qdrant
 import Retrieval

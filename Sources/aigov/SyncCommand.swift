@@ -1,7 +1,7 @@
 import APIServer
 import ArgumentParser
 import Foundation
-import Ingest
+import Knowledge
 import Qdrant
 import Retrieval
 

@@ -1,5 +1,5 @@
 import Foundation
-import Ingest
+import Knowledge
 import Testing
 
 @testable import APIServer

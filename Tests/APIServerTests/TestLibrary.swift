@@ -1,9 +1,10 @@
 import AigovTestSupport
 import Answering
+import Documents
 import EmbedCache
 import Foundation
 import Hummingbird
-import Ingest
+import Knowledge
 import Logging
 import Store
 

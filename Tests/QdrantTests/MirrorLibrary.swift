@@ -1,6 +1,7 @@
+import Documents
 import EmbedCache
 import Foundation
-import Ingest
+import Knowledge
 import Retrieval
 import Store
 import Synchronization

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Ingest
+import Knowledge
 import Logging
 import Qdrant
 import Retrieval

@@ -1,5 +1,6 @@
+import Documents
 import Foundation
-import Ingest
+import Knowledge
 import Qdrant
 import Retrieval
 import Store

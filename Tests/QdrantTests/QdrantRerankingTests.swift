@@ -1,6 +1,6 @@
 import EmbedCache
 import Foundation
-import Ingest
+import Knowledge
 import Qdrant
 import Retrieval
 import Testing

@@ -1,5 +1,6 @@
+import Documents
 import Foundation
-import Ingest
+import Knowledge
 import Testing
 
 /// NIST AI 100-1 (AI RMF 1.0): subcategory ids and numbered headings survive as sections.

@@ -1,5 +1,6 @@
+import Documents
 import Foundation
-import Ingest
+import Knowledge
 import Testing
 
 /// Packing rules on small synthetic documents, counted in whitespace words so budgets are easy to reason about.

@@ -1,5 +1,6 @@
+import Documents
 import Foundation
-import Ingest
+import Knowledge
 import Testing
 
 /// Checks every chunk of a document against the contract of ARCHITECTURE.md section 3; records an issue per breach.

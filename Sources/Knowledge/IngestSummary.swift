@@ -1,3 +1,5 @@
+import Documents
+
 /// What happened to one input.
 public enum DocumentStatus: String, Sendable, Equatable, Codable {
     /// A new document id.

@@ -1,6 +1,7 @@
+import Documents
 import EmbedCache
 import Foundation
-import Ingest
+import Knowledge
 import Testing
 
 /// The EU AI Act, from the Official Journal PDF and from the EUR-Lex HTML page.

@@ -1,3 +1,4 @@
+import Documents
 import Store
 
 /// The windows of a chunk: runs of whole sentences of at most ``maxWords`` words, each embedded besides the

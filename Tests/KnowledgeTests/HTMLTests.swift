@@ -1,5 +1,6 @@
+import Documents
 import Foundation
-import Ingest
+import Knowledge
 import Testing
 
 /// The tolerant HTML reader on small, deliberately messy pages.

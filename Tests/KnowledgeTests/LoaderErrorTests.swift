@@ -1,5 +1,6 @@
+import Documents
 import Foundation
-import Ingest
+import Knowledge
 import Testing
 
 /// Bad inputs give a per-file `IngestError` with a stable code and a message naming the file.

@@ -1,4 +1,5 @@
 import ConcurrencySupport
+import Documents
 import EmbedCache
 import Foundation
 

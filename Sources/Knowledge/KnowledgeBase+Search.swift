@@ -1,6 +1,7 @@
 // The search stage of a question (ARCHITECTURE.md, "The two flows"): the question's vector, the index's ranking,
 // the cross-encoder's reorder when one is configured, and the citations joined from the store.
 import ConcurrencySupport
+import Documents
 import EmbedCache
 import Foundation
 import Retrieval

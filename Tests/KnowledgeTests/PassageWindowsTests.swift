@@ -3,7 +3,8 @@ import Retrieval
 import Store
 import Testing
 
-@testable import Ingest
+@testable import Documents
+@testable import Knowledge
 
 @Suite struct PassageWindowsTests {
     @Test func sentencesEndAtStopsAndListPointsStartThem() {

@@ -85,10 +85,10 @@ public struct Document: Sendable {
     }
 }
 
-enum Hashing {
-    static func sha256Hex(_ text: String) -> String { sha256Hex(Data(text.utf8)) }
+package enum Hashing {
+    package static func sha256Hex(_ text: String) -> String { sha256Hex(Data(text.utf8)) }
 
-    static func sha256Hex(_ data: Data) -> String {
+    package static func sha256Hex(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -1,6 +1,7 @@
+import Documents
 import Evaluation
 import Foundation
-import Ingest
+import Knowledge
 import Testing
 
 /// The learner question set stays honest when loaders or the chunker change: every evidence phrase, folded as

@@ -1,6 +1,7 @@
+import Documents
 import EmbedCache
 import Foundation
-import Ingest
+import Knowledge
 
 /// Shared test inputs: the real governance fixtures and the encoder's tokenizer.
 enum Fixtures {

@@ -1,5 +1,6 @@
+import Documents
 import Foundation
-import Ingest
+import Knowledge
 import Testing
 
 @Suite struct ShortTitleTests {

@@ -112,7 +112,8 @@ let package = Package(
         .target(
             name: "APIServer",
             dependencies: [
-                "ConcurrencySupport", "Settings", "EmbedCache", "Retrieval", "Qdrant", "Documents", "Knowledge", "Store",
+                "ConcurrencySupport", "Settings", "EmbedCache", "Retrieval", "Qdrant", "Documents", "Knowledge",
+                "Store",
                 "Answering",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -129,7 +130,8 @@ let package = Package(
         .executableTarget(
             name: "aigov",
             dependencies: [
-                "Settings", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Documents", "Knowledge", "Store", "Answering",
+                "Settings", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Documents", "Knowledge", "Store",
+                "Answering",
                 "APIServer", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -132,28 +132,7 @@ extension PostgresStore {
             let plan = DocumentCommitPlan(
                 document: document, chunks: chunks, previous: try previous.map(Self.payloadFields),
                 stored: try await fetchChunks(connection, documentID: document.id), removed: removed, outbox: outbox)
-            for (chunk, _) in plan.writes {
-                let headingPath = try JSONColumn.encode(chunk.headingPath)
-                let written = try await rows(
-                    """
-                    INSERT INTO chunks (chunk_id, document_id, ordinal, text, section, heading_path, page_start,
-                                        page_end, char_start, char_end, token_count, content_hash)
-                    VALUES (\(chunk.chunkID), \(chunk.documentID), \(chunk.ordinal), \(chunk.text), \(chunk.section),
-                            \(headingPath)::jsonb, \(chunk.pageStart), \(chunk.pageEnd), \(chunk.charStart),
-                            \(chunk.charEnd), \(chunk.tokenCount), \(chunk.contentHash))
-                    ON CONFLICT (chunk_id) DO UPDATE SET
-                        ordinal = excluded.ordinal, text = excluded.text, section = excluded.section,
-                        heading_path = excluded.heading_path, page_start = excluded.page_start,
-                        page_end = excluded.page_end, char_start = excluded.char_start, char_end = excluded.char_end,
-                        token_count = excluded.token_count, content_hash = excluded.content_hash
-                    WHERE chunks.document_id = excluded.document_id
-                    RETURNING chunk_id
-                    """, on: connection)
-                // No row means the WHERE above refused: the id is another document's chunk.
-                if written.isEmpty {
-                    throw StoreError(.conflict, "chunk id \(chunk.chunkID) belongs to another document")
-                }
-            }
+            try await writeChunks(connection, plan.writes.map(\.chunk))
             var summary = plan.summary
             let upserts = plan.outboxUpserts
             summary.outboxEnqueued += try await enqueue(connection, upserts, documentID: document.id, .upsert, now)
@@ -200,7 +179,78 @@ extension PostgresStore {
         ).map(PostgresRows.chunk)
     }
 
-    /// Queues one outbox row per chunk, one statement each so ids follow the order of `chunkIDs`.
+    /// Rows per statement of ``writeChunks(_:_:)``: a statement's JSON stays a few megabytes at most.
+    static let chunkBatch = 500
+
+    /// Writes one document's chunks, `chunkBatch` to a statement (a round trip per chunk made the AI Act's
+    /// thousand chunks a thousand round trips). The rows travel as one JSON array, which carries the nullable
+    /// columns that typed arrays cannot. A chunk id that another document owns is left alone by the conflict
+    /// clause, and its absence from `RETURNING` raises the conflict, as the single-row statement did.
+    func writeChunks(_ connection: PostgresConnection, _ chunks: [StoredChunk]) async throws {
+        // One row per id, the last written winning, as separate statements gave: an upsert may not touch a row
+        // twice in one statement.
+        var last: [String: Int] = [:]
+        for (position, chunk) in chunks.enumerated() { last[chunk.chunkID] = position }
+        let unique = chunks.enumerated().filter { last[$0.element.chunkID] == $0.offset }.map(\.element)
+        let encoder = JSONEncoder()
+        for start in stride(from: 0, to: unique.count, by: Self.chunkBatch) {
+            let batch = Array(unique[start..<min(start + Self.chunkBatch, unique.count)])
+            let json = String(decoding: try encoder.encode(batch.map(ChunkRow.init)), as: UTF8.self)
+            let written = try await rows(
+                """
+                INSERT INTO chunks (chunk_id, document_id, ordinal, text, section, heading_path, page_start,
+                                    page_end, char_start, char_end, token_count, content_hash)
+                SELECT chunk_id, document_id, ordinal, text, section, heading_path, page_start, page_end, char_start,
+                       char_end, token_count, content_hash
+                FROM jsonb_to_recordset(\(json)::jsonb) AS row(
+                    chunk_id text, document_id text, ordinal bigint, text text, section text, heading_path jsonb,
+                    page_start bigint, page_end bigint, char_start bigint, char_end bigint, token_count bigint,
+                    content_hash text)
+                ON CONFLICT (chunk_id) DO UPDATE SET
+                    ordinal = excluded.ordinal, text = excluded.text, section = excluded.section,
+                    heading_path = excluded.heading_path, page_start = excluded.page_start,
+                    page_end = excluded.page_end, char_start = excluded.char_start, char_end = excluded.char_end,
+                    token_count = excluded.token_count, content_hash = excluded.content_hash
+                WHERE chunks.document_id = excluded.document_id
+                RETURNING chunk_id
+                """, on: connection)
+            let ids = Set(try written.map { try PostgresRows.value($0, "chunk_id", String.self) })
+            if let refused = batch.first(where: { !ids.contains($0.chunkID) }) {
+                throw StoreError(.conflict, "chunk id \(refused.chunkID) belongs to another document")
+            }
+        }
+    }
+
+    /// A chunk as one element of ``writeChunks(_:_:)``'s JSON array, under the column names.
+    private struct ChunkRow: Encodable {
+        let chunk: StoredChunk
+
+        enum Key: String, CodingKey {
+            case chunkID = "chunk_id", documentID = "document_id", ordinal, text, section
+            case headingPath = "heading_path", pageStart = "page_start", pageEnd = "page_end"
+            case charStart = "char_start", charEnd = "char_end", tokenCount = "token_count"
+            case contentHash = "content_hash"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(chunk.chunkID, forKey: .chunkID)
+            try container.encode(chunk.documentID, forKey: .documentID)
+            try container.encode(chunk.ordinal, forKey: .ordinal)
+            try container.encode(chunk.text, forKey: .text)
+            // Explicit nulls: jsonb_to_recordset reads a missing key as null too, but the row says what it means.
+            try container.encode(chunk.section, forKey: .section)
+            try container.encode(chunk.headingPath, forKey: .headingPath)
+            try container.encode(chunk.pageStart, forKey: .pageStart)
+            try container.encode(chunk.pageEnd, forKey: .pageEnd)
+            try container.encode(chunk.charStart, forKey: .charStart)
+            try container.encode(chunk.charEnd, forKey: .charEnd)
+            try container.encode(chunk.tokenCount, forKey: .tokenCount)
+            try container.encode(chunk.contentHash, forKey: .contentHash)
+        }
+    }
+
+    /// Queues one outbox row per chunk, in one statement whose ids follow the order of `chunkIDs`.
     @discardableResult
     func enqueue(
         _ connection: PostgresConnection, _ chunkIDs: [String], documentID: String, _ operation: OutboxOperation,

@@ -60,6 +60,35 @@ import Testing
         }
     }
 
+    /// More chunks than PostgreSQL writes in one statement (`PostgresStore.chunkBatch`): every row and field
+    /// arrives, and a conflict in the last statement still undoes the earlier ones.
+    @Test(arguments: Engine.all) func aCommitLargerThanOneBatchIsWholeOrNothing(engine: Engine) async throws {
+        try await withStore(engine) { store in
+            let foreign = sampleChunk(documentID: "gdpr", ordinal: 0, text: "GDPR text")
+            try await store.commitDocument(
+                sampleDocument(id: "gdpr"), chunks: [foreign], removedChunkIDs: [], outbox: false)
+            let (before, _) = try await storeVersionOne(store)
+            var many = (0..<1_203).map { sampleChunk(ordinal: $0, text: "paragraph \($0) of a long document") }
+            many[7].section = nil
+            many[7].pageStart = nil
+            many[7].pageEnd = nil
+            many[8].headingPath = ["Article 8", "Compliance — \"quoted\" and\nnew line"]
+            var stolen = many
+            stolen[1_202].chunkID = foreign.chunkID
+            let code = await storeErrorCode {
+                try await store.commitDocument(
+                    sampleDocument(hash: "v2"), chunks: stolen, removedChunkIDs: [], outbox: true)
+            }
+            #expect(code == .conflict)
+            #expect(try await snapshot(store) == before)
+
+            try await store.commitDocument(sampleDocument(hash: "v3"), chunks: many, removedChunkIDs: [], outbox: true)
+            let stored = try await store.chunks(documentID: "ai-act")
+            let written = Dictionary(uniqueKeysWithValues: stored.map { ($0.chunkID, $0) })
+            for chunk in many { #expect(written[chunk.chunkID] == chunk, "\(chunk.ordinal)") }
+        }
+    }
+
     @Test(arguments: Engine.all) func duplicateChunkIDsInOneCommitAreRejected(engine: Engine) async throws {
         try await withStore(engine) { store in
             let (before, _) = try await storeVersionOne(store)

@@ -226,9 +226,15 @@ extension PostgresStore {
         let chunk: StoredChunk
 
         enum Key: String, CodingKey {
-            case chunkID = "chunk_id", documentID = "document_id", ordinal, text, section
-            case headingPath = "heading_path", pageStart = "page_start", pageEnd = "page_end"
-            case charStart = "char_start", charEnd = "char_end", tokenCount = "token_count"
+            case chunkID = "chunk_id"
+            case documentID = "document_id"
+            case ordinal, text, section
+            case headingPath = "heading_path"
+            case pageStart = "page_start"
+            case pageEnd = "page_end"
+            case charStart = "char_start"
+            case charEnd = "char_end"
+            case tokenCount = "token_count"
             case contentHash = "content_hash"
         }
 

@@ -51,7 +51,12 @@ enum APIContract {
                     200, "The answer",
                     content: [
                         MediaType("application/json", .schema("QueryResponse")),
-                        MediaType("text/event-stream", .inline(#"{"type": "string"}"#)),
+                        MediaType(
+                            "text/event-stream", .inline(#"{"type": "string"}"#),
+                            events: [
+                                ("citations", "CitationsEvent"), ("delta", "DeltaEvent"), ("done", "AnswerSummary"),
+                                ("error", "Error"),
+                            ]),
                     ]),
                 .malformedBody, .tooLarge, .unsupportedMediaType, .invalidField, .unavailable,
             ]),

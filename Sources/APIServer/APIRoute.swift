@@ -88,10 +88,14 @@ enum SchemaReference: Sendable {
 struct MediaType: Sendable {
     let name: String
     let schema: SchemaReference
+    /// For `text/event-stream`: each event's name and the schema of its `data` (written as `x-events`, which
+    /// OpenAPI leaves to extensions).
+    let events: [(name: String, schema: String)]
 
-    init(_ name: String, _ schema: SchemaReference) {
+    init(_ name: String, _ schema: SchemaReference, events: [(name: String, schema: String)] = []) {
         self.name = name
         self.schema = schema
+        self.events = events
     }
 
     static func json(_ schemaName: String) -> MediaType { MediaType("application/json", .schema(schemaName)) }

@@ -95,13 +95,37 @@ enum OpenAPIComponents {
               }
             },
             "QueryResponse": {
+              "allOf": [
+                {"$ref": "#/components/schemas/AnswerSummary"},
+                {
+                  "type": "object",
+                  "required": ["citations"],
+                  "properties": {"citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}}}
+                }
+              ]
+            },
+            "CitationsEvent": {
               "type": "object",
-              "required": [
-                "answer", "citations", "mode", "grounded", "unsupported_sentences", "cited_sources", "timings"
-              ],
+              "description": "The stream's first event, `citations`: the sources the answer will cite.",
+              "required": ["citations", "retrieval_ms"],
+              "properties": {
+                "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
+                "retrieval_ms": {"type": "number"}
+              }
+            },
+            "DeltaEvent": {
+              "type": "object",
+              "description": "A `delta` event: the next piece of the answer's text.",
+              "required": ["text"],
+              "properties": {"text": {"type": "string"}}
+            },
+            "AnswerSummary": {
+              "type": "object",
+              "description": "The answer without its sources: the JSON reply's fields but citations, and the stream's \#
+        `done` event.",
+              "required": ["answer", "mode", "grounded", "unsupported_sentences", "cited_sources", "timings"],
               "properties": {
                 "answer": {"type": "string", "description": "Cites sources as [n]; citations[n-1] is source n."},
-                "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
                 "mode": {"type": "string", "enum": ["generated", "extractive"]},
                 "grounded": {
                   "type": "boolean",

@@ -61,10 +61,16 @@ enum OpenAPIDocument {
     private static func content(_ types: [MediaType]) -> [String: Any] {
         var content: [String: Any] = [:]
         for type in types {
+            var object: [String: Any] = [:]
             switch type.schema {
-            case .schema(let name): content[type.name] = ["schema": ["$ref": "#/components/schemas/\(name)"]]
-            case .inline(let json): content[type.name] = ["schema": parse(json)]
+            case .schema(let name): object["schema"] = ["$ref": "#/components/schemas/\(name)"]
+            case .inline(let json): object["schema"] = parse(json)
             }
+            if !type.events.isEmpty {
+                object["x-events"] = Dictionary(
+                    uniqueKeysWithValues: type.events.map { ($0.name, ["$ref": "#/components/schemas/\($0.schema)"]) })
+            }
+            content[type.name] = object
         }
         return content
     }

@@ -145,6 +145,8 @@ import Testing
         #expect(problems(.get, "/api/auth/me", 200, me).isEmpty)
         #expect(problems(.post, "/api/search/retrieve", 200, #"{"results": [\#(citation)]}"#).isEmpty)
         #expect(problems(.get, "/api/admin/documents/x", 200, document).isEmpty)
+        let stream = "event: delta\ndata: {\"text\": \"Art\"}\n\nevent: error\ndata: {\"detail\": \"x\"}\n\n"
+        #expect(problems(.post, "/api/search/query", 200, stream, type: "text/event-stream").isEmpty)
 
         func changed(_ body: String, _ old: String, _ new: String) -> String {
             body.replacingOccurrences(of: old, with: new)
@@ -171,6 +173,17 @@ import Testing
             ),
             ("a route that is not published", problems(.get, "/api/secret", 200, "{}"), "no route"),
             ("a body that is not JSON", problems(.get, "/health", 200, "{"), "not JSON"),
+            (
+                "a stream event the document does not name",
+                problems(.post, "/api/search/query", 200, "event: progress\ndata: {}\n\n", type: "text/event-stream"),
+                "progress"
+            ),
+            (
+                "a stream event whose data breaks its schema",
+                problems(
+                    .post, "/api/search/query", 200, "event: delta\ndata: {\"text\": 3}\n\n", type: "text/event-stream"),
+                "text: 3.0"
+            ),
         ]
         for (name, found, expected) in drift {
             #expect(found.contains { $0.contains(expected) }, "the check missed \(name): \(found)")

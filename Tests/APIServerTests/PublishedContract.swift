@@ -58,6 +58,9 @@ enum PublishedContract {
         guard let mediaType, let declared = content[mediaType] else {
             return ["\(request): Content-Type \(contentType ?? "none") is not one of \(content.keys.sorted())"]
         }
+        if mediaType == "text/event-stream", case .object(let events) = declared["x-events"] ?? .null {
+            return eventProblems(body, events: events).map { "\(request): \($0)" }
+        }
         guard mediaType == "application/json", let schema = declared["schema"] else { return [] }
         let value: JSONValue
         do {
@@ -66,6 +69,31 @@ enum PublishedContract {
             return ["\(request): the body is not JSON"]
         }
         return validator.problems(value, schema).map { "\(request): \($0)" }
+    }
+
+    /// The problems of a server-sent event stream: each event must be one the document names in `x-events`, with
+    /// a JSON `data` line that conforms to that event's schema.
+    static func eventProblems(_ body: Data, events: [String: JSONValue]) -> [String] {
+        var problems: [String] = []
+        let text = String(decoding: body, as: UTF8.self)
+        for (position, block) in text.components(separatedBy: "\n\n").enumerated() where !block.isEmpty {
+            var name: String?
+            var data: String?
+            for line in block.split(separator: "\n") {
+                if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
+                if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
+            }
+            guard let name, let schema = events[name] else {
+                problems.append("event \(position) (\(name ?? "unnamed")) is not in the document's x-events")
+                continue
+            }
+            guard let data, let value = try? JSONValue.parse(Data(data.utf8)) else {
+                problems.append("event \(position) (\(name)) has no JSON data line")
+                continue
+            }
+            problems += validator.problems(value, schema, at: "event \(position) (\(name))")
+        }
+        return problems
     }
 
     private static let errorBody: JSONValue = .object([

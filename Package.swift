@@ -149,9 +149,15 @@ let package = Package(
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis"]),
+        // The governance fixtures, loaded and chunked once per test process, for the Documents and Knowledge tests.
+        .target(
+            name: "DocumentFixtures", dependencies: ["Documents", "EmbedCache"], path: "Tests/Support/DocumentFixtures"),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "DocumentFixtures", "EmbedCache"]),
         .testTarget(
             name: "KnowledgeTests",
-            dependencies: ["Documents", "Knowledge", "Store", "Retrieval", "EmbedCache", "Evaluation"]),
+            dependencies: [
+                "Documents", "DocumentFixtures", "Knowledge", "Store", "Retrieval", "EmbedCache", "Evaluation",
+            ]),
         .testTarget(
             name: "StoreTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import DocumentFixtures
 import Documents
 import Evaluation
 import Foundation

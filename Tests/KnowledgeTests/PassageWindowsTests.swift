@@ -1,3 +1,4 @@
+import DocumentFixtures
 import Foundation
 import Retrieval
 import Store

@@ -1,6 +1,5 @@
 import Documents
 import Foundation
-import Knowledge
 import Testing
 
 /// Checks every chunk of a document against the contract of ARCHITECTURE.md section 3; records an issue per breach.

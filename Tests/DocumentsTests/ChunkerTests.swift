@@ -1,6 +1,5 @@
 import Documents
 import Foundation
-import Knowledge
 import Testing
 
 /// Packing rules on small synthetic documents, counted in whitespace words so budgets are easy to reason about.

@@ -1,6 +1,5 @@
 import Documents
 import Foundation
-import Knowledge
 import Testing
 
 /// The tolerant HTML reader on small, deliberately messy pages.

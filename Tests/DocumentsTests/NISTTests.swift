@@ -1,6 +1,6 @@
+import DocumentFixtures
 import Documents
 import Foundation
-import Knowledge
 import Testing
 
 /// NIST AI 100-1 (AI RMF 1.0): subcategory ids and numbered headings survive as sections.

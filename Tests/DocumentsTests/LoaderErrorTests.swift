@@ -1,6 +1,6 @@
+import DocumentFixtures
 import Documents
 import Foundation
-import Knowledge
 import Testing
 
 /// Bad inputs give a per-file `IngestError` with a stable code and a message naming the file.

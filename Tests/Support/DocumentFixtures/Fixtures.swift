@@ -1,39 +1,40 @@
 import Documents
 import EmbedCache
 import Foundation
-import Knowledge
 
-/// Shared test inputs: the real governance fixtures and the encoder's tokenizer.
-enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let governance = root.appendingPathComponent("fixtures/governance")
+/// Shared test inputs of `DocumentsTests` and `KnowledgeTests`: the real governance fixtures and the encoder's
+/// tokenizer.
+public enum Fixtures {
+    /// The checkout, from this file's place in it (Tests/Support/DocumentFixtures).
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    public static let governance = root.appendingPathComponent("fixtures/governance")
 
-    static func url(_ name: String) -> URL { governance.appendingPathComponent(name) }
+    public static func url(_ name: String) -> URL { governance.appendingPathComponent(name) }
 
-    static let aiActPDF = "eu-ai-act_regulation-2024-1689_oj.pdf"
-    static let aiActHTML = "eu-ai-act_regulation-2024-1689_eurlex.html"
-    static let rmfPDF = "nist-ai-100-1_ai-rmf-1.0.pdf"
-    static let eo14179 = "us-eo-14179_removing-barriers-american-ai-leadership_2025-01-23.md"
+    public static let aiActPDF = "eu-ai-act_regulation-2024-1689_oj.pdf"
+    public static let aiActHTML = "eu-ai-act_regulation-2024-1689_eurlex.html"
+    public static let rmfPDF = "nist-ai-100-1_ai-rmf-1.0.pdf"
+    public static let eo14179 = "us-eo-14179_removing-barriers-american-ai-leadership_2025-01-23.md"
 
     /// The all-MiniLM-L6-v2 tokenizer that production counts with.
-    static let tokenizer: WordPieceTokenizer? = {
+    public static let tokenizer: WordPieceTokenizer? = {
         let directory = ModelLocator.modelDirectory(
             explicit: root.appendingPathComponent(ModelLocator.relativeDefault).path)
         return try? WordPieceTokenizer(modelDirectory: directory)
     }()
 
     /// Loading and chunking the big fixtures takes seconds; each is done once per test process.
-    static let cache = DocumentCache()
+    public static let cache = FixtureCache()
 }
 
 /// Memoises loaded and chunked fixtures across tests (the suites run in parallel).
-final class DocumentCache: Sendable {
+public final class FixtureCache: Sendable {
     private let lock = NSLock()
     nonisolated(unsafe) private var documents: [String: Document] = [:]
     nonisolated(unsafe) private var chunks: [String: [Chunk]] = [:]
 
-    func document(_ name: String) throws -> Document {
+    public func document(_ name: String) throws -> Document {
         lock.lock()
         defer { lock.unlock() }
         if let document = documents[name] { return document }
@@ -42,7 +43,7 @@ final class DocumentCache: Sendable {
         return document
     }
 
-    func chunks(_ name: String) throws -> [Chunk] {
+    public func chunks(_ name: String) throws -> [Chunk] {
         let document = try self.document(name)
         lock.lock()
         defer { lock.unlock() }
@@ -54,4 +55,5 @@ final class DocumentCache: Sendable {
     }
 }
 
-enum TestSetupError: Error { case noTokenizer }
+/// The model that `scripts/setup` installs is missing.
+public enum TestSetupError: Error { case noTokenizer }

@@ -1,6 +1,5 @@
 import Documents
 import Foundation
-import Knowledge
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
+import DocumentFixtures
 import Documents
 import Foundation
-import Knowledge
 import Testing
 
 @Suite struct MarkdownJSONTests {

@@ -1,7 +1,7 @@
+import DocumentFixtures
 import Documents
 import EmbedCache
 import Foundation
-import Knowledge
 import Testing
 
 /// The EU AI Act, from the Official Journal PDF and from the EUR-Lex HTML page.

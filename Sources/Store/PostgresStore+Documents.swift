@@ -187,14 +187,11 @@ extension PostgresStore {
     /// columns that typed arrays cannot. A chunk id that another document owns is left alone by the conflict
     /// clause, and its absence from `RETURNING` raises the conflict, as the single-row statement did.
     func writeChunks(_ connection: PostgresConnection, _ chunks: [StoredChunk]) async throws {
-        // One row per id, the last written winning, as separate statements gave: an upsert may not touch a row
-        // twice in one statement.
-        var last: [String: Int] = [:]
-        for (position, chunk) in chunks.enumerated() { last[chunk.chunkID] = position }
-        let unique = chunks.enumerated().filter { last[$0.element.chunkID] == $0.offset }.map(\.element)
+        // Ids are unique here (`SQLiteStore.validate` refused a commit naming one twice), which an upsert needs:
+        // it may not touch a row twice in one statement.
         let encoder = JSONEncoder()
-        for start in stride(from: 0, to: unique.count, by: Self.chunkBatch) {
-            let batch = Array(unique[start..<min(start + Self.chunkBatch, unique.count)])
+        for start in stride(from: 0, to: chunks.count, by: Self.chunkBatch) {
+            let batch = Array(chunks[start..<min(start + Self.chunkBatch, chunks.count)])
             let json = String(decoding: try encoder.encode(batch.map(ChunkRow.init)), as: UTF8.self)
             let written = try await rows(
                 """

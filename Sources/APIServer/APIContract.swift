@@ -22,7 +22,9 @@ enum APIContract {
             ]),
         APIRoute(
             .ready, .get, "/ready", summary: "Readiness",
-            description: "200 once the index and database are open and answer; else 503.",
+            description:
+                "200 once the index and database are open and answer, with how far this replica's index lags the "
+                + "store's change feed; else 503.",
             responses: [.ok("Ready", .schema("Readiness")), .error(503, "Not ready")]),
         APIRoute(
             .metrics, .get, "/metrics", summary: "Prometheus metrics",

@@ -10,12 +10,33 @@ enum OpenAPIComponents {
             "Error": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
             "Readiness": {
               "type": "object",
-              "required": ["status", "documents", "chunks", "index_vectors"],
+              "required": ["status", "documents", "chunks", "index_vectors", "feed"],
               "properties": {
                 "status": {"type": "string"},
                 "documents": {"type": "integer"},
                 "chunks": {"type": "integer"},
-                "index_vectors": {"type": "integer"}
+                "index_vectors": {"type": "integer"},
+                "feed": {"$ref": "#/components/schemas/FeedLag"}
+              }
+            },
+            "FeedLag": {
+              "type": "object",
+              "description": "How far this replica's index follows the store's change feed.",
+              "required": [
+                "applied_sequence", "store_sequence", "lag_changes", "lag_seconds", "last_poll_seconds_ago",
+                "last_error"
+              ],
+              "properties": {
+                "applied_sequence": {"type": "integer", "description": "Every change up to this number is indexed here."},
+                "store_sequence": {"type": "integer", "description": "The newest change committed to the store."},
+                "lag_changes": {"type": "integer", "description": "Changes committed but not yet indexed here."},
+                "lag_seconds": {
+                  "type": "number", "description": "Age of the oldest change not yet indexed here; 0 when none."
+                },
+                "last_poll_seconds_ago": {
+                  "type": ["number", "null"], "description": "Since the last successful poll; null before the first."
+                },
+                "last_error": {"type": ["string", "null"], "description": "The last poll's failure, until one succeeds."}
               }
             },
             "Citation": {

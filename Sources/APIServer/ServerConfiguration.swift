@@ -40,6 +40,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logFormat: LogFormat
     /// Seconds between the mirror loop's looks at the outbox (`QDRANT_SYNC_INTERVAL_SECONDS`, default 2).
     public var qdrantSyncInterval: Duration
+    /// Milliseconds between this replica's looks at the store's change feed (`FEED_POLL_INTERVAL_MS`, default 500):
+    /// a change through another replica is searchable here within about this long plus the time to index it.
+    public var feedPollInterval: Duration
+    /// Hours the store keeps change-feed entries (`FEED_RETENTION_HOURS`, default 24); a replica away for longer
+    /// reconciles its whole index with the store when it returns.
+    public var feedRetention: Duration
     /// The Qdrant mirror's collection, when `QDRANT_URL` is set (``SearchSettings/qdrant``).
     public var qdrant: QdrantConfiguration? { search.qdrant }
     /// Where dense search runs (``SearchSettings/retrievalBackend``).
@@ -101,6 +107,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         logFormat = format
         qdrantSyncInterval = .seconds(try integer("QDRANT_SYNC_INTERVAL_SECONDS", default: 2, range: 1...86_400))
+        feedPollInterval = .milliseconds(try integer("FEED_POLL_INTERVAL_MS", default: 500, range: 50...600_000))
+        feedRetention = .seconds(3600 * (try integer("FEED_RETENTION_HOURS", default: 24, range: 1...8760)))
         if let algorithm = value("ALGORITHM"), algorithm != "HS256" {
             throw ConfigurationError(variable: "ALGORITHM", message: "only HS256 is supported")
         }

@@ -165,20 +165,27 @@ extension KnowledgeBase {
         }
         var embedded = 0
         var done = 0
+        var vectors: [ChunkVectors] = []
         embeddingProgress?(0, toIndex.count)
         for start in stride(from: 0, to: toIndex.count, by: Self.sliceSize) {
             let slice = Array(toIndex[start..<min(start + Self.sliceSize, toIndex.count)])
             let (records, misses) = try await indexRecords(slice.map { ($0, stored) })
             embedded += misses
             try await blocking { [index] in try index.upsert(records) }
+            vectors += records.map { self.vectors(of: $0) }
             done += slice.count
             embeddingProgress?(done, toIndex.count)
         }
+        // The vectors travel with the chunks, so the other replicas following the store never embed them again.
         let summary = try await store.commitDocument(
-            stored, chunks: chunks, removedChunkIDs: removed, outbox: options.queueOutbox)
+            stored, chunks: chunks, removedChunkIDs: removed, vectors: vectors, outbox: options.queueOutbox)
         documentCache.invalidate()
         if !removed.isEmpty {
             try await blocking { [index] in try index.delete(ids: removed) }
+        }
+        // This replica applied its own commit: when nothing else came in between, the feed position moves past it.
+        if let changes = summary.changes {
+            feed.update { if $0.applied == changes.lowerBound - 1 { $0.applied = changes.upperBound } }
         }
         return DocumentOutcome(
             documentID: document.id, status: summary.documentCreated ? .added : .updated, chunks: chunks.count,

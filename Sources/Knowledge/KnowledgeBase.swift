@@ -76,6 +76,8 @@ public final class KnowledgeBase: Sendable {
     let gate = AdmissionGate(limit: 1)
     /// Documents cited by recent searches (see ``DocumentCache``).
     let documentCache = DocumentCache()
+    /// How far the index has followed the store's change feed (``followChanges(batch:)``).
+    let feed = FeedPositionBox()
     private let lock: DirectoryLock?
     private let cacheStatistics: (@Sendable () -> EmbeddingCache.Statistics)?
 
@@ -130,7 +132,11 @@ public final class KnowledgeBase: Sendable {
         }
         let base = KnowledgeBase(
             store: store, index: index, embedder: embedder, tokenCounter: tokenCounter, options: options, lock: lock)
+        // The head before the repair: whatever commits during it is applied again by the first follow step, which
+        // is harmless (applying is idempotent), whereas the head read after could skip it.
+        let head = try await store.changeFeedStatus(after: 0).head
         let report = try await base.repair()
+        base.feed.update { $0.applied = head }
         return (base, report)
     }
 
@@ -138,21 +144,28 @@ public final class KnowledgeBase: Sendable {
     /// chunks the index lacks (vectors from the cache where it has them).
     @discardableResult
     public func repair(progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RepairReport {
-        try await gate.run {
-            let stored = try await store.chunkContentHashes()
-            let indexed = index.ids
-            let extra = indexed.filter { stored[$0] == nil }
-            let indexedSet = Set(indexed)
-            let missing = stored.keys.filter { !indexedSet.contains($0) }.sorted()
-            if !extra.isEmpty { try index.delete(ids: extra) }
-            let embedded = try await indexStoredChunks(ids: missing, progress: progress)
-            if !extra.isEmpty || !missing.isEmpty { try index.checkpoint() }
-            return RepairReport(removedFromIndex: extra.count, addedToIndex: missing.count, embedded: embedded)
-        }
+        try await gate.run { try await repairLocked(progress: progress) }
     }
 
-    /// Loads stored chunks by id, embeds them (cache first) and upserts them into the index, in slices so
-    /// memory stays flat. Returns how many texts the model ran on. Caller holds the gate.
+    /// ``repair(progress:)`` for a caller that holds the gate.
+    func repairLocked(progress: (@Sendable (Int, Int) -> Void)?) async throws -> RepairReport {
+        let stored = try await store.chunkContentHashes()
+        let indexed = index.ids
+        let extra = indexed.filter { stored[$0] == nil }
+        let indexedSet = Set(indexed)
+        let missing = stored.keys.filter { !indexedSet.contains($0) }.sorted()
+        if !extra.isEmpty { try index.delete(ids: extra) }
+        let embedded = try await indexStoredChunks(ids: missing, progress: progress)
+        if !extra.isEmpty || !missing.isEmpty {
+            try index.checkpoint()
+            documentCache.invalidate()
+        }
+        return RepairReport(removedFromIndex: extra.count, addedToIndex: missing.count, embedded: embedded)
+    }
+
+    /// Loads stored chunks by id and upserts them into the index with their stored vectors (computed through the
+    /// cache where the store has none), in slices so memory stays flat. Returns how many texts the model ran on.
+    /// Caller holds the gate.
     func indexStoredChunks(ids: [String], progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int {
         var embedded = 0
         var documents: [String: StoredDocument] = [:]
@@ -164,13 +177,44 @@ public final class KnowledgeBase: Sendable {
                 documents[documentID] = try await store.document(id: documentID)
             }
             let pairs = chunks.compactMap { chunk in documents[chunk.documentID].map { (chunk, $0) } }
-            let (records, misses) = try await indexRecords(pairs)
+            let (records, misses) = try await storedIndexRecords(pairs)
             embedded += misses
             try await blocking { [index] in try index.upsert(records) }
             done += slice.count
             progress?(done, ids.count)
         }
         return embedded
+    }
+
+    /// The index records of stored chunks: vectors (and windows) from the store where the replica that ingested
+    /// them left them for this model, computed through the cache otherwise and then left in the store for the
+    /// other replicas. Returns the records and how many chunk texts the model ran on.
+    func storedIndexRecords(_ pairs: [(StoredChunk, StoredDocument)]) async throws -> ([IndexRecord], Int) {
+        guard !pairs.isEmpty else { return ([], 0) }
+        let model = embedder.fingerprint
+        let stored = try await store.chunkVectors(ids: pairs.map(\.0.chunkID), model: model)
+        var records: [IndexRecord] = []
+        var missing: [(StoredChunk, StoredDocument)] = []
+        for (chunk, document) in pairs {
+            guard let vectors = stored[chunk.chunkID], vectors.vector.count == embedder.dimension,
+                !options.windows || !vectors.windows.isEmpty || PassageWindows.windows(of: chunk).isEmpty
+            else {
+                missing.append((chunk, document))
+                continue
+            }
+            var record = Self.record(chunk: chunk, document: document, vector: vectors.vector)
+            if options.windows { record.windows = vectors.windows }
+            records.append(record)
+        }
+        guard !missing.isEmpty else { return (records, 0) }
+        let (computed, misses) = try await indexRecords(missing)
+        try await store.saveChunkVectors(computed.map { vectors(of: $0) })
+        return (records + computed, misses)
+    }
+
+    /// What the store keeps of an index record for other replicas.
+    func vectors(of record: IndexRecord) -> ChunkVectors {
+        ChunkVectors(chunkID: record.id, model: embedder.fingerprint, vector: record.vector, windows: record.windows)
     }
 
     package static let sliceSize = 128

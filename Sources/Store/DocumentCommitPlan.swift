@@ -1,6 +1,6 @@
 /// What committing a document writes, decided once for both engines: which of the given chunks are written
-/// (new, or changed in a column) and which are already stored exactly so, and which Qdrant points the outbox
-/// must push again or delete. The engines read the rows the plan needs, execute it in one transaction and
+/// (new, or changed in a column) and which are already stored exactly so, and which chunks the change feed (and the
+/// outbox, when asked) must record as changed or deleted. The engines read the rows the plan needs, execute it in one transaction and
 /// report what the database refused (a chunk id owned by another document is a `conflict`):
 /// `SQLiteStore+Documents.swift`, `PostgresStore+Documents.swift` (docs/ARCHITECTURE.md section 3).
 struct DocumentCommitPlan {
@@ -28,11 +28,18 @@ struct DocumentCommitPlan {
     var writes: [(chunk: StoredChunk, isNew: Bool)] = []
     /// The counts of the commit; the engine adds `outboxEnqueued` as it queues.
     var summary: CommitSummary
-    /// Chunk ids whose points the outbox pushes, in order: the written ones, then (when a payload field changed)
-    /// the document's other chunks by ordinal. Empty without `outbox`.
-    var outboxUpserts: [String] = []
-    /// Chunk ids whose points the outbox deletes: the removed ones. Empty without `outbox`.
-    var outboxDeletes: [String] = []
+    /// Chunk ids whose index records and Qdrant points change, in order: the written ones, then (when a payload
+    /// field changed) the document's other chunks by ordinal. The change feed records them all; the outbox too
+    /// when asked.
+    var changedIDs: [String] = []
+    /// Chunk ids the commit removed: deleted from indexes and Qdrant alike.
+    var removedIDs: [String] = []
+    /// Whether the outbox queues `changedIDs` and `removedIDs`.
+    var outbox: Bool
+    /// Chunk ids whose points the outbox pushes. Empty without `outbox`.
+    var outboxUpserts: [String] { outbox ? changedIDs : [] }
+    /// Chunk ids whose points the outbox deletes. Empty without `outbox`.
+    var outboxDeletes: [String] { outbox ? removedIDs : [] }
 
     /// - Parameters:
     ///   - previous: the stored document's payload fields; nil when its id is new.
@@ -42,6 +49,7 @@ struct DocumentCommitPlan {
         document: StoredDocument, chunks: [StoredChunk], previous: PayloadFields?, stored: [StoredChunk],
         removed: [String], outbox: Bool
     ) {
+        self.outbox = outbox
         summary = CommitSummary(
             documentCreated: previous == nil, chunksAdded: 0, chunksUpdated: 0, chunksUnchanged: 0,
             chunksRemoved: removed.count, outboxEnqueued: 0)
@@ -55,12 +63,11 @@ struct DocumentCommitPlan {
             writes.append((chunk, existing == nil))
             if existing == nil { summary.chunksAdded += 1 } else { summary.chunksUpdated += 1 }
         }
-        guard outbox else { return }
-        outboxUpserts = writes.map(\.chunk.chunkID)
+        changedIDs = writes.map(\.chunk.chunkID)
         if let previous, previous != PayloadFields(document) {
-            let written = Set(outboxUpserts)
-            outboxUpserts += stored.map(\.chunkID).filter { !written.contains($0) }
+            let written = Set(changedIDs)
+            changedIDs += stored.map(\.chunkID).filter { !written.contains($0) }
         }
-        outboxDeletes = removed
+        removedIDs = removed
     }
 }

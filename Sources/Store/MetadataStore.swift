@@ -1,6 +1,9 @@
-/// The metadata database as the rest of aigov sees it: documents, chunks, users, jobs and the Qdrant outbox.
-/// SQLite implements it now (`SQLiteStore`); PostgreSQL will implement the same protocol, so nothing here
-/// names an SQL dialect. Every method throws `StoreError`.
+import Foundation
+
+/// The metadata database as the rest of aigov sees it: documents, chunks (with their vectors and change feed),
+/// users, jobs and the Qdrant outbox.
+/// `SQLiteStore` and `PostgresStore` implement it with the same semantics, so nothing here names an SQL dialect.
+/// Every method throws `StoreError`.
 public protocol MetadataStore: Sendable {
     /// Brings the schema to the newest version; safe to call on every start.
     @discardableResult
@@ -30,15 +33,35 @@ public protocol MetadataStore: Sendable {
     /// ones; a chunk passed unchanged is left alone) and, when `outbox` is true, queues an outbox upsert per
     /// written chunk and a delete per removed one. When the document's title, source, url or type changed, every
     /// chunk of the document is queued for upsert (the Qdrant payload copies those fields).
+    ///
+    /// Every chunk written or removed (and, on a payload change, every chunk of the document) gets a change-feed
+    /// entry in the same transaction. `vectors` are stored beside their chunks (those of chunks the commit does
+    /// not keep are ignored), so other replicas index the chunks without embedding them again.
     @discardableResult
     func commitDocument(
-        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], outbox: Bool
+        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], vectors: [ChunkVectors],
+        outbox: Bool
     ) async throws -> CommitSummary
 
-    /// Deletes a document and its chunks; when `outbox` is true queues a delete per chunk. Throws `not_found`.
-    /// Returns the removed chunk ids.
+    /// Deletes a document and its chunks (with a change-feed entry per chunk); when `outbox` is true queues a
+    /// delete per chunk. Throws `not_found`. Returns the removed chunk ids.
     @discardableResult
     func deleteDocument(id: String, outbox: Bool) async throws -> [String]
+
+    // MARK: Change feed and stored vectors (how replicas follow the store)
+
+    /// Up to `limit` feed entries with sequence numbers after `sequence`, in sequence order.
+    func changes(after sequence: Int64, limit: Int) async throws -> [ChunkChange]
+    /// The feed's head and how far a follower at `sequence` is behind it, read in one snapshot.
+    func changeFeedStatus(after sequence: Int64) async throws -> ChangeFeedStatus
+    /// Deletes the entries committed before `date`, remembering the newest pruned sequence number. Returns how
+    /// many went.
+    @discardableResult
+    func pruneChanges(before date: Date) async throws -> Int
+    /// The stored vectors of those `ids` that have vectors from `model`, by chunk id.
+    func chunkVectors(ids: [String], model: String) async throws -> [String: ChunkVectors]
+    /// Stores vectors for existing chunks (replacing theirs); vectors of chunks that do not exist are ignored.
+    func saveChunkVectors(_ vectors: [ChunkVectors]) async throws
 
     // MARK: Users
 
@@ -99,6 +122,17 @@ public protocol MetadataStore: Sendable {
     func removeAllRows() async throws
 }
 
+extension MetadataStore {
+    /// Commits without vectors: other replicas embed the chunks themselves (through their caches).
+    @discardableResult
+    public func commitDocument(
+        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], outbox: Bool
+    ) async throws -> CommitSummary {
+        try await commitDocument(
+            document, chunks: chunks, removedChunkIDs: removedChunkIDs, vectors: [], outbox: outbox)
+    }
+}
+
 /// Row counts, for health and the ingest summary.
 public struct StoreCounts: Sendable, Equatable {
     public var documents: Int
@@ -125,6 +159,10 @@ public struct CommitSummary: Sendable, Equatable {
     public var chunksRemoved: Int
     /// Outbox rows queued.
     public var outboxEnqueued: Int
+    /// The change-feed sequence numbers the commit wrote (consecutive: one writer numbers at a time); nil when it
+    /// changed no chunk. A replica whose feed position is just below them may move past them, having applied the
+    /// commit itself.
+    public var changes: ClosedRange<Int64>? = nil
 
     /// A summary with every count given.
     public init(

@@ -128,4 +128,16 @@ enum PostgresRows {
             attempts: try value(row, "attempts", Int.self),
             lastError: try value(row, "last_error", String?.self))
     }
+
+    static func change(_ row: PostgresRandomAccessRow) throws -> ChunkChange {
+        guard let operation = OutboxOperation(rawValue: try value(row, "operation", String.self)) else {
+            throw StoreError(.corrupt, "chunk_changes.operation holds an unknown operation")
+        }
+        return ChunkChange(
+            sequence: try value(row, "sequence", Int64.self),
+            chunkID: try value(row, "chunk_id", String.self),
+            documentID: try value(row, "document_id", String.self),
+            operation: operation,
+            changedAt: try date(row, "changed_at"))
+    }
 }

@@ -139,13 +139,28 @@ extension PostgresStore {
                                           COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)
                             """), logger: logger)
             }
+            // Imported chunks enter the feed like committed ones, so replicas already following this store index
+            // them. Last, as in a commit (see `PostgresMigration.changeFeedLockKey`).
+            try await recordChanges(
+                connection, rows.chunks.map { ($0.chunkID, $0.documentID) }, .upsert, PostgresRows.now())
         }
     }
 
     public func removeAllRows() async throws {
         try await transaction { connection in
+            // The feed is emptied rather than given a delete per chunk: marking every number handed out as pruned
+            // sends each follower to a full reconciliation, which finds the store empty.
             _ = try await connection.query(
-                "TRUNCATE qdrant_outbox, jobs, origins, users, chunks, documents", logger: logger)
+                "SELECT pg_advisory_xact_lock(\(PostgresMigration.changeFeedLockKey))", logger: logger)
+            _ = try await connection.query(
+                """
+                UPDATE change_feed_state
+                SET pruned_through = GREATEST(pruned_through, (SELECT COALESCE(MAX(sequence), 0) FROM chunk_changes))
+                WHERE id = 1
+                """, logger: logger)
+            _ = try await connection.query(
+                "TRUNCATE qdrant_outbox, jobs, origins, users, chunk_vectors, chunks, documents, chunk_changes",
+                logger: logger)
         }
     }
 }

@@ -92,7 +92,8 @@ extension PostgresStore {
 
     @discardableResult
     public func commitDocument(
-        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], outbox: Bool
+        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], vectors: [ChunkVectors],
+        outbox: Bool
     ) async throws -> CommitSummary {
         try SQLiteStore.validate(document: document, chunks: chunks)
         let metadata = try JSONColumn.encode(document.metadata)
@@ -133,11 +134,17 @@ extension PostgresStore {
                 document: document, chunks: chunks, previous: try previous.map(Self.payloadFields),
                 stored: try await fetchChunks(connection, documentID: document.id), removed: removed, outbox: outbox)
             try await writeChunks(connection, plan.writes.map(\.chunk))
+            let kept = Set(chunks.map(\.chunkID))
+            try await writeVectors(connection, vectors.filter { kept.contains($0.chunkID) })
             var summary = plan.summary
             let upserts = plan.outboxUpserts
             summary.outboxEnqueued += try await enqueue(connection, upserts, documentID: document.id, .upsert, now)
             summary.outboxEnqueued += try await enqueue(
                 connection, plan.outboxDeletes, documentID: document.id, .delete, now)
+            // Last: the feed lock is held from here to the commit (see `PostgresMigration.changeFeedLockKey`).
+            summary.changes = try await recordChanges(
+                connection, plan.changedIDs.map { ($0, document.id) } + plan.removedIDs.map { ($0, document.id) },
+                operations: plan.changedIDs.map { _ in .upsert } + plan.removedIDs.map { _ in .delete }, now)
             return summary
         }
     }
@@ -161,9 +168,11 @@ extension PostgresStore {
             guard !deleted.isEmpty else {
                 throw StoreError(.notFound, "no document with id \(id)")
             }
+            let now = PostgresRows.now()
             if outbox {
-                try await enqueue(connection, chunkIDs, documentID: id, .delete, PostgresRows.now())
+                try await enqueue(connection, chunkIDs, documentID: id, .delete, now)
             }
+            try await recordChanges(connection, chunkIDs.map { ($0, id) }, .delete, now)
             return chunkIDs
         }
     }

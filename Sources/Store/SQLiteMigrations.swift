@@ -5,7 +5,7 @@ struct SQLiteMigration: Sendable {
     let name: String
     let sql: String
 
-    static let all: [SQLiteMigration] = [documentsAndChunks, usersOriginsJobs, qdrantOutbox]
+    static let all: [SQLiteMigration] = [documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors]
 
     static let bookkeeping = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -96,6 +96,32 @@ struct SQLiteMigration: Sendable {
                 created_at TEXT NOT NULL,
                 attempts INTEGER NOT NULL DEFAULT 0,
                 last_error TEXT
+            );
+            """)
+
+    // AUTOINCREMENT: a sequence number is never reused, even after pruning deletes the newest entries. No
+    // foreign key from the feed: a delete entry outlives its chunk. Vectors go with their chunk.
+    static let changeFeedAndVectors = SQLiteMigration(
+        version: 4, name: "change_feed_and_vectors",
+        sql: """
+            CREATE TABLE chunk_changes (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                chunk_id TEXT NOT NULL,
+                document_id TEXT NOT NULL,
+                operation TEXT NOT NULL CHECK (operation IN ('upsert', 'delete')),
+                changed_at TEXT NOT NULL
+            );
+            CREATE INDEX chunk_changes_changed_at ON chunk_changes(changed_at);
+            CREATE TABLE change_feed_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                pruned_through INTEGER NOT NULL
+            );
+            INSERT INTO change_feed_state (id, pruned_through) VALUES (1, 0);
+            CREATE TABLE chunk_vectors (
+                chunk_id TEXT PRIMARY KEY NOT NULL REFERENCES chunks(chunk_id) ON DELETE CASCADE,
+                model TEXT NOT NULL,
+                vector BLOB NOT NULL,
+                windows BLOB NOT NULL
             );
             """)
 }

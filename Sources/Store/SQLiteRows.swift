@@ -103,4 +103,17 @@ enum SQLiteRows {
             attempts: try row.decode(forColumn: "attempts"),
             lastError: try row.decode(forColumn: "last_error"))
     }
+
+    static func change(_ row: Row) throws -> ChunkChange {
+        let operation: String = try row.decode(forColumn: "operation")
+        guard let changeOperation = OutboxOperation(rawValue: operation) else {
+            throw StoreError(.corrupt, "chunk_changes.operation holds an unknown operation")
+        }
+        return ChunkChange(
+            sequence: try row.decode(forColumn: "sequence"),
+            chunkID: try row.decode(forColumn: "chunk_id"),
+            documentID: try row.decode(forColumn: "document_id"),
+            operation: changeOperation,
+            changedAt: try row.decode(forColumn: "changed_at"))
+    }
 }

@@ -88,6 +88,12 @@ extension SQLiteStore {
                     chunk.contentHash,
                 ])
             }
+            // Imported chunks enter the feed like committed ones, so replicas already following this store index
+            // them.
+            let now = Date()
+            for chunk in rows.chunks {
+                try Self.recordChanges(db, [chunk.chunkID], documentID: chunk.documentID, .upsert, at: now)
+            }
             for user in rows.users {
                 try db.execute(
                     sql: """
@@ -139,10 +145,19 @@ extension SQLiteStore {
 
     public func removeAllRows() async throws {
         try await write { db in
-            // Chunks go with their documents (ON DELETE CASCADE).
+            // Chunks (and their vectors) go with their documents (ON DELETE CASCADE).
             for table in ["qdrant_outbox", "jobs", "origins", "users", "documents"] {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
+            // The feed is emptied rather than given a delete per chunk: marking every number handed out as pruned
+            // sends each follower to a full reconciliation, which finds the store empty.
+            try db.execute(
+                sql: """
+                    UPDATE change_feed_state
+                    SET pruned_through = MAX(pruned_through, (SELECT COALESCE(MAX(sequence), 0) FROM chunk_changes))
+                    WHERE id = 1
+                    """)
+            try db.execute(sql: "DELETE FROM chunk_changes")
         }
     }
 }

@@ -93,7 +93,8 @@ extension SQLiteStore {
 
     @discardableResult
     public func commitDocument(
-        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], outbox: Bool
+        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], vectors: [ChunkVectors],
+        outbox: Bool
     ) async throws -> CommitSummary {
         try Self.validate(document: document, chunks: chunks)
         let metadata = try JSONColumn.encode(document.metadata)
@@ -150,7 +151,14 @@ extension SQLiteStore {
                     throw StoreError(.conflict, "chunk id \(chunk.chunkID) belongs to another document")
                 }
             }
+            let kept = Set(chunks.map(\.chunkID))
+            try Self.saveVectors(db, vectors.filter { kept.contains($0.chunkID) })
+            let upserted = try Self.recordChanges(db, plan.changedIDs, documentID: document.id, .upsert, at: now)
+            let deleted = try Self.recordChanges(db, plan.removedIDs, documentID: document.id, .delete, at: now)
             var summary = plan.summary
+            if let first = (upserted ?? deleted)?.lowerBound, let last = (deleted ?? upserted)?.upperBound {
+                summary.changes = first...last
+            }
             summary.outboxEnqueued += try Self.enqueue(
                 db, plan.outboxUpserts, documentID: document.id, .upsert, at: now)
             summary.outboxEnqueued += try Self.enqueue(
@@ -169,8 +177,10 @@ extension SQLiteStore {
             guard db.changesCount > 0 else {
                 throw StoreError(.notFound, "no document with id \(id)")
             }
+            let now = Date()
+            try Self.recordChanges(db, chunkIDs, documentID: id, .delete, at: now)
             if outbox {
-                try Self.enqueue(db, chunkIDs, documentID: id, .delete, at: Date())
+                try Self.enqueue(db, chunkIDs, documentID: id, .delete, at: now)
             }
             return chunkIDs
         }

@@ -105,7 +105,16 @@ struct ServeCommand: AsyncParsableCommand {
                     "backend": .string(configuration.retrievalBackend.rawValue),
                 ])
         }
+        // Other replicas' commits reach this one's index through the store's change feed.
+        let followTask = Task {
+            await base.followStore(every: configuration.feedPollInterval, retention: configuration.feedRetention) {
+                error in
+                logger.warning("following the store failed; will retry", metadata: ["error": .string(error)])
+            }
+        }
         try await application.runService()
+        followTask.cancel()
+        await followTask.value
         mirrorTask?.cancel()
         await mirrorTask?.value
         try? await base.checkpoint()

@@ -165,13 +165,26 @@ final class CrashBeforeDoneStore: MetadataStore {
     func chunkContentHashes() async throws -> [String: String] { try await base.chunkContentHashes() }
     func counts() async throws -> StoreCounts { try await base.counts() }
     func commitDocument(
-        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], outbox: Bool
+        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], vectors: [ChunkVectors],
+        outbox: Bool
     ) async throws -> CommitSummary {
-        try await base.commitDocument(document, chunks: chunks, removedChunkIDs: removedChunkIDs, outbox: outbox)
+        try await base.commitDocument(
+            document, chunks: chunks, removedChunkIDs: removedChunkIDs, vectors: vectors, outbox: outbox)
     }
     func deleteDocument(id: String, outbox: Bool) async throws -> [String] {
         try await base.deleteDocument(id: id, outbox: outbox)
     }
+    func changes(after sequence: Int64, limit: Int) async throws -> [ChunkChange] {
+        try await base.changes(after: sequence, limit: limit)
+    }
+    func changeFeedStatus(after sequence: Int64) async throws -> ChangeFeedStatus {
+        try await base.changeFeedStatus(after: sequence)
+    }
+    func pruneChanges(before date: Date) async throws -> Int { try await base.pruneChanges(before: date) }
+    func chunkVectors(ids: [String], model: String) async throws -> [String: ChunkVectors] {
+        try await base.chunkVectors(ids: ids, model: model)
+    }
+    func saveChunkVectors(_ vectors: [ChunkVectors]) async throws { try await base.saveChunkVectors(vectors) }
     func createUser(_ user: NewUser) async throws -> User { try await base.createUser(user) }
     func user(username: String) async throws -> User? { try await base.user(username: username) }
     func users() async throws -> [User] { try await base.users() }

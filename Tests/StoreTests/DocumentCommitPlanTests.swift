@@ -42,5 +42,7 @@ import Testing
             document: document(), chunks: [chunk("a", 0)], previous: nil, stored: [], removed: [], outbox: false)
         #expect(plan.summary.documentCreated && plan.summary.chunksAdded == 1)
         #expect(plan.outboxUpserts.isEmpty && plan.outboxDeletes.isEmpty)
+        // The change feed records the commit whatever the outbox setting.
+        #expect(plan.changedIDs == ["a"] && plan.removedIDs.isEmpty)
     }
 }

@@ -16,6 +16,6 @@ struct Aigov: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed and memory (benchmarks, not tests).",
-        subcommands: [BenchEmbed.self, BenchANN.self, BenchServe.self, BenchRerank.self]
+        subcommands: [BenchEmbed.self, BenchANN.self, BenchServe.self, BenchRerank.self, BenchConverge.self]
     )
 }

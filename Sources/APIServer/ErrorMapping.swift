@@ -25,6 +25,8 @@ extension APIError {
             case .notFound: return .notFound()
             case .conflict: return APIError(.conflict, .conflict, "the request conflicts with stored data")
             case .busy: return .unavailable("the database is busy; try again")
+            // The database is away (PostgreSQL restarting, a network cut): the request may succeed once it is back.
+            case .connectionFailed: return .unavailable("the database is not available; try again", retryAfter: 5)
             default: return nil
             }
         }

@@ -1,5 +1,6 @@
 import NIOSSL
 import PostgresNIO
+import _ConnectionPoolModule
 
 extension StoreError {
     /// Maps an error from postgres-nio to a `StoreError`. Messages are the server's own text (which names tables,
@@ -14,6 +15,10 @@ extension StoreError {
                 return postgresMapping(inner, target: target)
             }
             return StoreError(.database, "a PostgreSQL transaction failed")
+        }
+        if error is ConnectionPoolError {
+            // The pool gave up making a connection (the server down or unreachable), or was shut down.
+            return StoreError(.connectionFailed, "cannot reach PostgreSQL at \(target) (no connection could be made)")
         }
         guard let error = error as? PSQLError else {
             return StoreError(.database, "unexpected PostgreSQL error (\(type(of: error)))")

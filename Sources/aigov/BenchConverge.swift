@@ -125,8 +125,10 @@ struct BenchConverge: AsyncParsableCommand {
             "timeout_s": timeout,
             "store": environment["DATABASE_URL"]?.hasPrefix("postgres") == true ? "postgresql" : "sqlite",
             "feed_poll_interval_ms": environment["FEED_POLL_INTERVAL_MS"] ?? "default",
-            "convergence_s": ["p50": percentile(0.5), "p90": percentile(0.9), "p99": percentile(0.99),
-                "max": sorted.last.map { ($0 * 1000).rounded() / 1000 as Any } ?? NSNull()],
+            "convergence_s": [
+                "p50": percentile(0.5), "p90": percentile(0.9), "p99": percentile(0.99),
+                "max": sorted.last.map { ($0 * 1000).rounded() / 1000 as Any } ?? NSNull(),
+            ],
             "upload_s_p50": uploadSeconds.sorted()[uploadSeconds.count / 2],
             "cores": ProcessInfo.processInfo.activeProcessorCount,
         ]

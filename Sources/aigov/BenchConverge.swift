@@ -53,7 +53,10 @@ struct BenchConverge: AsyncParsableCommand {
         environment["LOG_LEVEL"] = environment["LOG_LEVEL"] ?? "warning"
         environment["RATE_LIMIT_PER_MINUTE"] = "1000000"
         let directories = ["a", "b"].map { work.appendingPathComponent($0) }
-        let admin = try createAdmin(dataDirectory: directories[0], environment: environment)
+        let admin = try BenchUpload.createAdmin(
+            dataDirectory: directories[0], prefix: "bench-converge-",
+            executable: server.map { URL(fileURLWithPath: $0) },
+            environment: environment)
 
         var replicas: [ServerProcess] = []
         defer { for replica in replicas { replica.stop() } }
@@ -157,30 +160,5 @@ struct BenchConverge: AsyncParsableCommand {
             let results = object["results"] as? [[String: Any]]
         else { return false }
         return results.first?["document_id"] as? String == documentID
-    }
-
-    /// Makes the uploading admin with `admin create` against the shared store.
-    private func createAdmin(
-        dataDirectory: URL, environment: [String: String]
-    ) throws -> (username: String, password: String) {
-        let username = "bench-converge-" + String(UUID().uuidString.prefix(8)).lowercased()
-        let password = UUID().uuidString + UUID().uuidString
-        let process = Process()
-        process.executableURL =
-            server.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = [
-            "admin", "create", "--data-dir", dataDirectory.path, "--username", username, "--password-stdin",
-        ]
-        process.environment = environment
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data((password + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CLIError("could not create the benchmark's admin user") }
-        return (username, password)
     }
 }

@@ -11,17 +11,20 @@ struct BenchUpload: Sendable {
     let token: String
     let file: URL
 
-    /// Makes the admin with this binary's `admin create` (the server must not be running on the data
-    /// directory yet) and returns its name and password.
-    static func createAdmin(dataDirectory: URL) throws -> (username: String, password: String) {
-        let username = "bench-upload-" + String(UUID().uuidString.prefix(8)).lowercased()
+    /// Makes the admin with `admin create` of `executable` (default: this binary; the server must not be running
+    /// on the data directory yet) and returns its name and password.
+    static func createAdmin(
+        dataDirectory: URL, prefix: String = "bench-upload-", executable: URL? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> (username: String, password: String) {
+        let username = prefix + String(UUID().uuidString.prefix(8)).lowercased()
         let password = UUID().uuidString + UUID().uuidString
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
             "admin", "create", "--data-dir", dataDirectory.path, "--username", username, "--password-stdin",
         ]
-        process.environment = ProcessInfo.processInfo.environment
+        process.environment = environment
         let input = Pipe()
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice

@@ -147,6 +147,8 @@ let package = Package(
             name: "retrieval-crash-writer", dependencies: ["Retrieval"], path: "Tests/Support/RetrievalCrashWriter"),
         // What several test targets share: launchers for the peers (llama-server, the Python test servers).
         .target(name: "AigovTestSupport", path: "Tests/Support/AigovTestSupport"),
+        // A store that fails chosen operations, for the Knowledge and Qdrant tests.
+        .target(name: "StoreDoubles", dependencies: ["Store"], path: "Tests/Support/StoreDoubles"),
         .testTarget(name: "ConcurrencySupportTests", dependencies: ["ConcurrencySupport"]),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
@@ -160,6 +162,7 @@ let package = Package(
             name: "KnowledgeTests",
             dependencies: [
                 "Documents", "DocumentFixtures", "Knowledge", "Store", "Retrieval", "EmbedCache", "Evaluation",
+                "StoreDoubles",
             ]),
         .testTarget(
             name: "StoreTests",
@@ -197,7 +200,7 @@ let package = Package(
             name: "QdrantTests",
             dependencies: [
                 "Retrieval", "Qdrant", "Documents", "Knowledge", "Store", "EmbedCache", "APIServer", "Settings",
-                "AigovTestSupport",
+                "AigovTestSupport", "StoreDoubles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -56,8 +56,33 @@ extension KnowledgeBase {
         try await citations(for: hits.map { (id: $0.id, score: $0.score) })
     }
 
-    /// Joins ranked chunk ids with their stored chunks and documents, keeping their order and scores.
+    /// Joins ranked chunk ids with their stored chunks and documents, keeping their order and scores. When the
+    /// store cannot be reached (PostgreSQL restarting, a network cut) or does not answer within
+    /// ``storeDeadline`` (a pool waiting for a connection to a server that is gone), the citations come from the
+    /// index records instead (``IndexedCitation``): the replica keeps answering searches while its database is
+    /// away.
     package func citations(for hits: [(id: String, score: Double)]) async throws -> [Citation] {
+        guard !hits.isEmpty else { return [] }
+        do {
+            return try await withDeadline(Self.storeDeadline) { try await self.storedCitations(for: hits) }
+        } catch let error as StoreError where error.code == .connectionFailed {
+            return indexedCitations(for: hits)
+        } catch is DeadlineExceeded {
+            return indexedCitations(for: hits)
+        }
+    }
+
+    /// How long a search waits for the store's citation fields before it takes them from the index. Searches
+    /// normally read them in milliseconds; a second means the database is away or overwhelmed.
+    static let storeDeadline = Duration.seconds(1)
+
+    private func indexedCitations(for hits: [(id: String, score: Double)]) -> [Citation] {
+        hits.compactMap { hit in
+            index.record(id: hit.id).flatMap { IndexedCitation.citation(of: $0, score: hit.score) }
+        }
+    }
+
+    private func storedCitations(for hits: [(id: String, score: Double)]) async throws -> [Citation] {
         let chunks = try await store.chunks(ids: hits.map(\.id))
         let byID = Dictionary(chunks.map { ($0.chunkID, $0) }, uniquingKeysWith: { first, _ in first })
         var (documents, generation) = documentCache.lookup(Set(chunks.map(\.documentID)))

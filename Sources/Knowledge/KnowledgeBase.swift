@@ -265,9 +265,11 @@ public final class KnowledgeBase: Sendable {
     }
 
     static func record(chunk: StoredChunk, document: StoredDocument, vector: [Float]) -> IndexRecord {
-        IndexRecord(
-            id: chunk.chunkID, vector: vector, text: embeddingText(of: chunk), documentID: chunk.documentID,
-            source: document.source, docType: document.type, section: chunk.section ?? "")
+        let text = embeddingText(of: chunk)
+        return IndexRecord(
+            id: chunk.chunkID, vector: vector, text: text, documentID: chunk.documentID, source: document.source,
+            docType: document.type, section: chunk.section ?? "",
+            citation: IndexedCitation(chunk: chunk, document: document, text: text).encoded)
     }
 
     /// Writes a snapshot of the index, so the next open need not replay its log.

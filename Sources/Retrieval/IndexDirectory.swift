@@ -23,6 +23,8 @@ import TextAnalysis
 /// has them with flag 2 instead of 1, a log writes a batch that has them with upsert code 3 instead of 1. Files
 /// from before windows hold neither and read as they always did; files with them are refused by earlier
 /// versions (an unknown flag or code reads as corruption), which is why they appear only where windows do.
+/// Citations (`IndexRecord.citation`) came the same way: segment flag 3 (a record with its citation after the
+/// section, then windows as flag 2 has them, possibly none), log upsert code 4.
 final class IndexDirectory {
     static let formatVersion: UInt32 = 1
     static let segmentMagic = Array("AIGOVSEG".utf8)
@@ -346,16 +348,21 @@ final class IndexDirectory {
                 try writer.appendInteger(UInt8(0))
                 continue
             }
-            // 1: a record; 2: a record followed by its window vectors (count, then the floats). Segments
-            // written before windows existed hold only 0 and 1 and read unchanged.
-            try writer.appendInteger(UInt8(fields.windows.isEmpty ? 1 : 2))
+            // 1: a record; 2: a record followed by its window vectors (count, then the floats); 3: a record, its
+            // citation, then its windows as in 2 (a count of 0 when it has none). Segments written before windows
+            // existed hold only 0 and 1 and read unchanged.
+            let flag: UInt8 = !fields.citation.isEmpty ? 3 : fields.windows.isEmpty ? 1 : 2
+            try writer.appendInteger(flag)
             for value in [fields.id, fields.text, fields.documentID, fields.source, fields.docType, fields.section] {
                 try writer.appendString(value)
             }
-            if !fields.windows.isEmpty {
+            if flag == 3 { try writer.appendString(fields.citation) }
+            if flag >= 2 {
                 try writer.appendInteger(UInt32(fields.windows.count / configuration.dimension))
-                try fields.windows.withUnsafeBufferPointer {
-                    try writer.appendFloats($0.baseAddress!, count: $0.count)
+                if !fields.windows.isEmpty {
+                    try fields.windows.withUnsafeBufferPointer {
+                        try writer.appendFloats($0.baseAddress!, count: $0.count)
+                    }
                 }
             }
         }
@@ -430,7 +437,7 @@ final class IndexDirectory {
         let tokenizer = Tokenizer(stemming: configuration.stemming)
         for label in 0..<labelCount {
             let present = try reader.integer(UInt8.self)
-            guard present == 1 || present == 2 else {
+            guard (1...3).contains(present) else {
                 guard present == 0, graph.isDeleted(UInt32(label)) else {
                     throw RetrievalError(.checksumMismatch, "\(segmentPath): record \(label) disagrees with the graph")
                 }
@@ -439,7 +446,8 @@ final class IndexDirectory {
             var fields = StoredFields(
                 id: try reader.string(), text: try reader.string(), documentID: try reader.string(),
                 source: try reader.string(), docType: try reader.string(), section: try reader.string())
-            if present == 2 {
+            if present == 3 { fields.citation = try reader.string() }
+            if present >= 2 {
                 let count = Int(try reader.integer(UInt32.self)) * configuration.dimension
                 let raw = try reader.bytes(count * 4)
                 fields.windows = (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }

@@ -17,12 +17,16 @@ public struct IndexRecord: Sendable, Equatable {
     /// Embeddings of the record's windows (a few sentences each, see ``RankingOptions/windowShare``), each of
     /// the index dimension; empty when the record is one window. Used under the cosine metric only.
     public var windows: [[Float]]
+    /// What the caller needs to cite the record without its database (for aigov: the chunk's ordinal, pages and
+    /// document title, see `Knowledge/IndexedCitation.swift`), opaque to the index; empty when none was given.
+    public var citation: String
 
     /// A record; only the id and vector are required.
     public init(
         id: String, vector: [Float], text: String = "", documentID: String = "", source: String = "",
-        docType: String = "", section: String = "", windows: [[Float]] = []
+        docType: String = "", section: String = "", windows: [[Float]] = [], citation: String = ""
     ) {
+        self.citation = citation
         self.windows = windows
         self.id = id
         self.vector = vector
@@ -44,8 +48,11 @@ struct StoredFields: Sendable, Equatable {
     var section: String
     /// The record's window vectors end to end (unit length under cosine), `dimension` floats each.
     var windows: [Float] = []
+    /// ``IndexRecord/citation``.
+    var citation = ""
 
     init(_ record: IndexRecord) {
+        citation = record.citation
         id = record.id
         text = record.text
         documentID = record.documentID

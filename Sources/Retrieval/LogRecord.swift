@@ -9,13 +9,19 @@ enum LogOperation: Equatable {
     /// that many vectors. A batch without windows is written as a plain upsert, byte for byte as before
     /// windows existed, so logs written by earlier versions read unchanged.
     private static let upsertWithWindowsCode: UInt8 = 3
+    /// An upsert whose records carry a citation (``IndexRecord/citation``): after the section, each record has its
+    /// citation string; after the vector, its windows as in code 3. Written only when a record has a citation, so
+    /// logs without one read as before, and earlier versions refuse what they could not read.
+    private static let upsertWithCitationsCode: UInt8 = 4
 
     func encoded(dimension: Int) throws -> [UInt8] {
         var buffer = ByteBuffer()
         switch self {
         case .upsert(let records):
-            let windowed = records.contains { !$0.windows.isEmpty }
-            try buffer.appendInteger(windowed ? Self.upsertWithWindowsCode : Self.upsertCode)
+            let cited = records.contains { !$0.citation.isEmpty }
+            let windowed = cited || records.contains { !$0.windows.isEmpty }
+            try buffer.appendInteger(
+                cited ? Self.upsertWithCitationsCode : windowed ? Self.upsertWithWindowsCode : Self.upsertCode)
             try buffer.appendInteger(UInt32(records.count))
             for record in records {
                 try buffer.appendString(record.id)
@@ -24,6 +30,7 @@ enum LogOperation: Equatable {
                 try buffer.appendString(record.source)
                 try buffer.appendString(record.docType)
                 try buffer.appendString(record.section)
+                if cited { try buffer.appendString(record.citation) }
                 precondition(record.vector.count == dimension, "validated before logging")
                 try record.vector.withUnsafeBufferPointer { try buffer.appendFloats($0.baseAddress!, count: dimension) }
                 guard windowed else { continue }
@@ -46,7 +53,7 @@ enum LogOperation: Equatable {
         let code = try reader.integer(UInt8.self)
         let count = Int(try reader.integer(UInt32.self))
         switch code {
-        case upsertCode, upsertWithWindowsCode:
+        case upsertCode, upsertWithWindowsCode, upsertWithCitationsCode:
             func readVector() throws -> [Float] {
                 let raw = try reader.bytes(dimension * 4)
                 return (0..<dimension).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
@@ -59,15 +66,16 @@ enum LogOperation: Equatable {
                 let source = try reader.string()
                 let docType = try reader.string()
                 let section = try reader.string()
+                let citation = code == upsertWithCitationsCode ? try reader.string() : ""
                 let vector = try readVector()
                 var windows: [[Float]] = []
-                if code == upsertWithWindowsCode {
+                if code == upsertWithWindowsCode || code == upsertWithCitationsCode {
                     for _ in 0..<Int(try reader.integer(UInt16.self)) { windows.append(try readVector()) }
                 }
                 records.append(
                     IndexRecord(
                         id: id, vector: vector, text: text, documentID: documentID, source: source, docType: docType,
-                        section: section, windows: windows))
+                        section: section, windows: windows, citation: citation))
             }
             return .upsert(records)
         case deleteCode:

@@ -75,7 +75,7 @@ public final class RetrievalIndex: @unchecked Sendable {
                 source: fields.source, docType: fields.docType, section: fields.section,
                 windows: stride(from: 0, to: fields.windows.count, by: dimension).map {
                     Array(fields.windows[$0..<$0 + dimension])
-                })
+                }, citation: fields.citation)
         }
     }
 

@@ -4,6 +4,7 @@ import Knowledge
 import Qdrant
 import Retrieval
 import Store
+import StoreDoubles
 import Testing
 
 /// The mirror against the local Qdrant peer: after every scenario, outage or not, the collection must hold
@@ -175,12 +176,15 @@ import Testing
         let configuration = peer.configuration()
 
         // The first process: Qdrant acknowledges, then the outbox rows cannot be removed.
-        let crashing = CrashBeforeDoneStore(base: library.store)
+        struct Crash: Error {}
+        let crashing = InterceptingStore(base: library.store) { operation in
+            if operation == "markOutboxDone(ids:)" { throw Crash() }
+        }
         let (crashBase, _) = try await KnowledgeBase.open(
             dataDirectory: nil, store: crashing, embedder: library.knowledgeBase.embedder,
             tokenCounter: try #require(MirrorLibrary.tokenizer))
         let first = QdrantMirror(knowledgeBase: crashBase, client: try QdrantClient(configuration: configuration))
-        await #expect(throws: CrashBeforeDoneStore.Crash.self) { try await first.syncAll() }
+        await #expect(throws: Crash.self) { try await first.syncAll() }
         let client = try QdrantClient(configuration: configuration)
         #expect(try await client.count() > 0)
         #expect(try await library.store.pendingOutboxCount() == stored)

@@ -1,0 +1,165 @@
+import Foundation
+import Store
+
+/// A store that forwards every call to `base`, first asking `intercept` with the method's name (`"chunks(ids:)"`,
+/// `"markOutboxDone(ids:)"`, ...): a test makes one operation fail (a crash between two steps, a database that went
+/// away) by throwing from `intercept`, and every other call reaches the real store.
+public final class InterceptingStore: MetadataStore {
+    public let base: any MetadataStore
+    private let intercept: @Sendable (String) throws -> Void
+
+    /// A store over `base` that runs `intercept` before each call.
+    public init(base: any MetadataStore, intercept: @escaping @Sendable (String) throws -> Void) {
+        self.base = base
+        self.intercept = intercept
+    }
+
+    public func migrate() async throws -> MigrationReport {
+        try intercept("migrate")
+        return try await base.migrate()
+    }
+    public func document(id: String) async throws -> StoredDocument? {
+        try intercept("document(id:)")
+        return try await base.document(id: id)
+    }
+    public func documents(limit: Int, offset: Int) async throws -> [StoredDocument] {
+        try intercept("documents(limit:offset:)")
+        return try await base.documents(limit: limit, offset: offset)
+    }
+    public func chunks(documentID: String) async throws -> [StoredChunk] {
+        try intercept("chunks(documentID:)")
+        return try await base.chunks(documentID: documentID)
+    }
+    public func chunk(id: String) async throws -> StoredChunk? {
+        try intercept("chunk(id:)")
+        return try await base.chunk(id: id)
+    }
+    public func chunk(documentID: String, ordinal: Int) async throws -> StoredChunk? {
+        try intercept("chunk(documentID:ordinal:)")
+        return try await base.chunk(documentID: documentID, ordinal: ordinal)
+    }
+    public func chunks(ids: [String]) async throws -> [StoredChunk] {
+        try intercept("chunks(ids:)")
+        return try await base.chunks(ids: ids)
+    }
+    public func chunkContentHashes() async throws -> [String: String] {
+        try intercept("chunkContentHashes")
+        return try await base.chunkContentHashes()
+    }
+    public func counts() async throws -> StoreCounts {
+        try intercept("counts")
+        return try await base.counts()
+    }
+    public func commitDocument(
+        _ document: StoredDocument, chunks: [StoredChunk], removedChunkIDs: [String], vectors: [ChunkVectors],
+        outbox: Bool
+    ) async throws -> CommitSummary {
+        try intercept("commitDocument(_:chunks:removedChunkIDs:vectors:outbox:)")
+        return try await base.commitDocument(
+            document, chunks: chunks, removedChunkIDs: removedChunkIDs, vectors: vectors, outbox: outbox)
+    }
+    public func deleteDocument(id: String, outbox: Bool) async throws -> [String] {
+        try intercept("deleteDocument(id:outbox:)")
+        return try await base.deleteDocument(id: id, outbox: outbox)
+    }
+    public func changes(after sequence: Int64, limit: Int) async throws -> [ChunkChange] {
+        try intercept("changes(after:limit:)")
+        return try await base.changes(after: sequence, limit: limit)
+    }
+    public func changeFeedStatus(after sequence: Int64) async throws -> ChangeFeedStatus {
+        try intercept("changeFeedStatus(after:)")
+        return try await base.changeFeedStatus(after: sequence)
+    }
+    public func pruneChanges(before date: Date) async throws -> Int {
+        try intercept("pruneChanges(before:)")
+        return try await base.pruneChanges(before: date)
+    }
+    public func chunkVectors(ids: [String], model: String) async throws -> [String: ChunkVectors] {
+        try intercept("chunkVectors(ids:model:)")
+        return try await base.chunkVectors(ids: ids, model: model)
+    }
+    public func saveChunkVectors(_ vectors: [ChunkVectors]) async throws {
+        try intercept("saveChunkVectors(_:)")
+        try await base.saveChunkVectors(vectors)
+    }
+    public func createUser(_ user: NewUser) async throws -> User {
+        try intercept("createUser(_:)")
+        return try await base.createUser(user)
+    }
+    public func user(username: String) async throws -> User? {
+        try intercept("user(username:)")
+        return try await base.user(username: username)
+    }
+    public func users() async throws -> [User] {
+        try intercept("users")
+        return try await base.users()
+    }
+    public func deleteUser(id: Int64) async throws -> Bool {
+        try intercept("deleteUser(id:)")
+        return try await base.deleteUser(id: id)
+    }
+    public func pendingOutbox(limit: Int) async throws -> [OutboxEntry] {
+        try intercept("pendingOutbox(limit:)")
+        return try await base.pendingOutbox(limit: limit)
+    }
+    public func markOutboxFailed(ids: [Int64], error: String) async throws {
+        try intercept("markOutboxFailed(ids:error:)")
+        try await base.markOutboxFailed(ids: ids, error: error)
+    }
+    public func pendingOutboxCount() async throws -> Int {
+        try intercept("pendingOutboxCount")
+        return try await base.pendingOutboxCount()
+    }
+    public func withOutboxLease<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
+        try intercept("withOutboxLease(_:)")
+        return try await base.withOutboxLease(body)
+    }
+    public func createJob(kind: String, payload: [String: String]) async throws -> Job {
+        try intercept("createJob(kind:payload:)")
+        return try await base.createJob(kind: kind, payload: payload)
+    }
+    public func updateJob(id: String, status: JobStatus, error: String?) async throws -> Job {
+        try intercept("updateJob(id:status:error:)")
+        return try await base.updateJob(id: id, status: status, error: error)
+    }
+    public func job(id: String) async throws -> Job? {
+        try intercept("job(id:)")
+        return try await base.job(id: id)
+    }
+    public func tableCounts() async throws -> StoreTableCounts {
+        try intercept("tableCounts")
+        return try await base.tableCounts()
+    }
+    public func exportDocuments(after id: String?, limit: Int) async throws -> [StoredDocument] {
+        try intercept("exportDocuments(after:limit:)")
+        return try await base.exportDocuments(after: id, limit: limit)
+    }
+    public func exportChunks(after id: String?, limit: Int) async throws -> [StoredChunk] {
+        try intercept("exportChunks(after:limit:)")
+        return try await base.exportChunks(after: id, limit: limit)
+    }
+    public func origins() async throws -> [Origin] {
+        try intercept("origins")
+        return try await base.origins()
+    }
+    public func exportJobs(after id: String?, limit: Int) async throws -> [Job] {
+        try intercept("exportJobs(after:limit:)")
+        return try await base.exportJobs(after: id, limit: limit)
+    }
+    public func exportOutbox(after id: Int64?, limit: Int) async throws -> [OutboxEntry] {
+        try intercept("exportOutbox(after:limit:)")
+        return try await base.exportOutbox(after: id, limit: limit)
+    }
+    public func importRows(_ rows: StoreRows) async throws {
+        try intercept("importRows(_:)")
+        try await base.importRows(rows)
+    }
+    public func removeAllRows() async throws {
+        try intercept("removeAllRows")
+        try await base.removeAllRows()
+    }
+    public func markOutboxDone(ids: [Int64]) async throws {
+        try intercept("markOutboxDone(ids:)")
+        try await base.markOutboxDone(ids: ids)
+    }
+}

@@ -26,6 +26,8 @@ Test controls (not Qdrant's):
   GET  /__requests  the API requests so far: method, path, query, api_key, bytes, points, at (epoch s),
                     fault (what was injected, if anything)
   POST /__reset     forget requests and queued faults
+  POST /__outage    {"down": true|false}: while down, every API request has its connection closed without an
+                    answer (Qdrant stopped, its data kept, as a real Qdrant restart keeps it)
 """
 
 import argparse
@@ -46,6 +48,7 @@ CLIENT = QdrantClient(":memory:")
 FAULTS = []
 REQUESTS = []
 API_KEY = None
+OUTAGE = False
 
 
 class QdrantFailure(Exception):
@@ -205,6 +208,11 @@ class Handler(BaseHTTPRequestHandler):
             with CONTROL_LOCK:
                 entries = list(REQUESTS)
             self.send_json(200, {"requests": entries})
+        elif path == "/__outage" and method == "POST":
+            global OUTAGE
+            with CONTROL_LOCK:
+                OUTAGE = bool(json.loads(raw or b"{}").get("down"))
+            self.send_json(200, {"down": OUTAGE})
         elif path == "/__reset" and method == "POST":
             with CONTROL_LOCK:
                 FAULTS.clear()
@@ -222,7 +230,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         fault = None
         with CONTROL_LOCK:
-            for index, candidate in enumerate(FAULTS):
+            if OUTAGE:
+                fault = {"drop": True, "outage": True}
+            for index, candidate in enumerate(FAULTS if fault is None else []):
                 if candidate.get("path") is None or candidate["path"] in url.path:
                     fault = FAULTS.pop(index)
                     break

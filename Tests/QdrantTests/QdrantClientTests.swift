@@ -230,9 +230,11 @@ func testPoints(count: Int, dimension: Int = 8, documents: Int = 3, text: (Int) 
     }
 
     @Test func anUnreachableServerIsUnavailable() async throws {
+        // A refused connection fails at once; the long request timeout keeps a test machine that stalls this task
+        // (CI's first minute, every suite starting together) from turning the refusal into a timeout.
         let client = try QdrantClient(
             configuration: QdrantConfiguration(
-                url: "http://127.0.0.1:1", collection: "c",
+                url: "http://127.0.0.1:1", collection: "c", requestTimeout: .seconds(600),
                 retry: QdrantRetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10))))
         let error = await #expect(throws: QdrantError.self) { try await client.count() }
         #expect(error?.code == .unavailable && error?.attempts == 2)

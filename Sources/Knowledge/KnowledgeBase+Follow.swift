@@ -116,8 +116,7 @@ extension KnowledgeBase {
         let wanted = Self.record(chunk: chunk, document: document, vector: [])
         return record.text == wanted.text && record.documentID == wanted.documentID && record.source == wanted.source
             && record.docType == wanted.docType && record.section == wanted.section
-            && record.citation == wanted.citation
-            && (!options.windows || !record.windows.isEmpty || PassageWindows.windows(of: chunk).isEmpty)
+            && record.citation == wanted.citation && !lacksWindows(record.windows, of: chunk)
     }
 
     /// Follows the feed every `interval` until the task is cancelled, and every hour prunes the entries older than

@@ -156,13 +156,12 @@ extension KnowledgeBase {
         let removed = previous.map(\.chunkID).filter { !newIDs.contains($0) }
         // A chunk needs an index write when its id is new, when a field the index filters on or cites from
         // changed, or when it has windows its record lacks (an index written before windows existed).
-        let windowed = options.windows
         let toIndex = chunks.filter { chunk in
             guard previousIDs.contains(chunk.chunkID), let record = index.record(id: chunk.chunkID) else { return true }
             let wanted = Self.record(chunk: chunk, document: stored, vector: [])
             return record.source != wanted.source || record.docType != wanted.docType
                 || record.section != wanted.section || record.citation != wanted.citation
-                || (windowed && record.windows.isEmpty && !PassageWindows.windows(of: chunk).isEmpty)
+                || lacksWindows(record.windows, of: chunk)
         }
         var embedded = 0
         var done = 0

@@ -197,7 +197,7 @@ public final class KnowledgeBase: Sendable {
         var missing: [(StoredChunk, StoredDocument)] = []
         for (chunk, document) in pairs {
             guard let vectors = stored[chunk.chunkID], vectors.vector.count == embedder.dimension,
-                !options.windows || !vectors.windows.isEmpty || PassageWindows.windows(of: chunk).isEmpty
+                !lacksWindows(vectors.windows, of: chunk)
             else {
                 missing.append((chunk, document))
                 continue
@@ -210,6 +210,12 @@ public final class KnowledgeBase: Sendable {
         let (computed, misses) = try await indexRecords(missing)
         try await store.saveChunkVectors(computed.map { vectors(of: $0) })
         return (records + computed, misses)
+    }
+
+    /// Whether `windows` leave `chunk` short: ingest embeds windows and the chunk has some (an index, or stored
+    /// vectors, written before windows existed).
+    func lacksWindows(_ windows: [[Float]], of chunk: StoredChunk) -> Bool {
+        options.windows && windows.isEmpty && !PassageWindows.windows(of: chunk).isEmpty
     }
 
     /// What the store keeps of an index record for other replicas.

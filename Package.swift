@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "Qdrant",
             dependencies: [
-                "ConcurrencySupport", "Retrieval", "Documents", "Knowledge", "Store",
+                "ConcurrencySupport", "Retrieval", "Documents", "Knowledge", "Store", "TextAnalysis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -171,7 +171,7 @@ extension KnowledgeBase {
             let slice = Array(toIndex[start..<min(start + Self.sliceSize, toIndex.count)])
             let (records, misses) = try await indexRecords(slice.map { ($0, stored) })
             embedded += misses
-            try await blocking { [index] in try index.upsert(records) }
+            if options.localIndex { try await blocking { [index] in try index.upsert(records) } }
             vectors += records.map { self.vectors(of: $0) }
             done += slice.count
             embeddingProgress?(done, toIndex.count)
@@ -180,7 +180,7 @@ extension KnowledgeBase {
         let summary = try await store.commitDocument(
             stored, chunks: chunks, removedChunkIDs: removed, vectors: vectors, outbox: options.queueOutbox)
         documentCache.invalidate()
-        if !removed.isEmpty {
+        if !removed.isEmpty, options.localIndex {
             try await blocking { [index] in try index.delete(ids: removed) }
         }
         // This replica applied its own commit: when nothing else came in between, the feed position moves past it.

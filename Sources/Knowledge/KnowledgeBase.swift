@@ -35,6 +35,10 @@ public final class KnowledgeBase: Sendable {
         /// Whether ingest embeds each chunk's windows (``PassageWindows``) into its index record: exactly when
         /// search scores by them (``RankingOptions/windowShare`` above 0). Doubles the model's work at ingest.
         public var windows: Bool { ranking.windowShare > 0 }
+        /// False for a stateless replica (`QDRANT_LOCAL_INDEX=false`): the index stays empty and in memory, is
+        /// neither loaded nor repaired nor written by ingest, and searches go to Qdrant; ingest still embeds and
+        /// stores the vectors the mirror pushes.
+        public var localIndex = true
 
         /// The defaults of ARCHITECTURE.md sections 3 and 5.
         public init(
@@ -121,7 +125,7 @@ public final class KnowledgeBase: Sendable {
         configuration.dimension = embedder.dimension
         let index: RetrievalIndex
         var lock: DirectoryLock?
-        if let dataDirectory {
+        if let dataDirectory, options.localIndex {
             try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
             lock = try DirectoryLock(path: dataDirectory.appendingPathComponent("index.lock").path)
             let path = indexDirectory(in: dataDirectory).path
@@ -135,7 +139,9 @@ public final class KnowledgeBase: Sendable {
         // The head before the repair: whatever commits during it is applied again by the first follow step, which
         // is harmless (applying is idempotent), whereas the head read after could skip it.
         let head = try await store.changeFeedStatus(after: 0).head
-        let report = try await base.repair()
+        let report =
+            options.localIndex
+            ? try await base.repair() : RepairReport(removedFromIndex: 0, addedToIndex: 0, embedded: 0)
         base.feed.update { $0.applied = head }
         return (base, report)
     }
@@ -189,7 +195,7 @@ public final class KnowledgeBase: Sendable {
     /// The index records of stored chunks: vectors (and windows) from the store where the replica that ingested
     /// them left them for this model, computed through the cache otherwise and then left in the store for the
     /// other replicas. Returns the records and how many chunk texts the model ran on.
-    func storedIndexRecords(_ pairs: [(StoredChunk, StoredDocument)]) async throws -> ([IndexRecord], Int) {
+    package func storedIndexRecords(_ pairs: [(StoredChunk, StoredDocument)]) async throws -> ([IndexRecord], Int) {
         guard !pairs.isEmpty else { return ([], 0) }
         let model = embedder.fingerprint
         let stored = try await store.chunkVectors(ids: pairs.map(\.0.chunkID), model: model)
@@ -214,7 +220,7 @@ public final class KnowledgeBase: Sendable {
 
     /// Whether `windows` leave `chunk` short: ingest embeds windows and the chunk has some (an index, or stored
     /// vectors, written before windows existed).
-    func lacksWindows(_ windows: [[Float]], of chunk: StoredChunk) -> Bool {
+    package func lacksWindows(_ windows: [[Float]], of chunk: StoredChunk) -> Bool {
         options.windows && windows.isEmpty && !PassageWindows.windows(of: chunk).isEmpty
     }
 

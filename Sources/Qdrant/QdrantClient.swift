@@ -16,9 +16,9 @@ import Retrieval
 public final class QdrantClient: Sendable {
     /// Where and how this client talks.
     public let configuration: QdrantConfiguration
-    private let httpClient: HTTPClient
+    let httpClient: HTTPClient
     private let baseURL: String
-    private let collectionPath: String
+    let collectionPath: String
 
     /// Most points per upsert request.
     public static let maxPointsPerRequest = 256
@@ -79,9 +79,7 @@ public final class QdrantClient: Sendable {
     public func collectionInfo() async throws(QdrantError) -> QdrantCollectionInfo? {
         do {
             let info: QdrantBodies.CollectionInfo = try await call(.GET, collectionPath, body: nil)
-            return QdrantCollectionInfo(
-                vectorSize: info.config.params.vectors?.size, distance: info.config.params.vectors?.distance,
-                pointsCount: info.pointsCount)
+            return Self.describe(info)
         } catch  where error.code == .notFound {
             return nil
         }
@@ -110,13 +108,17 @@ public final class QdrantClient: Sendable {
                 try check(info, dimension: dimension)
             }
         }
+        try await createPayloadIndexes()
+        return created
+    }
+
+    /// Creates the keyword indexes of the filtered payload fields (a no-op for those that exist).
+    func createPayloadIndexes() async throws(QdrantError) {
         for field in QdrantChunkPayload.indexedKeywordFields {
             let body = QdrantBodies.CreateFieldIndex(fieldName: field, fieldSchema: "keyword")
-            // Creating an index that exists is a no-op for Qdrant.
             let _: QdrantBodies.Ignored = try await call(
                 .PUT, collectionPath + "/index", query: "wait=true", body: try encode(body))
         }
-        return created
     }
 
     private func check(_ info: QdrantCollectionInfo, dimension: Int) throws(QdrantError) {
@@ -155,7 +157,7 @@ public final class QdrantClient: Sendable {
         var count = 0
         let encoder = JSONEncoder()
         for point in points {
-            guard point.vector.allSatisfy(\.isFinite) else {
+            guard point.isFinite else {
                 throw QdrantError(.invalidConfiguration, "point \(point.id) has a non-finite vector component")
             }
             let encoded: Data
@@ -249,7 +251,7 @@ public final class QdrantClient: Sendable {
 
     private static let clock = ContinuousClock()
 
-    private func encode(_ body: some Encodable) throws(QdrantError) -> Data {
+    func encode(_ body: some Encodable) throws(QdrantError) -> Data {
         do {
             return try JSONEncoder().encode(body)
         } catch {
@@ -259,7 +261,7 @@ public final class QdrantClient: Sendable {
 
     /// One operation: the request, retried while the failure is transient and the policy and deadline allow,
     /// decoded from Qdrant's `{"result": ...}` envelope.
-    private func call<Result: Decodable>(
+    func call<Result: Decodable>(
         _ method: HTTPMethod, _ path: String, query: String? = nil, body: Data?
     ) async throws(QdrantError) -> Result {
         let policy = configuration.retry

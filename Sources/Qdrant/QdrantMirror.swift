@@ -4,6 +4,7 @@ import Knowledge
 import Retrieval
 import Store
 import Synchronization
+import TextAnalysis
 
 /// Pushes the store's outbox to a Qdrant collection (ARCHITECTURE.md section 6): at least once, and idempotently, so a
 /// crash or an outage loses nothing and duplicates nothing.
@@ -72,7 +73,8 @@ public final class QdrantMirror: Sendable {
     public let knowledgeBase: KnowledgeBase
     private var store: any MetadataStore { knowledgeBase.store }
     private let state = Mutex(Status())
-    private let collectionReady = Mutex(false)
+    /// The BM25 settings of the collection once it is known to be hybrid and current.
+    private let collectionReady = Mutex<SparseBM25?>(nil)
     private let gate = AdmissionGate(limit: 1)
 
     /// A mirror of `knowledgeBase`'s store into `client`'s collection; vectors come from its index, else its
@@ -174,11 +176,12 @@ public final class QdrantMirror: Sendable {
     private func repairLocked() async throws -> Consistency {
         try await recordingOutcome {
             let found = try await verifyLocked()
+            let bm25 = try await ensureCollection()
             let ids = found.missing + found.stale
             for start in stride(from: 0, to: ids.count, by: KnowledgeBase.sliceSize) {
                 let slice = Array(ids[start..<min(start + KnowledgeBase.sliceSize, ids.count)])
                 let chunks = try await store.chunks(ids: slice)
-                _ = try await client.upsert(try await points(for: chunks).points)
+                _ = try await client.upsert(try await points(for: chunks, bm25: bm25).points)
             }
             try await client.delete(ids: found.extra)
             state.withLock {
@@ -190,7 +193,7 @@ public final class QdrantMirror: Sendable {
     }
 
     private func verifyLocked() async throws -> Consistency {
-        try await ensureCollection()
+        _ = try await ensureCollection()
         let records = try await client.scrollAll()
         let stored = try await store.chunkContentHashes()
         let byPoint = Dictionary(
@@ -223,11 +226,11 @@ public final class QdrantMirror: Sendable {
     // MARK: Pushing
 
     private func pushLocked(limit: Int) async throws -> SyncReport {
-        try await ensureCollection()
+        let bm25 = try await ensureCollection()
         let entries = try await store.pendingOutbox(limit: limit)
         guard !entries.isEmpty else { return SyncReport() }
         do {
-            var report = try await apply(entries)
+            var report = try await apply(entries, bm25: bm25)
             try await store.markOutboxDone(ids: entries.map(\.id))
             report.entries = entries.count
             state.withLock {
@@ -243,7 +246,7 @@ public final class QdrantMirror: Sendable {
     }
 
     /// Applies `entries` as one action per chunk, in the outbox's order of first appearance.
-    private func apply(_ entries: [OutboxEntry]) async throws -> SyncReport {
+    private func apply(_ entries: [OutboxEntry], bm25: SparseBM25) async throws -> SyncReport {
         var order: [String] = []
         var seen = Set<String>()
         for entry in entries where seen.insert(entry.chunkID).inserted { order.append(entry.chunkID) }
@@ -254,7 +257,7 @@ public final class QdrantMirror: Sendable {
             let chunks = try await store.chunks(ids: slice)
             let present = Set(chunks.map(\.chunkID))
             deletions += slice.filter { !present.contains($0) }
-            let (points, embedded) = try await points(for: chunks)
+            let (points, embedded) = try await points(for: chunks, bm25: bm25)
             try await client.upsert(points)
             report.upserted += points.count
             report.embedded += embedded
@@ -264,37 +267,146 @@ public final class QdrantMirror: Sendable {
         return report
     }
 
-    /// Points for stored chunks: vectors from the index when it has the chunk, else through the embedder.
-    private func points(for chunks: [StoredChunk]) async throws -> (points: [QdrantPoint], embedded: Int) {
+    /// Points for stored chunks: vectors and windows from the index when it has the chunk, else from the store's
+    /// stored vectors, else through the embedder (and then left in the store for the other replicas); BM25 terms
+    /// from the text the local index gives BM25.
+    private func points(
+        for chunks: [StoredChunk], bm25: SparseBM25
+    ) async throws -> (points: [QdrantPoint], embedded: Int) {
         var documents: [String: StoredDocument] = [:]
         for documentID in Set(chunks.map(\.documentID)) {
             documents[documentID] = try await store.document(id: documentID)
         }
         let pairs = chunks.compactMap { chunk in documents[chunk.documentID].map { (chunk, $0) } }
         let index = knowledgeBase.index
-        var vectors: [[Float]?] = pairs.map { index.record(id: $0.0.chunkID)?.vector }
-        let missing = vectors.indices.filter { vectors[$0] == nil }
-        var embedded = 0
-        if !missing.isEmpty {
-            let (computed, misses) = try await knowledgeBase.embedCounting(
-                missing.map { KnowledgeBase.embeddingText(of: pairs[$0].0) })
-            for (position, vector) in zip(missing, computed) { vectors[position] = vector }
-            embedded = misses
+        var records: [String: IndexRecord] = [:]
+        var missing: [(StoredChunk, StoredDocument)] = []
+        for pair in pairs {
+            if let record = index.record(id: pair.0.chunkID), !knowledgeBase.lacksWindows(record.windows, of: pair.0) {
+                records[record.id] = record
+            } else {
+                missing.append(pair)
+            }
         }
-        let points = zip(pairs, vectors).map { pair, vector in
-            QdrantPoint(
-                id: QdrantPointID.forChunk(pair.0.chunkID), vector: vector ?? [],
-                payload: Self.payload(chunk: pair.0, document: pair.1))
+        let (computed, embedded) = try await knowledgeBase.storedIndexRecords(missing)
+        for record in computed { records[record.id] = record }
+        let points = pairs.compactMap { chunk, document -> QdrantPoint? in
+            guard let record = records[chunk.chunkID] else { return nil }
+            return QdrantPoint(
+                id: QdrantPointID.forChunk(chunk.chunkID), vector: record.vector,
+                hybrid: QdrantHybridVectors(
+                    windows: record.windows, bm25: bm25.document(KnowledgeBase.embeddingText(of: chunk))),
+                payload: Self.payload(chunk: chunk, document: document))
         }
         return (points, embedded)
     }
 
-    /// Creates the collection on first use (or checks it), once per mirror.
-    private func ensureCollection() async throws {
-        if collectionReady.withLock({ $0 }) { return }
-        try await client.ensureCollection(dimension: knowledgeBase.embedder.dimension)
-        collectionReady.withLock { $0 = true }
+    /// Makes sure the configured name reaches a hybrid collection of this model, building one when it does not
+    /// (none yet, one of a single unnamed vector made before hybrid search, or one of another model of the same
+    /// size), and returns its BM25 settings. Caller holds the outbox lease, so one replica builds.
+    ///
+    /// - Throws: `qdrant_collection_mismatch` for a collection that is not aigov's layout or has another vector
+    ///   size: its owner must decide (another `QDRANT_COLLECTION`, or delete it).
+    private func ensureCollection() async throws -> SparseBM25 {
+        if let ready = collectionReady.withLock({ $0 }) { return ready }
+        let dimension = knowledgeBase.embedder.dimension
+        let info = try await client.collectionInfo()
+        if let info, case .hybrid(let size) = info.schema, size == dimension,
+            let metadata = info.hybrid, metadata.model == knowledgeBase.embedder.fingerprint
+        {
+            try await client.createPayloadIndexes()
+            collectionReady.withLock { $0 = metadata.bm25 }
+            return metadata.bm25
+        }
+        if let info {
+            switch info.schema {
+            case .single(let size) where size == dimension: break
+            case .hybrid(let size) where size == dimension: break
+            default:
+                let size = info.vectorSize.map(String.init) ?? "other named vectors"
+                throw QdrantError(
+                    .collectionMismatch,
+                    "collection \(client.configuration.collection) has vectors of size \(size) with distance "
+                        + "\(info.distance ?? "unknown"); aigov needs size \(dimension) with Cosine. Use another "
+                        + "QDRANT_COLLECTION or delete the collection and run `aigov sync --verify --repair`")
+            }
+        }
+        let bm25 = try await buildLocked(replacing: info != nil).bm25
+        collectionReady.withLock { $0 = bm25 }
+        return bm25
     }
+
+    /// What ``rebuild()`` did.
+    public struct BuildReport: Sendable, Equatable {
+        /// The collection the configured name now stands for.
+        public var collection: String
+        public var points: Int
+        public var embedded: Int
+        public var bm25: SparseBM25
+    }
+
+    /// Builds a new hybrid collection from the store and switches the configured name to it: for a collection
+    /// made before hybrid search, a new model, or BM25's average length after the corpus changed a lot.
+    /// Searches keep using the old collection until the switch, one alias update; the old one is then deleted.
+    @discardableResult
+    public func rebuild() async throws -> BuildReport {
+        try await gate.run {
+            try await leased(wait: true) {
+                try await self.recordingOutcome {
+                    let info = try await self.client.collectionInfo()
+                    let report = try await self.buildLocked(replacing: info != nil)
+                    self.collectionReady.withLock { $0 = report.bm25 }
+                    return report
+                }
+            }!
+        }
+    }
+
+    private func buildLocked(replacing: Bool) async throws -> BuildReport {
+        let name = client.configuration.collection
+        let previous = try await client.aliasTarget()
+        let millis = Int64(Date().timeIntervalSince1970 * 1000)
+        let built = "\(name)-\(millis)"
+        let builder = try client.bound(to: built)
+        let ids = try await store.chunkContentHashes().keys.sorted()
+        var counter = SparseBM25(averageLength: SparseBM25.defaultAverageLength, stemming: stemming)
+        var total = 0
+        for start in stride(from: 0, to: ids.count, by: KnowledgeBase.sliceSize) {
+            let slice = Array(ids[start..<min(start + KnowledgeBase.sliceSize, ids.count)])
+            for chunk in try await store.chunks(ids: slice) {
+                total += counter.length(KnowledgeBase.embeddingText(of: chunk))
+            }
+        }
+        if !ids.isEmpty { counter.averageLength = max(1, Float(total) / Float(ids.count)) }
+        let bm25 = counter
+        let metadata = QdrantHybridMetadata(bm25: bm25, model: knowledgeBase.embedder.fingerprint)
+        var report = BuildReport(collection: built, points: 0, embedded: 0, bm25: bm25)
+        do {
+            try await builder.createHybridCollection(dimension: knowledgeBase.embedder.dimension, metadata: metadata)
+            for start in stride(from: 0, to: ids.count, by: KnowledgeBase.sliceSize) {
+                let slice = Array(ids[start..<min(start + KnowledgeBase.sliceSize, ids.count)])
+                let (points, embedded) = try await points(for: try await store.chunks(ids: slice), bm25: bm25)
+                try await builder.upsert(points)
+                report.points += points.count
+                report.embedded += embedded
+            }
+            if let previous {
+                try await client.pointAlias(to: built, replacing: true)
+                try await client.deleteCollection(named: previous)
+            } else {
+                // A collection under the configured name itself (made before aliases) must go before the alias
+                // can take its name: searches in between fail once and are retried (QdrantRetriever).
+                if replacing { try await client.deleteCollection(named: name) }
+                try await client.pointAlias(to: built, replacing: false)
+            }
+        } catch {
+            try? await builder.deleteCollection(named: built)
+            throw error
+        }
+        return report
+    }
+
+    private var stemming: Bool { knowledgeBase.index.configuration.stemming }
 
     private func recordingOutcome<T>(_ body: () async throws -> T) async throws -> T {
         do {
@@ -308,7 +420,7 @@ public final class QdrantMirror: Sendable {
         } catch {
             let message = Self.describe(error)
             // A collection that vanished (a Qdrant restarted without storage) is created again next time.
-            if (error as? QdrantError)?.code == .notFound { collectionReady.withLock { $0 = false } }
+            if (error as? QdrantError)?.code == .notFound { collectionReady.withLock { $0 = nil } }
             state.withLock {
                 $0.lastError = message
                 $0.lastErrorAt = Date()
@@ -322,7 +434,8 @@ public final class QdrantMirror: Sendable {
         QdrantChunkPayload(
             chunkID: chunk.chunkID, documentID: chunk.documentID, title: document.title, source: document.source,
             url: document.url, docType: document.type, section: chunk.section, pageStart: chunk.pageStart,
-            pageEnd: chunk.pageEnd, chunkIndex: chunk.ordinal, text: chunk.text, contentHash: chunk.contentHash)
+            pageEnd: chunk.pageEnd, chunkIndex: chunk.ordinal, text: chunk.text, contentHash: chunk.contentHash,
+            provision: chunk.section.flatMap { $0.isEmpty ? nil : ProvisionLabel.provision(of: $0).lowercased() })
     }
 
     /// `code: message` of an error, secret-free (the Qdrant client's errors never hold the key).

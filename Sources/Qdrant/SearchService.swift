@@ -20,10 +20,14 @@ public struct SearchService: Sendable {
 
     /// A service over `knowledgeBase`; with `qdrant` (the collection's search settings), dense rankings come
     /// from that collection. Throws `QdrantError` for a configuration the client cannot use.
+    /// A knowledge base without a local index (``KnowledgeBase/Options/localIndex`` false) makes the retriever
+    /// stateless: Qdrant answers every search or the search fails.
     public init(knowledgeBase: KnowledgeBase, qdrant: QdrantConfiguration?) throws {
         self.knowledgeBase = knowledgeBase
         self.qdrant = try qdrant.map {
-            QdrantRetriever(knowledgeBase: knowledgeBase, client: try QdrantClient(configuration: $0))
+            QdrantRetriever(
+                knowledgeBase: knowledgeBase, client: try QdrantClient(configuration: $0),
+                stateless: !knowledgeBase.options.localIndex)
         }
     }
 

@@ -79,7 +79,9 @@ public struct BM25Index: Sendable {
         terms queryTerms: [String], k: Int, filter: ((UInt32) -> Bool)? = nil
     ) -> [(label: UInt32, score: Float)] {
         guard k > 0, documentCount > 0 else { return [] }
-        let terms = Array(Set(queryTerms))
+        // Sorted, so the scores sum in one order in every process: a Set's order changes from run to run, and with
+        // it the last bit of a sum, which is enough to swap two passages of equal score.
+        let terms = Set(queryTerms).sorted()
         let n = Float(documentCount)
         let averageLength = Float(totalLength) / n
         var scores = [Float](repeating: 0, count: lengths.count)

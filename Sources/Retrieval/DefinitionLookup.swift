@@ -5,11 +5,11 @@ import TextAnalysis
 /// data?", "How does the regulation define an AI system?") is answered by the definitions article that says
 /// "'personal data' means ..." (AI Act Article 3, GDPR Article 4), which similarity alone ranks below the many
 /// passages that merely use the term. The passages holding the quoted definition are put first.
-struct DefinitionLookup {
+package struct DefinitionLookup {
     /// The terms the question asks to define, with their vocabulary alternatives ("deepfake", "deep fake").
-    let terms: [String]
+    package let terms: [String]
 
-    init(question: String?, vocabulary: QueryVocabulary) {
+    package init(question: String?, vocabulary: QueryVocabulary) {
         guard let question else {
             terms = []
             return
@@ -47,10 +47,10 @@ struct DefinitionLookup {
     /// Words after which the term has ended ("a deepfake according to the EU AI law").
     static let trailers = [" according to", " under ", " in the ", " in ", " by ", " for ", " with "]
 
-    var isActive: Bool { !terms.isEmpty }
+    package var isActive: Bool { !terms.isEmpty }
 
     /// Whether a passage's text defines one of the terms: the term in quotes followed by "means".
-    func defines(_ text: String) -> Bool {
+    package func defines(_ text: String) -> Bool {
         let folded = text.lowercased().replacingOccurrences(of: "’", with: "'").replacingOccurrences(
             of: "‘", with: "'"
         ).replacingOccurrences(of: "“", with: "'").replacingOccurrences(of: "”", with: "'")

@@ -5,11 +5,11 @@ import TextAnalysis
 /// require?", "What does GOVERN 1.1 ask organisations to do?", "Which systems are in Annex III?") is answered
 /// by that provision's own text, which similarity may rank below passages that only cite it ("non-compliance
 /// with Article 50"). The provision's passages are put first.
-struct ProvisionLookup {
+package struct ProvisionLookup {
     /// The named provisions as section labels, lower-cased: "article 50", "annex iii", "govern 1.1".
-    let labels: [String]
+    package let labels: [String]
 
-    init(question: String?) {
+    package init(question: String?) {
         guard let question else {
             labels = []
             return
@@ -35,11 +35,11 @@ struct ProvisionLookup {
         ]
     }
 
-    var isActive: Bool { !labels.isEmpty }
+    package var isActive: Bool { !labels.isEmpty }
 
     /// Whether a passage's section label is within one of the named provisions: equal to it, or a part of it
     /// ("Article 50(2)" is within "article 50").
-    func covers(section: String) -> Bool {
+    package func covers(section: String) -> Bool {
         labels.contains(ProvisionLabel.provision(of: section).lowercased())
     }
 }

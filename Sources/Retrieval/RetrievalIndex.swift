@@ -339,9 +339,9 @@ public final class RetrievalIndex: @unchecked Sendable {
     }
 
     /// `fused` with `ids` moved to the top in their order, scored above everything else.
-    private static func placedFirst(
-        _ ids: [UInt32], in fused: [(id: UInt32, score: Double)]
-    ) -> [(id: UInt32, score: Double)] {
+    package static func placedFirst<ID: Hashable>(
+        _ ids: [ID], in fused: [(id: ID, score: Double)]
+    ) -> [(id: ID, score: Double)] {
         guard !ids.isEmpty else { return fused }
         let top = (fused.first?.score ?? 0) + 1
         let first = ids.enumerated().map { (id: $1, score: top - Double($0) * 1e-6) }

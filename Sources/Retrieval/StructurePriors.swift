@@ -2,13 +2,13 @@ import Foundation
 import TextAnalysis
 
 /// The score multipliers of ``RankingOptions`` for one question, applied to the fused candidates.
-struct StructurePriors {
+package struct StructurePriors {
     let recitalFactor: Double
-    let namedDocuments: [String]
+    package let namedDocuments: [String]
     let namedDocumentFactor: Double
     let provisionWeight: Double
 
-    init(_ options: RankingOptions, question: String?) {
+    package init(_ options: RankingOptions, question: String?) {
         let text = question.map(RuleFile.normalise) ?? ""
         // "Why" questions ask for the reasons, which is what recitals give.
         recitalFactor = RuleFile.contains(text, phrase: "why") ? 1 : options.recitalFactor
@@ -18,10 +18,10 @@ struct StructurePriors {
         provisionWeight = options.provisionWeight
     }
 
-    var isActive: Bool { recitalFactor != 1 || !namedDocuments.isEmpty || provisionWeight != 0 }
+    package var isActive: Bool { recitalFactor != 1 || !namedDocuments.isEmpty || provisionWeight != 0 }
 
     /// `fused` rescored and re-sorted (stable: equal scores keep their fused order).
-    func apply<ID>(
+    package func apply<ID>(
         _ fused: [(id: ID, score: Double)], fields: (ID) -> (documentID: String, section: String)
     ) -> [(id: ID, score: Double)] {
         let rescored = fused.enumerated().map { position, item -> (id: ID, score: Double, position: Int) in

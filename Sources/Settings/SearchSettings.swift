@@ -26,6 +26,10 @@ public struct SearchSettings: Sendable, Equatable {
     public var rerankerDirectory: String?
     /// Candidates reranked per question (`RERANKER_TOP_N`, 1-1000, default 30).
     public var rerankerTopN: Int
+    /// Whether a replica keeps a local index (`QDRANT_LOCAL_INDEX`, default true). False, with
+    /// `RETRIEVAL_BACKEND=qdrant`, makes a stateless replica: no index on disk or in memory, every search answered
+    /// by the hybrid collection, no local fallback when Qdrant fails.
+    public var localIndex: Bool
 
     /// Reads the settings; throws ``ConfigurationError`` naming the first variable that cannot be used.
     public init(_ environment: EnvironmentValues = EnvironmentValues()) throws {
@@ -36,6 +40,12 @@ public struct SearchSettings: Sendable, Equatable {
         bm25Stemming = try environment.flag("BM25_STEMMING", default: true)
         rerankerDirectory = environment.text("RERANKER_MODEL_DIR")
         rerankerTopN = try environment.integer("RERANKER_TOP_N", default: Self.defaultRerankerTopN, range: 1...1000)
+        localIndex = try environment.flag("QDRANT_LOCAL_INDEX", default: true)
+        guard localIndex || retrievalBackend == .qdrant else {
+            throw ConfigurationError(
+                variable: "QDRANT_LOCAL_INDEX", message: "false needs RETRIEVAL_BACKEND=qdrant (searches need an index)"
+            )
+        }
     }
 
     /// The Qdrant settings search uses (the collection, with the search timeout), or nil when search stays on

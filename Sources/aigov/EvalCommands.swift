@@ -117,6 +117,11 @@ struct EvalBEIR: AsyncParsableCommand {
 
         // The ranking serve would use, so SciFact measures what the governance priors do to a foreign corpus.
         let ranking = try rankingOptions(ProcessInfo.processInfo.environment)
+        let backend = try await EvalBackend(base: base)
+        if backend.qdrant != nil {
+            try await scoreThroughQdrant(dataset, backend: backend)
+            return
+        }
         let queryTexts = dataset.queries.map(\.text)
         let needsVectors = mode != .lexical
         let vectors = needsVectors ? try await base.embedder.embed(queryTexts.map(ranking.denseText)) : []
@@ -144,6 +149,44 @@ struct EvalBEIR: AsyncParsableCommand {
                 print(
                     String(
                         format: "%@: nDCG@10 %.4f  recall@100 %.4f  MRR@10 %.4f  (%d queries, %.1fs)",
+                        searchMode.rawValue, metrics.ndcgAt10, metrics.recallAt100, metrics.mrrAt10,
+                        metrics.queries, seconds))
+            }
+        }
+    }
+
+    /// Every mode scored through `backend`'s Qdrant collection, as `search` scores the local index.
+    func scoreThroughQdrant(_ dataset: BEIRDataset, backend: EvalBackend) async throws {
+        for searchMode in mode.modes {
+            let started = monotonicSeconds()
+            var run: Run = [:]
+            for query in dataset.queries {
+                var depth = topK * 2
+                var scores: [String: Double] = [:]
+                while true {
+                    let hits = try await backend.search(query.text, topK: depth, mode: searchMode)
+                    scores = [:]
+                    for hit in hits where scores[hit.documentID] == nil && scores.count < topK {
+                        scores[hit.documentID] = hit.score
+                    }
+                    if scores.count == topK || hits.count < depth || depth >= 1000 { break }
+                    depth = min(depth * 2, 1000)
+                }
+                scores.removeValue(forKey: query.id)
+                run[query.id] = scores
+            }
+            let seconds = monotonicSeconds() - started
+            let metrics = RankingMetrics.evaluate(run: run, qrels: dataset.qrels)
+            if json {
+                try printJSON([
+                    "mode": searchMode.rawValue, "backend": "qdrant", "ndcg_at_10": metrics.ndcgAt10,
+                    "recall_at_100": metrics.recallAt100, "mrr_at_10": metrics.mrrAt10, "queries": metrics.queries,
+                    "seconds": seconds,
+                ])
+            } else {
+                print(
+                    String(
+                        format: "%@ (qdrant): nDCG@10 %.4f  recall@100 %.4f  MRR@10 %.4f  (%d queries, %.1fs)",
                         searchMode.rawValue, metrics.ndcgAt10, metrics.recallAt100, metrics.mrrAt10,
                         metrics.queries, seconds))
             }
@@ -287,15 +330,13 @@ struct EvalQuestions: AsyncParsableCommand {
         }
         let reachable = try await reachableProvisions(questions, base: base)
         let splits = split == nil ? orderedSplits(questions) : []
+        // RETRIEVAL_BACKEND=qdrant measures the ranking Qdrant gives (the collection synced first); a search that
+        // falls back to the local index would measure the wrong thing, so it fails the run instead.
+        let search = try await EvalBackend(base: base)
         for searchMode in mode.modes {
             var outcomes: [Outcome] = []
             for item in questions {
-                let results: [Citation]
-                do {
-                    results = try await base.search(item.question, topK: max(topK, 10), mode: searchMode)
-                } catch let error as RetrievalError {
-                    throw CLIError("search: \(error)")
-                }
+                let results = try await search.search(item.question, topK: max(topK, 10), mode: searchMode)
                 let top = Array(results.prefix(topK))
                 let rank = PhraseMatcher.firstHit(passages: top.map(\.content), phrases: item.expect)
                 var sectionRank: Int?? = nil

@@ -40,6 +40,7 @@ func openKnowledgeBase(
         let settings = try searchSettings(environment)
         var options = options
         options.queueOutbox = options.queueOutbox || settings.qdrant != nil
+        options.localIndex = settings.localIndex
         options.queryCacheBytes = settings.queryCacheMegabytes << 20
         // An explicit index configuration (eval's --no-stemming) wins over the environment.
         if options.index == nil, !settings.bm25Stemming {

@@ -105,8 +105,10 @@ struct ServeCommand: AsyncParsableCommand {
                     "backend": .string(configuration.retrievalBackend.rawValue),
                 ])
         }
-        // Other replicas' commits reach this one's index through the store's change feed.
+        // Other replicas' commits reach this one's index through the store's change feed; a stateless replica has
+        // no index to follow with (Qdrant holds it).
         let followTask = Task {
+            guard base.options.localIndex else { return }
             await base.followStore(every: configuration.feedPollInterval, retention: configuration.feedRetention) {
                 error in
                 logger.warning("following the store failed; will retry", metadata: ["error": .string(error)])

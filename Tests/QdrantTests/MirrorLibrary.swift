@@ -25,6 +25,11 @@ final class HashingEmbedder: Embedder {
                 vector[Int(hash % UInt64(dimension))] += 1
             }
             vector[0] += 0.01
+            // A small pattern of the whole text on every dimension, so texts sharing no word with a question still
+            // score apart: exact ties are ordered arbitrarily by each engine, and the tests compare engines.
+            var whole: UInt64 = 1_469_598_103_934_665_603
+            for byte in text.utf8 { whole = (whole ^ UInt64(byte)) &* 1_099_511_628_211 }
+            for dimension in 0..<dimension { vector[dimension] += 0.002 * Float((whole >> UInt64(dimension % 61)) & 7) }
             let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
             return vector.map { $0 / norm }
         }
@@ -53,7 +58,9 @@ struct MirrorLibrary {
         var description: String
     }
 
-    static func make(queueOutbox: Bool = true, reranking: RerankingStage? = nil) async throws -> MirrorLibrary {
+    static func make(
+        queueOutbox: Bool = true, reranking: RerankingStage? = nil, ranking: RankingOptions = .plain
+    ) async throws -> MirrorLibrary {
         guard let tokenizer else {
             throw SetupError(description: "the model's vocab.txt is missing: run scripts/setup")
         }
@@ -67,6 +74,7 @@ struct MirrorLibrary {
             dimension: base.dimension)
         var options = KnowledgeBase.Options(queueOutbox: queueOutbox)
         options.reranking = reranking
+        options.ranking = ranking
         let (knowledgeBase, _) = try await KnowledgeBase.open(
             dataDirectory: directory, store: store, embedder: try CachedEmbedder(base: base, cache: cache),
             tokenCounter: tokenizer, options: options)

@@ -205,17 +205,24 @@ import Testing
         #expect(try await library.store.pendingOutboxCount() == 0)
         let client = try QdrantClient(configuration: peer.configuration())
         let mirror = QdrantMirror(knowledgeBase: library.knowledgeBase, client: client)
+        // Nothing queued, but the first push builds the collection from the store, so it holds every chunk.
         #expect(try await mirror.syncAll().entries == 0)
         let stored = try await library.store.counts().chunks
-        let empty = try await mirror.verify()
-        #expect(empty.missing.count == stored && empty.extra.isEmpty && !empty.agrees)
+        let built = try await mirror.verify()
+        #expect(built.agrees && built.points == stored && built.storedChunks == stored)
 
+        // Points lost (a Qdrant restored from an old snapshot): verify names them, repair puts them back.
+        let lost = try await library.store.chunks(documentID: "note-risk").map(\.chunkID)
+        try await client.delete(ids: lost.map(QdrantPointID.forChunk))
+        let missing = try await mirror.verify()
+        #expect(missing.missing == lost.sorted() && missing.extra.isEmpty && !missing.agrees)
         try await mirror.repair()
         try await expectMirrorEqualsStore(library, client)
 
         // A stray point and a stale payload.
         var stray = testPoints(count: 1, dimension: 64)[0]
         stray.id = QdrantPointID.forChunk("gone#1")
+        stray.hybrid = QdrantHybridVectors(windows: [], bm25: SparseBM25.Vector(indices: [7], values: [1]))
         let someChunk = try #require(try await library.store.chunks(documentID: "note-nist").first)
         var stale = stray
         stale.id = QdrantPointID.forChunk(someChunk.chunkID)

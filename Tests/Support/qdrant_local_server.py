@@ -13,10 +13,13 @@ when its stdin closes, so it dies with the test process that started it. Needs q
 PYTHONPATH (scripts/qdrant-test-setup installs it into .deps/qdrant-test).
 
 Routes served (the ones aigov's client uses):
-  GET    /collections/{c}                     PUT /collections/{c}
+  GET    /collections/{c}                     PUT /collections/{c}         DELETE /collections/{c}
   PUT    /collections/{c}/index               PUT /collections/{c}/points
   POST   /collections/{c}/points/delete       POST /collections/{c}/points/query
-  POST   /collections/{c}/points/count        POST /collections/{c}/points/scroll
+  POST   /collections/{c}/points/query/batch  POST /collections/{c}/points/count
+  POST   /collections/{c}/points/scroll       GET /aliases     POST /collections/aliases
+{c} may be an alias, as in Qdrant. Collections have one unnamed vector or named dense vectors (multivectors
+included) and sparse vectors with the IDF modifier, and keep their metadata.
 Test controls (not Qdrant's):
   POST /__faults   {"faults": [FAULT, ...]}  queue faults for the next API requests, one per request, in
                    order; FAULT is {"status": 429|503|..., "retry_after": "1"} (an error answer),
@@ -68,8 +71,16 @@ def parse(model, body):
         raise QdrantFailure(400, f"Format error in JSON body: {first.get('msg')} at {where or 'body'}")
 
 
+def resolve(name):
+    """The collection an alias stands for, or the name itself."""
+    for alias in CLIENT.get_aliases().aliases:
+        if alias.alias_name == name:
+            return alias.collection_name
+    return name
+
+
 def require_collection(name):
-    if not CLIENT.collection_exists(name):
+    if not CLIENT.collection_exists(resolve(name)):
         raise QdrantFailure(404, f"Not found: Collection `{name}` doesn't exist!")
 
 
@@ -82,31 +93,82 @@ def dump(value):
 
 
 def check_vectors(name, points):
-    info = CLIENT.get_collection(name)
-    size = info.config.params.vectors.size
+    """Qdrant's own checks of point vectors against the collection's configuration."""
+    params = CLIENT.get_collection(resolve(name)).config.params
     for point in points:
         vector = point.vector
-        if not isinstance(vector, list) or len(vector) != size:
-            got = len(vector) if isinstance(vector, list) else "named"
-            raise QdrantFailure(400, f"Wrong input: Vector dimension error: expected dim: {size}, got {got}")
+        if isinstance(params.vectors, models.VectorParams):
+            size = params.vectors.size
+            if not isinstance(vector, list) or len(vector) != size:
+                got = len(vector) if isinstance(vector, list) else "named"
+                raise QdrantFailure(400, f"Wrong input: Vector dimension error: expected dim: {size}, got {got}")
+            continue
+        if not isinstance(vector, dict):
+            raise QdrantFailure(400, "Wrong input: Not existing vector name error: the collection has named vectors")
+        dense = params.vectors or {}
+        sparse = params.sparse_vectors or {}
+        for key, value in vector.items():
+            if key in dense:
+                rows = value if dense[key].multivector_config is not None else [value]
+                if not isinstance(value, list) or not rows or any(
+                        not isinstance(row, list) or len(row) != dense[key].size for row in rows):
+                    raise QdrantFailure(
+                        400, f"Wrong input: Vector dimension error: expected dim: {dense[key].size} for {key}")
+            elif key in sparse:
+                if not isinstance(value, models.SparseVector) or len(set(value.indices)) != len(value.indices):
+                    raise QdrantFailure(400, f"Wrong input: sparse vector {key} must have unique indices")
+            else:
+                raise QdrantFailure(400, f"Wrong input: Not existing vector name error: {key}")
+
+
+def run_query(name, request):
+    """One `QueryRequest`, as `points/query` and each search of `points/query/batch` answer it."""
+    result = CLIENT.query_points(
+        resolve(name), query=request.query, using=request.using, prefetch=request.prefetch,
+        query_filter=request.filter, limit=request.limit or 10,
+        with_payload=request.with_payload if request.with_payload is not None else False,
+        with_vectors=request.with_vector if request.with_vector is not None else False)
+    return {"points": dump(result.points)}
 
 
 def handle_api(method, path, query, body):
     parts = [urllib.parse.unquote(part) for part in path.strip("/").split("/")]
+    wait = query.get("wait", ["false"])[0] == "true"
+    if parts == ["aliases"] and method == "GET":
+        return {"aliases": dump(CLIENT.get_aliases().aliases)}
+    if parts == ["collections", "aliases"] and method == "POST":
+        request = parse(models.ChangeAliasesOperation, body)
+        for action in request.actions:
+            target = getattr(action, "create_alias", None)
+            if target is not None and not CLIENT.collection_exists(target.collection_name):
+                raise QdrantFailure(404, f"Not found: Collection `{target.collection_name}` doesn't exist!")
+        CLIENT.update_collection_aliases(change_aliases_operations=request.actions)
+        return True
     if len(parts) < 2 or parts[0] != "collections":
         raise QdrantFailure(404, f"Not found: {path}")
     name = parts[1]
     rest = parts[2:]
-    wait = query.get("wait", ["false"])[0] == "true"
     status = "completed" if wait else "acknowledged"
     if rest == [] and method == "GET":
         require_collection(name)
-        return dump(CLIENT.get_collection(name))
+        return dump(CLIENT.get_collection(resolve(name)))
     if rest == [] and method == "PUT":
         request = parse(models.CreateCollection, body)
-        if CLIENT.collection_exists(name):
+        if CLIENT.collection_exists(name) or resolve(name) != name:
             raise QdrantFailure(409, f"Wrong input: Collection `{name}` already exists!")
-        CLIENT.create_collection(name, vectors_config=request.vectors)
+        CLIENT.create_collection(
+            name, vectors_config=request.vectors, sparse_vectors_config=request.sparse_vectors,
+            metadata=request.metadata)
+        return True
+    if rest == [] and method == "DELETE":
+        # Qdrant deletes collections by their own name only, never through an alias.
+        if not CLIENT.collection_exists(name):
+            raise QdrantFailure(404, f"Not found: Collection `{name}` doesn't exist!")
+        CLIENT.delete_collection(name)
+        for alias in CLIENT.get_aliases().aliases:
+            if alias.collection_name == name:
+                CLIENT.update_collection_aliases(change_aliases_operations=[
+                    models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias.alias_name))])
         return True
     if rest == ["index"] and method == "PUT":
         request = parse(models.CreateFieldIndex, body)
@@ -117,7 +179,7 @@ def handle_api(method, path, query, body):
         request = parse(models.PointsList, body)
         require_collection(name)
         check_vectors(name, request.points)
-        CLIENT.upsert(name, points=request.points, wait=True)
+        CLIENT.upsert(resolve(name), points=request.points, wait=True)
         return {"operation_id": 0, "status": status}
     if rest == ["points", "delete"] and method == "POST":
         if isinstance(body, dict) and "filter" in body:
@@ -125,26 +187,26 @@ def handle_api(method, path, query, body):
         else:
             selector = parse(models.PointIdsList, body)
         require_collection(name)
-        CLIENT.delete(name, points_selector=selector, wait=True)
+        CLIENT.delete(resolve(name), points_selector=selector, wait=True)
         return {"operation_id": 0, "status": status}
     if rest == ["points", "query"] and method == "POST":
         request = parse(models.QueryRequest, body)
         require_collection(name)
-        result = CLIENT.query_points(
-            name, query=request.query, query_filter=request.filter, limit=request.limit or 10,
-            with_payload=request.with_payload if request.with_payload is not None else False,
-            with_vectors=request.with_vector if request.with_vector is not None else False)
-        return {"points": dump(result.points)}
+        return run_query(name, request)
+    if rest == ["points", "query", "batch"] and method == "POST":
+        request = parse(models.QueryRequestBatch, body)
+        require_collection(name)
+        return [run_query(name, search) for search in request.searches]
     if rest == ["points", "count"] and method == "POST":
         request = parse(models.CountRequest, body)
         require_collection(name)
-        result = CLIENT.count(name, count_filter=request.filter, exact=request.exact is not False)
+        result = CLIENT.count(resolve(name), count_filter=request.filter, exact=request.exact is not False)
         return dump(result)
     if rest == ["points", "scroll"] and method == "POST":
         request = parse(models.ScrollRequest, body)
         require_collection(name)
         records, offset = CLIENT.scroll(
-            name, scroll_filter=request.filter, limit=request.limit or 10, offset=request.offset,
+            resolve(name), scroll_filter=request.filter, limit=request.limit or 10, offset=request.offset,
             with_payload=request.with_payload if request.with_payload is not None else True,
             with_vectors=request.with_vector if request.with_vector is not None else False)
         return {"points": dump(records), "next_page_offset": offset}

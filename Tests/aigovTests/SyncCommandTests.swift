@@ -84,7 +84,8 @@ import Testing
         func queries() async throws -> Int {
             let (_, log) = try await ServeCommandTests.get(peer.url + "/__requests")
             let requests = log["requests"] as? [[String: Any]] ?? []
-            return requests.filter { ($0["path"] as? String)?.hasSuffix("/points/query") == true }.count
+            // A hybrid collection answers a search with one batch request to the Query API.
+            return requests.filter { ($0["path"] as? String)?.hasSuffix("/points/query/batch") == true }.count
         }
         let question = ["What does the order say about AI leadership?", "--top-k", "3", "--json"]
 

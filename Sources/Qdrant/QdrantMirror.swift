@@ -73,15 +73,22 @@ public final class QdrantMirror: Sendable {
     public let knowledgeBase: KnowledgeBase
     private var store: any MetadataStore { knowledgeBase.store }
     private let state = Mutex(Status())
-    /// The BM25 settings of the collection once it is known to be hybrid and current.
-    private let collectionReady = Mutex<SparseBM25?>(nil)
+    /// The BM25 settings of the collection once it is known to be hybrid and current, and the stored chunks it
+    /// was built over.
+    private let collectionReady = Mutex<(bm25: SparseBM25, chunks: Int)?>(nil)
+    /// When the store's size was last compared with the collection's build (``rebuildIfGrown()``).
+    private let lastGrowthCheck = Mutex<ContinuousClock.Instant?>(nil)
     private let gate = AdmissionGate(limit: 1)
 
-    /// A mirror of `knowledgeBase`'s store into `client`'s collection; vectors come from its index, else its
-    /// embedder (normally behind the persistent cache).
-    public init(knowledgeBase: KnowledgeBase, client: QdrantClient) {
+    /// How often a push compares the store's size with the collection's build (``rebuildIfGrown()``).
+    let growthCheckInterval: Duration
+
+    /// A mirror of `knowledgeBase`'s store into `client`'s collection; vectors come from its index, else the
+    /// store's stored vectors, else its embedder (normally behind the persistent cache).
+    public init(knowledgeBase: KnowledgeBase, client: QdrantClient, growthCheckInterval: Duration = .seconds(60)) {
         self.knowledgeBase = knowledgeBase
         self.client = client
+        self.growthCheckInterval = growthCheckInterval
     }
 
     /// The current status.
@@ -226,7 +233,8 @@ public final class QdrantMirror: Sendable {
     // MARK: Pushing
 
     private func pushLocked(limit: Int) async throws -> SyncReport {
-        let bm25 = try await ensureCollection()
+        var bm25 = try await ensureCollection()
+        if let rebuilt = try await rebuildIfGrown() { bm25 = rebuilt }
         let entries = try await store.pendingOutbox(limit: limit)
         guard !entries.isEmpty else { return SyncReport() }
         do {
@@ -308,14 +316,14 @@ public final class QdrantMirror: Sendable {
     /// - Throws: `qdrant_collection_mismatch` for a collection that is not aigov's layout or has another vector
     ///   size: its owner must decide (another `QDRANT_COLLECTION`, or delete it).
     private func ensureCollection() async throws -> SparseBM25 {
-        if let ready = collectionReady.withLock({ $0 }) { return ready }
+        if let ready = collectionReady.withLock({ $0 }) { return ready.bm25 }
         let dimension = knowledgeBase.embedder.dimension
         let info = try await client.collectionInfo()
         if let info, case .hybrid(let size) = info.schema, size == dimension,
             let metadata = info.hybrid, metadata.model == knowledgeBase.embedder.fingerprint
         {
             try await client.createPayloadIndexes()
-            collectionReady.withLock { $0 = metadata.bm25 }
+            collectionReady.withLock { $0 = (metadata.bm25, metadata.chunks) }
             return metadata.bm25
         }
         if let info {
@@ -331,9 +339,29 @@ public final class QdrantMirror: Sendable {
                         + "QDRANT_COLLECTION or delete the collection and run `aigov sync --verify --repair`")
             }
         }
-        let bm25 = try await buildLocked(replacing: info != nil).bm25
-        collectionReady.withLock { $0 = bm25 }
-        return bm25
+        let report = try await buildLocked(replacing: info != nil)
+        collectionReady.withLock { $0 = (report.bm25, report.points) }
+        return report.bm25
+    }
+
+    /// Rebuilds the collection when the store holds at least twice the chunks it was built over (and over 64):
+    /// BM25's average length then follows the corpus, at the cost of pushing the whole corpus again each time it
+    /// doubles (the vectors come from the store, nothing is embedded again). Looks at most every
+    /// ``growthCheckInterval`` (a minute). Returns
+    /// the new BM25 settings when it rebuilt. Caller holds the lease.
+    private func rebuildIfGrown() async throws -> SparseBM25? {
+        let now = ContinuousClock.now
+        let due = lastGrowthCheck.withLock { last in
+            guard last.map({ $0.duration(to: now) >= growthCheckInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
+        guard due, let built = collectionReady.withLock({ $0 })?.chunks else { return nil }
+        let stored = try await store.counts().chunks
+        guard stored > 64, stored >= 2 * built else { return nil }
+        let report = try await buildLocked(replacing: true)
+        collectionReady.withLock { $0 = (report.bm25, report.points) }
+        return report.bm25
     }
 
     /// What ``rebuild()`` did.
@@ -355,7 +383,7 @@ public final class QdrantMirror: Sendable {
                 try await self.recordingOutcome {
                     let info = try await self.client.collectionInfo()
                     let report = try await self.buildLocked(replacing: info != nil)
-                    self.collectionReady.withLock { $0 = report.bm25 }
+                    self.collectionReady.withLock { $0 = (report.bm25, report.points) }
                     return report
                 }
             }!
@@ -379,7 +407,7 @@ public final class QdrantMirror: Sendable {
         }
         if !ids.isEmpty { counter.averageLength = max(1, Float(total) / Float(ids.count)) }
         let bm25 = counter
-        let metadata = QdrantHybridMetadata(bm25: bm25, model: knowledgeBase.embedder.fingerprint)
+        let metadata = QdrantHybridMetadata(bm25: bm25, model: knowledgeBase.embedder.fingerprint, chunks: ids.count)
         var report = BuildReport(collection: built, points: 0, embedded: 0, bm25: bm25)
         do {
             try await builder.createHybridCollection(dimension: knowledgeBase.embedder.dimension, metadata: metadata)

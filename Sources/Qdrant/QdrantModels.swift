@@ -184,14 +184,17 @@ public struct QdrantHybridMetadata: Codable, Sendable, Equatable {
     public var stemming: Bool
     /// The embedding model's fingerprint.
     public var model: String
+    /// Stored chunks when the collection was built (what ``averageLength`` was measured over).
+    public var chunks: Int
 
-    public init(bm25: SparseBM25, model: String) {
+    public init(bm25: SparseBM25, model: String, chunks: Int) {
         version = 1
         k1 = bm25.k1
         b = bm25.b
         averageLength = bm25.averageLength
         stemming = bm25.stemming
         self.model = model
+        self.chunks = chunks
     }
 
     /// The encoder these settings describe.
@@ -204,6 +207,7 @@ public struct QdrantHybridMetadata: Codable, Sendable, Equatable {
         case averageLength = "bm25_average_length"
         case stemming = "bm25_stemming"
         case model = "embedding_model"
+        case chunks = "built_chunks"
     }
 }
 

@@ -52,8 +52,8 @@ public struct SparseBM25: Sendable, Equatable {
     }
 
     /// The mean used when a collection is built before any chunk exists: about the mean of the bundled corpus's
-    /// chunks (heading and text, stopwords left out).
-    public static let defaultAverageLength: Float = 110
+    /// chunks (83.4 terms, heading and text, stopwords left out).
+    public static let defaultAverageLength: Float = 85
 
     /// A document's vector: the BM25 term-frequency weight of each of its terms.
     public func document(_ text: String) -> Vector {

@@ -25,6 +25,12 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "After pushing, make the collection equal the store (implies --verify).")
     var repair = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "First build a new collection from the store and switch QDRANT_COLLECTION's alias to it.",
+            discussion: "Searches use the old collection until the switch. BM25's average length is measured again."))
+    var rebuild = false
+
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
@@ -43,6 +49,13 @@ struct SyncCommand: AsyncParsableCommand {
         var output: [String: Any] = ["collection": qdrant.collection]
         var failed = false
         do {
+            if rebuild {
+                let built = try await mirror.rebuild()
+                output["rebuilt"] = ["collection": built.collection, "points": built.points, "embedded": built.embedded]
+                printError(
+                    "built \(built.collection) with \(built.points) points (BM25 average length "
+                        + "\(built.bm25.averageLength)); \(qdrant.collection) now names it")
+            }
             let report = try await mirror.syncAll(waitForLease: true)
             output["entries"] = report.entries
             output["upserted"] = report.upserted

@@ -190,6 +190,42 @@ import Testing
         }
     }
 
+    @Test func theCollectionIsRebuiltWhenTheCorpusHasDoubledSoBM25FollowsIt() async throws {
+        let peer = try await QdrantPeer.shared()
+        let library = try await MirrorLibrary.make(ranking: Self.ranking)
+        defer { library.remove() }
+        let client = try QdrantClient(configuration: peer.configuration())
+        let mirror = QdrantMirror(knowledgeBase: library.knowledgeBase, client: client, growthCheckInterval: .zero)
+        // Built before anything was ingested: the default average length, over no chunk.
+        try await mirror.syncAll()
+        let empty = try #require(try await client.collectionInfo()?.hybrid)
+        #expect(empty.chunks == 0 && empty.averageLength == SparseBM25.defaultAverageLength)
+        let first = try await client.aliasTarget()
+
+        try await library.ingestAll()
+        for index in 0..<60 {
+            _ = try await library.knowledgeBase.ingest(
+                data: Data("# Note \(index)\n\nDeployers keep logs of system number \(index) for six months.".utf8),
+                fileName: "filler-\(index).md",
+                options: DocumentLoader.Options(id: "filler-\(index)", title: "Filler \(index)", source: "Notes"))
+        }
+        let stored = try await library.store.counts().chunks
+        #expect(stored > 64)
+        try await mirror.syncAll()
+        let grown = try #require(try await client.collectionInfo()?.hybrid)
+        #expect(try await client.aliasTarget() != first)
+        #expect(grown.chunks == stored && grown.averageLength != SparseBM25.defaultAverageLength)
+        #expect(try await mirror.verify().agrees)
+        // Measured as the local index measures it, so the two rank alike.
+        let retriever = QdrantRetriever(knowledgeBase: library.knowledgeBase, client: client)
+        // (Questions the fillers do not answer: those tie with one another, and ties are broken per engine.)
+        for question in ["risk management system for high-risk AI", "transparency obligations deep fake disclosure"] {
+            let local = try await library.knowledgeBase.search(question, topK: 5, mode: .hybrid)
+            let remote = try await retriever.search(question, topK: 5, mode: .hybrid)
+            #expect(remote.fallback == nil && remote.citations.map(\.chunkID) == local.map(\.chunkID), "\(question)")
+        }
+    }
+
     @Test func aCollectionThatIsNotAigovsIsRefusedNotMigrated() async throws {
         let peer = try await QdrantPeer.shared()
         let library = try await library(ranking: .plain)

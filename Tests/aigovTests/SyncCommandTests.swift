@@ -70,6 +70,23 @@ import Testing
         #expect(report["entries"] as? Int == pending && report["pending"] as? Int == 0)
         let verify = try #require(report["verify"] as? [String: Any])
         #expect(verify["agrees"] as? Bool == true && verify["points"] as? Int == verify["stored_chunks"] as? Int)
+
+        // --rebuild builds a new collection and moves the name to it; the old one is gone, the new one agrees.
+        func target() async throws -> String? {
+            let (_, aliases) = try await ServeCommandTests.get(peer.url + "/aliases")
+            let list = (aliases["result"] as? [String: Any])?["aliases"] as? [[String: Any]] ?? []
+            return list.first { $0["alias_name"] as? String == "cli" }?["collection_name"] as? String
+        }
+        let before = try #require(try await target())
+        let rebuilt = try await ServeCommandTests.run(
+            ["sync", "--data-dir", data, "--rebuild", "--verify", "--json"], environment: up)
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(rebuilt.stdout.utf8)) as? [String: Any])
+        let built = try #require(after["rebuilt"] as? [String: Any])
+        let now = try await target()
+        #expect(built["collection"] as? String == now && now != before)
+        #expect(built["points"] as? Int == verify["stored_chunks"] as? Int)
+        #expect((after["verify"] as? [String: Any])?["agrees"] as? Bool == true)
     }
 
     /// `aigov search` and `aigov ask` search where `serve` would: Qdrant's dense ranking with

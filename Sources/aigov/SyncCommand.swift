@@ -51,7 +51,9 @@ struct SyncCommand: AsyncParsableCommand {
         do {
             if rebuild {
                 let built = try await mirror.rebuild()
-                output["rebuilt"] = ["collection": built.collection, "points": built.points, "embedded": built.embedded]
+                output["rebuilt"] = [
+                    "collection": built.collection, "points": built.points, "embedded": built.embedded,
+                ]
                 printError(
                     "built \(built.collection) with \(built.points) points (BM25 average length "
                         + "\(built.bm25.averageLength)); \(qdrant.collection) now names it")

@@ -57,7 +57,9 @@ let package = Package(
         // for reading text that ranking and answering share (Foundation only).
         .target(name: "TextAnalysis", swiftSettings: optimizedInDebug),
         // Fetching governance sources from the web (issue 17): the SSRF guard, canonical URLs, robots.txt.
-        .target(name: "Crawling"),
+        .target(
+            name: "Crawling",
+            dependencies: ["ConcurrencySupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "Retrieval",
             dependencies: [
@@ -154,7 +156,7 @@ let package = Package(
         .testTarget(name: "ConcurrencySupportTests", dependencies: ["ConcurrencySupport"]),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
-        .testTarget(name: "CrawlingTests", dependencies: ["Crawling"]),
+        .testTarget(name: "CrawlingTests", dependencies: ["Crawling", "AigovTestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis"]),
         // The governance fixtures, loaded and chunked once per test process, for the Documents and Knowledge tests.

@@ -34,6 +34,8 @@ let package = Package(
         // are already in the graph through Hummingbird.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
+        // Gzip sitemaps (issue 17): zlib's inflate behind a ByteBuffer API, rather than a hand-written binding.
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // OpenBLAS's cblas.h. Linked as `openblas` on purpose: the generic `blas` may resolve to netlib's
@@ -59,7 +61,10 @@ let package = Package(
         // Fetching governance sources from the web (issue 17): the SSRF guard, canonical URLs, robots.txt.
         .target(
             name: "Crawling",
-            dependencies: ["ConcurrencySupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+            dependencies: [
+                "ConcurrencySupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]),
         .target(
             name: "Retrieval",
             dependencies: [

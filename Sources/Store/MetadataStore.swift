@@ -100,6 +100,28 @@ public protocol MetadataStore: Sendable {
     /// The job with `id`, or nil.
     func job(id: String) async throws -> Job?
 
+    // MARK: Origins (issue 17)
+
+    /// Stores a new origin, due at once. Throws `invalid_input` for a field that breaks its rule
+    /// (``OriginDraft/validated()``) and `conflict` when the URL is registered already.
+    func createOrigin(_ draft: OriginDraft) async throws -> Origin
+    /// Replaces an origin's settings (its run state stays). Throws as ``createOrigin(_:)``, and `not_found`.
+    @discardableResult
+    func updateOrigin(id: Int64, _ draft: OriginDraft) async throws -> Origin
+    /// Deletes an origin. Throws `not_found`.
+    func deleteOrigin(id: Int64) async throws
+    /// The origin with `id`, or nil.
+    func origin(id: Int64) async throws -> Origin?
+    /// Takes the scheduler's lease on the most urgent due origin: enabled, `next_run` unset or not after `now`,
+    /// no unexpired lease; the highest `crawl_priority` first, then the longest overdue. The lease ends at `now +
+    /// lease` unless renewed; one holder at a time across every process on the store. Nil when none is due.
+    func claimDueOrigin(owner: String, now: Date, lease: Duration) async throws -> Origin?
+    /// Extends `owner`'s lease on origin `id` to `now + lease`; false when `owner` no longer holds it.
+    func renewOriginLease(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Bool
+    /// Records the end of `owner`'s run of origin `id` (`last_run`, `last_status`, `next_run`) and releases its
+    /// lease; false (and nothing written) when `owner` no longer holds the lease.
+    func finishOriginRun(id: Int64, owner: String, status: String, finishedAt: Date, nextRun: Date) async throws -> Bool
+
     // MARK: Copying between stores (`aigov db copy`)
 
     /// Rows in every table.

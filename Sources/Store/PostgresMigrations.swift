@@ -7,7 +7,9 @@ struct PostgresMigration: Sendable {
     let name: String
     let statements: [String]
 
-    static let all: [PostgresMigration] = [documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors]
+    static let all: [PostgresMigration] = [
+        documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings,
+    ]
 
     /// Key of the transaction-scoped advisory lock that serialises migrations across replicas ("aigov" in hex).
     static let advisoryLockKey: Int64 = 0x6169_676F_76
@@ -150,5 +152,25 @@ struct PostgresMigration: Sendable {
                 windows BYTEA NOT NULL
             )
             """,
+        ])
+
+    static let originCrawlSettings = PostgresMigration(
+        version: 5, name: "origin_crawl_settings",
+        statements: [
+            """
+            ALTER TABLE origins
+                ADD COLUMN country_code TEXT,
+                ADD COLUMN topic_tags JSONB NOT NULL DEFAULT '[]',
+                ADD COLUMN crawl_priority BIGINT NOT NULL DEFAULT 5 CHECK (crawl_priority BETWEEN 1 AND 10),
+                ADD COLUMN allowed_path_patterns JSONB NOT NULL DEFAULT '[]',
+                ADD COLUMN excluded_path_patterns JSONB NOT NULL DEFAULT '[]',
+                ADD COLUMN sitemap_url TEXT,
+                ADD COLUMN max_depth BIGINT CHECK (max_depth IS NULL OR max_depth >= 0),
+                ADD COLUMN max_pages BIGINT CHECK (max_pages IS NULL OR max_pages >= 1),
+                ADD COLUMN next_run TIMESTAMPTZ,
+                ADD COLUMN lease_owner TEXT,
+                ADD COLUMN lease_expires_at TIMESTAMPTZ
+            """,
+            "CREATE INDEX origins_due ON origins(enabled, next_run)",
         ])
 }

@@ -13,7 +13,11 @@ enum PostgresRows {
         char_start, char_end, token_count, content_hash
         """
     static let userColumns = "id, username, email, password_hash, role, is_active, created_at"
-    static let originColumns = "id, url, title, source, frequency_hours, last_fetched_at, last_status, enabled"
+    static let originColumns = """
+        id, url, title, source, frequency_hours, last_fetched_at, last_status, enabled, country_code, \
+        topic_tags::text AS topic_tags, crawl_priority, allowed_path_patterns::text AS allowed_path_patterns, \
+        excluded_path_patterns::text AS excluded_path_patterns, sitemap_url, max_depth, max_pages, next_run
+        """
     static let jobColumns = "id, kind, status, payload::text AS payload, created_at, started_at, finished_at, error"
     static let outboxColumns = "id, chunk_id, document_id, operation, created_at, attempts, last_error"
 
@@ -96,7 +100,21 @@ enum PostgresRows {
             frequencyHours: try value(row, "frequency_hours", Int.self),
             lastFetchedAt: try optionalDate(row, "last_fetched_at"),
             lastStatus: try value(row, "last_status", String?.self),
-            enabled: try value(row, "enabled", Bool.self))
+            enabled: try value(row, "enabled", Bool.self),
+            countryCode: try value(row, "country_code", String?.self),
+            topicTags: try JSONColumn.decode(
+                [String].self, from: try value(row, "topic_tags", String.self), column: "origins.topic_tags"),
+            crawlPriority: try value(row, "crawl_priority", Int.self),
+            allowedPathPatterns: try JSONColumn.decode(
+                [String].self, from: try value(row, "allowed_path_patterns", String.self),
+                column: "origins.allowed_path_patterns"),
+            excludedPathPatterns: try JSONColumn.decode(
+                [String].self, from: try value(row, "excluded_path_patterns", String.self),
+                column: "origins.excluded_path_patterns"),
+            sitemapURL: try value(row, "sitemap_url", String?.self),
+            maxDepth: try value(row, "max_depth", Int?.self),
+            maxPages: try value(row, "max_pages", Int?.self),
+            nextRun: try optionalDate(row, "next_run"))
     }
 
     static func job(_ row: PostgresRandomAccessRow) throws -> Job {

@@ -106,12 +106,18 @@ extension PostgresStore {
                     """, logger: logger)
             }
             for origin in rows.origins {
+                let tags = try JSONColumn.encode(origin.topicTags)
+                let allowed = try JSONColumn.encode(origin.allowedPathPatterns)
+                let excluded = try JSONColumn.encode(origin.excludedPathPatterns)
                 _ = try await connection.query(
                     """
                     INSERT INTO origins (id, url, title, source, frequency_hours, last_fetched_at, last_status,
-                                         enabled)
+                                         enabled, country_code, topic_tags, crawl_priority, allowed_path_patterns,
+                                         excluded_path_patterns, sitemap_url, max_depth, max_pages, next_run)
                     VALUES (\(origin.id), \(origin.url), \(origin.title), \(origin.source), \(origin.frequencyHours),
-                            \(origin.lastFetchedAt), \(origin.lastStatus), \(origin.enabled))
+                            \(origin.lastFetchedAt), \(origin.lastStatus), \(origin.enabled), \(origin.countryCode),
+                            \(tags)::jsonb, \(origin.crawlPriority), \(allowed)::jsonb, \(excluded)::jsonb,
+                            \(origin.sitemapURL), \(origin.maxDepth), \(origin.maxPages), \(origin.nextRun))
                     """, logger: logger)
             }
             for (job, payload) in zip(rows.jobs, payloads) {

@@ -5,7 +5,9 @@ struct SQLiteMigration: Sendable {
     let name: String
     let sql: String
 
-    static let all: [SQLiteMigration] = [documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors]
+    static let all: [SQLiteMigration] = [
+        documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings,
+    ]
 
     static let bookkeeping = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -123,5 +125,26 @@ struct SQLiteMigration: Sendable {
                 vector BLOB NOT NULL,
                 windows BLOB NOT NULL
             );
+            """)
+
+    // How each origin is crawled, and the scheduler's lease (issue 17). Lists are JSON arrays of strings.
+    static let originCrawlSettings = SQLiteMigration(
+        version: 5, name: "origin_crawl_settings",
+        sql: """
+            ALTER TABLE origins ADD COLUMN country_code TEXT;
+            ALTER TABLE origins ADD COLUMN topic_tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(topic_tags));
+            ALTER TABLE origins ADD COLUMN crawl_priority INTEGER NOT NULL DEFAULT 5
+                CHECK (crawl_priority BETWEEN 1 AND 10);
+            ALTER TABLE origins ADD COLUMN allowed_path_patterns TEXT NOT NULL DEFAULT '[]'
+                CHECK (json_valid(allowed_path_patterns));
+            ALTER TABLE origins ADD COLUMN excluded_path_patterns TEXT NOT NULL DEFAULT '[]'
+                CHECK (json_valid(excluded_path_patterns));
+            ALTER TABLE origins ADD COLUMN sitemap_url TEXT;
+            ALTER TABLE origins ADD COLUMN max_depth INTEGER CHECK (max_depth IS NULL OR max_depth >= 0);
+            ALTER TABLE origins ADD COLUMN max_pages INTEGER CHECK (max_pages IS NULL OR max_pages >= 1);
+            ALTER TABLE origins ADD COLUMN next_run TEXT;
+            ALTER TABLE origins ADD COLUMN lease_owner TEXT;
+            ALTER TABLE origins ADD COLUMN lease_expires_at TEXT;
+            CREATE INDEX origins_due ON origins(enabled, next_run);
             """)
 }

@@ -10,7 +10,10 @@ enum SQLiteRows {
         token_count, content_hash
         """
     static let userColumns = "id, username, email, password_hash, role, is_active, created_at"
-    static let originColumns = "id, url, title, source, frequency_hours, last_fetched_at, last_status, enabled"
+    static let originColumns = """
+        id, url, title, source, frequency_hours, last_fetched_at, last_status, enabled, country_code, topic_tags, \
+        crawl_priority, allowed_path_patterns, excluded_path_patterns, sitemap_url, max_depth, max_pages, next_run
+        """
     static let jobColumns = "id, kind, status, payload, created_at, started_at, finished_at, error"
     static let outboxColumns = "id, chunk_id, document_id, operation, created_at, attempts, last_error"
 
@@ -69,7 +72,21 @@ enum SQLiteRows {
             frequencyHours: try row.decode(forColumn: "frequency_hours"),
             lastFetchedAt: try row.decode(forColumn: "last_fetched_at"),
             lastStatus: try row.decode(forColumn: "last_status"),
-            enabled: try row.decode(forColumn: "enabled"))
+            enabled: try row.decode(forColumn: "enabled"),
+            countryCode: try row.decode(forColumn: "country_code"),
+            topicTags: try JSONColumn.decode(
+                [String].self, from: try row.decode(forColumn: "topic_tags"), column: "origins.topic_tags"),
+            crawlPriority: try row.decode(forColumn: "crawl_priority"),
+            allowedPathPatterns: try JSONColumn.decode(
+                [String].self, from: try row.decode(forColumn: "allowed_path_patterns"),
+                column: "origins.allowed_path_patterns"),
+            excludedPathPatterns: try JSONColumn.decode(
+                [String].self, from: try row.decode(forColumn: "excluded_path_patterns"),
+                column: "origins.excluded_path_patterns"),
+            sitemapURL: try row.decode(forColumn: "sitemap_url"),
+            maxDepth: try row.decode(forColumn: "max_depth"),
+            maxPages: try row.decode(forColumn: "max_pages"),
+            nextRun: try row.decode(forColumn: "next_run"))
     }
 
     static func job(_ row: Row) throws -> Job {

@@ -109,12 +109,17 @@ extension SQLiteStore {
                 try db.execute(
                     sql: """
                         INSERT INTO origins (id, url, title, source, frequency_hours, last_fetched_at, last_status,
-                                             enabled)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                             enabled, country_code, topic_tags, crawl_priority, allowed_path_patterns,
+                                             excluded_path_patterns, sitemap_url, max_depth, max_pages, next_run)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         origin.id, origin.url, origin.title, origin.source, origin.frequencyHours,
-                        origin.lastFetchedAt, origin.lastStatus, origin.enabled,
+                        origin.lastFetchedAt, origin.lastStatus, origin.enabled, origin.countryCode,
+                        try JSONColumn.encode(origin.topicTags), origin.crawlPriority,
+                        try JSONColumn.encode(origin.allowedPathPatterns),
+                        try JSONColumn.encode(origin.excludedPathPatterns), origin.sitemapURL, origin.maxDepth,
+                        origin.maxPages, origin.nextRun,
                     ])
             }
             for (job, payload) in zip(rows.jobs, payloads) {

@@ -126,6 +126,37 @@ public final class InterceptingStore: MetadataStore {
         try intercept("job(id:)")
         return try await base.job(id: id)
     }
+    public func createOrigin(_ draft: OriginDraft) async throws -> Origin {
+        try intercept("createOrigin(_:)")
+        return try await base.createOrigin(draft)
+    }
+    public func updateOrigin(id: Int64, _ draft: OriginDraft) async throws -> Origin {
+        try intercept("updateOrigin(id:_:)")
+        return try await base.updateOrigin(id: id, draft)
+    }
+    public func deleteOrigin(id: Int64) async throws {
+        try intercept("deleteOrigin(id:)")
+        try await base.deleteOrigin(id: id)
+    }
+    public func origin(id: Int64) async throws -> Origin? {
+        try intercept("origin(id:)")
+        return try await base.origin(id: id)
+    }
+    public func claimDueOrigin(owner: String, now: Date, lease: Duration) async throws -> Origin? {
+        try intercept("claimDueOrigin(owner:now:lease:)")
+        return try await base.claimDueOrigin(owner: owner, now: now, lease: lease)
+    }
+    public func renewOriginLease(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Bool {
+        try intercept("renewOriginLease(id:owner:now:lease:)")
+        return try await base.renewOriginLease(id: id, owner: owner, now: now, lease: lease)
+    }
+    public func finishOriginRun(
+        id: Int64, owner: String, status: String, finishedAt: Date, nextRun: Date
+    ) async throws -> Bool {
+        try intercept("finishOriginRun(id:owner:status:finishedAt:nextRun:)")
+        return try await base.finishOriginRun(
+            id: id, owner: owner, status: status, finishedAt: finishedAt, nextRun: nextRun)
+    }
     public func tableCounts() async throws -> StoreTableCounts {
         try intercept("tableCounts")
         return try await base.tableCounts()

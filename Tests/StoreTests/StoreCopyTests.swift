@@ -16,6 +16,13 @@ import Testing
             NewUser(username: "zoë", email: "z@example.org", passwordHash: "p", role: .viewer))
         let job = try await store.createJob(kind: "ingest", payload: ["path": "/data/a.pdf"])
         try await store.updateJob(id: job.id, status: .succeeded, error: nil)
+        // An origin with every crawl setting and a finished run, so the copy must carry them all.
+        let origin = try await store.createOrigin(OriginTests.draft)
+        _ = try await store.createOrigin(OriginDraft(url: "https://plain.example/"))
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = try await store.claimDueOrigin(owner: "copy-test", now: now, lease: .seconds(60))
+        _ = try await store.finishOriginRun(
+            id: origin.id, owner: "copy-test", status: "completed", finishedAt: now, nextRun: now + 3600)
     }
 
     /// Every row, with timestamps as whole milliseconds (both engines store milliseconds; two Dates built from
@@ -34,6 +41,10 @@ import Testing
             rows.jobs[index].finishedAt = rows.jobs[index].finishedAt.map(ms)
         }
         for index in rows.outbox.indices { rows.outbox[index].createdAt = ms(rows.outbox[index].createdAt) }
+        for index in rows.origins.indices {
+            rows.origins[index].lastFetchedAt = rows.origins[index].lastFetchedAt.map(ms)
+            rows.origins[index].nextRun = rows.origins[index].nextRun.map(ms)
+        }
         return rows
     }
 
@@ -52,6 +63,8 @@ import Testing
             try await fill(source)
             let original = try await everything(source)
             #expect(original.chunks.count == 8 && original.outbox.count == 7 && original.users.count == 2)
+            #expect(original.origins.count == 2 && original.origins[0].topicTags == ["ai-act", "regulation"])
+            #expect(original.origins[0].nextRun != nil && original.origins[0].maxPages == 50)
             try await withStore(middle) { between in
                 let there = try await StoreCopier(batchSize: 3).copy(from: source, to: between, replace: false)
                 #expect(there == (try await source.tableCounts()))

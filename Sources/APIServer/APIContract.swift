@@ -135,6 +135,36 @@ enum APIContract {
             .adminHealth, .get, "/api/admin/health", access: .admin, tag: "admin",
             summary: "Component health",
             responses: [.ok("Database, index, embedding model, cache, Qdrant and LLM status", .schema("AdminHealth"))]),
+        APIRoute(
+            .listOrigins, .get, "/api/admin/origins", access: .admin, tag: "origins",
+            summary: "List the web origins the scheduler fetches",
+            responses: [.ok("Every origin, by id", .schema("OriginList"))]),
+        APIRoute(
+            .createOrigin, .post, "/api/admin/origins", access: .admin, tag: "origins",
+            summary: "Register a web origin (due at once)",
+            description: "`name` and `url` are required; path patterns are regular expressions, checked here.",
+            requestBody: .json("OriginRequest"),
+            responses: [
+                APIResponse(201, "Created", content: [.json("Origin")]),
+                .malformedBody, .tooLarge, .unsupportedMediaType, .conflict, .invalidField,
+            ]),
+        APIRoute(
+            .updateOrigin, .put, "/api/admin/origins/{id}", access: .admin, tag: "origins",
+            summary: "Change an origin's settings",
+            description: "Fields left out keep their value; `null` clears a nullable one. The run state stays.",
+            parameters: [.originID], requestBody: .json("OriginRequest"),
+            responses: [
+                .ok("The origin", .schema("Origin")), .malformedBody, .tooLarge, .unsupportedMediaType, .noSuchOrigin,
+                .conflict, .invalidField,
+            ]),
+        APIRoute(
+            .deleteOrigin, .delete, "/api/admin/origins/{id}", access: .admin, tag: "origins",
+            summary: "Delete an origin (its documents stay)", parameters: [.originID],
+            responses: [.ok("Deleted", .schema("DeletedOrigin")), .noSuchOrigin, .invalidField]),
+        APIRoute(
+            .originStatus, .get, "/api/admin/origins/{id}/status", access: .admin, tag: "origins",
+            summary: "An origin's last and next run", parameters: [.originID],
+            responses: [.ok("Its schedule", .schema("OriginStatus")), .noSuchOrigin, .invalidField]),
     ]
 
     /// The route whose method and path template match a request; nil when none does.

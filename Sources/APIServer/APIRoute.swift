@@ -5,7 +5,7 @@ enum APIOperation: String, CaseIterable, Sendable {
     case askPage, health, ready, metrics
     case openAPI = "openapi"
     case docs, query, retrieve, login, me, ingestText, upload, listDocuments, getDocument, deleteDocument
-    case adminHealth
+    case adminHealth, listOrigins, createOrigin, updateOrigin, deleteOrigin, originStatus
 }
 
 /// Who may call a route; decides the middleware in front of its handler and the answers that middleware gives.
@@ -124,6 +124,7 @@ struct APIParameter: Sendable {
     }
 
     static let documentID = APIParameter("id", in: .path, schema: #"{"type": "string"}"#)
+    static let originID = APIParameter("id", in: .path, schema: #"{"type": "integer", "minimum": 1}"#)
 }
 
 /// One status a route answers with, and its body.
@@ -152,6 +153,7 @@ struct APIResponse: Sendable {
     static let unauthenticated = error(401, "Missing or invalid bearer token (WWW-Authenticate: Bearer)")
     static let forbidden = error(403, "The user is not an admin")
     static let noSuchDocument = error(404, "No such document")
+    static let noSuchOrigin = error(404, "No such origin")
     static let bodyTimeout = error(408, "The request body did not arrive in time")
     static let conflict = error(409, "The request conflicts with stored data")
     static let tooLarge = error(

@@ -314,6 +314,81 @@ enum OpenAPIComponents {
                 }
               ]
             },
+            "OriginRequest": {
+              "type": "object",
+              "additionalProperties": false,
+              "description": "On POST, name and url are required; on PUT every field is optional.",
+              "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                "url": {"type": "string", "format": "uri", "description": "Absolute http or https URL."},
+                "source": {"type": ["string", "null"]},
+                "frequency_hours": {"type": "integer", "minimum": 1, "maximum": 8760, "default": 24},
+                "enabled": {"type": "boolean", "default": true},
+                "country_code": {"type": ["string", "null"], "description": "ISO 3166-1 alpha-2 (EU accepted)."},
+                "topic_tags": {"type": "array", "items": {"type": "string"}, "maxItems": 32},
+                "crawl_priority": {"type": "integer", "minimum": 1, "maximum": 10, "default": 5},
+                "allowed_path_patterns": {
+                  "type": "array", "items": {"type": "string"}, "maxItems": 64,
+                  "description": "Regular expressions; a page's path must match one (none given: every path)."
+                },
+                "excluded_path_patterns": {"type": "array", "items": {"type": "string"}, "maxItems": 64},
+                "sitemap_url": {"type": ["string", "null"]},
+                "max_depth": {"type": ["integer", "null"], "minimum": 0, "maximum": 20},
+                "max_pages": {"type": ["integer", "null"], "minimum": 1, "maximum": 100000}
+              }
+            },
+            "Origin": {
+              "type": "object",
+              "required": [
+                "id", "name", "url", "source", "enabled", "frequency_hours", "country_code", "topic_tags",
+                "crawl_priority", "allowed_path_patterns", "excluded_path_patterns", "sitemap_url", "max_depth",
+                "max_pages", "last_run", "last_status", "next_run"
+              ],
+              "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": ["string", "null"]},
+                "url": {"type": "string"},
+                "source": {"type": ["string", "null"]},
+                "enabled": {"type": "boolean"},
+                "frequency_hours": {"type": "integer"},
+                "country_code": {"type": ["string", "null"]},
+                "topic_tags": {"type": "array", "items": {"type": "string"}},
+                "crawl_priority": {"type": "integer"},
+                "allowed_path_patterns": {"type": "array", "items": {"type": "string"}},
+                "excluded_path_patterns": {"type": "array", "items": {"type": "string"}},
+                "sitemap_url": {"type": ["string", "null"]},
+                "max_depth": {"type": ["integer", "null"]},
+                "max_pages": {"type": ["integer", "null"]},
+                "last_run": {"type": ["string", "null"], "format": "date-time"},
+                "last_status": {"type": ["string", "null"]},
+                "next_run": {"type": ["string", "null"], "format": "date-time", "description": "null: due at once."}
+              }
+            },
+            "OriginList": {
+              "type": "object",
+              "required": ["origins", "total"],
+              "properties": {
+                "origins": {"type": "array", "items": {"$ref": "#/components/schemas/Origin"}},
+                "total": {"type": "integer"}
+              }
+            },
+            "OriginStatus": {
+              "type": "object",
+              "required": ["id", "enabled", "last_run", "last_status", "next_run", "due"],
+              "properties": {
+                "id": {"type": "integer"},
+                "enabled": {"type": "boolean"},
+                "last_run": {"type": ["string", "null"], "format": "date-time"},
+                "last_status": {"type": ["string", "null"]},
+                "next_run": {"type": ["string", "null"], "format": "date-time"},
+                "due": {"type": "boolean", "description": "The scheduler would run it now."}
+              }
+            },
+            "DeletedOrigin": {
+              "type": "object",
+              "required": ["id", "deleted"],
+              "properties": {"id": {"type": "integer"}, "deleted": {"type": "boolean"}}
+            },
             "DeleteResponse": {
               "type": "object",
               "required": ["document_id", "deleted", "chunks_removed"],

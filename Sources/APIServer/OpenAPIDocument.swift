@@ -14,7 +14,7 @@ enum OpenAPIDocument {
                 Errors are {"detail": "..."}; every response carries X-Request-Id.
                 """,
             ],
-            "tags": ["search", "auth", "content", "admin"].map { ["name": $0] },
+            "tags": ["search", "auth", "content", "admin", "origins"].map { ["name": $0] },
             "paths": paths(),
             "components": parse(OpenAPIComponents.json),
         ]

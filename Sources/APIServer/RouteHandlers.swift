@@ -10,6 +10,7 @@ struct RouteHandlers: Sendable {
     let auth: AuthRoutes
     let content: ContentRoutes
     let admin: AdminRoutes
+    let origins: OriginRoutes
 
     init(state: ServerState) {
         pages = PublicRoutes(state: state)
@@ -17,6 +18,7 @@ struct RouteHandlers: Sendable {
         auth = AuthRoutes(state: state)
         content = ContentRoutes(state: state)
         admin = AdminRoutes(state: state)
+        origins = OriginRoutes(state: state)
     }
 
     func handler(for operation: APIOperation) -> Handler {
@@ -37,6 +39,11 @@ struct RouteHandlers: Sendable {
         case .getDocument: admin.detail
         case .deleteDocument: admin.delete
         case .adminHealth: admin.health
+        case .listOrigins: origins.list
+        case .createOrigin: origins.create
+        case .updateOrigin: origins.update
+        case .deleteOrigin: origins.delete
+        case .originStatus: origins.status
         }
     }
 }

@@ -82,6 +82,24 @@ import Testing
         Call(method: .get, path: "/api/admin/health", token: "admin"),
         Call(method: .get, path: "/api/admin/health", token: "viewer"),
         Call(method: .put, path: "/api/admin/health", token: "admin"),
+        Call(
+            method: .post, path: "/api/admin/origins",
+            body:
+                #"{"name": "EU AI Act", "url": "https://eur-lex.europa.eu/eli/reg/2024/1689/oj", "topic_tags": ["ai"]}"#,
+            token: "admin"),
+        Call(
+            method: .post, path: "/api/admin/origins", body: #"{"name": "x", "url": "ftp://x.example/"}"#,
+            token: "admin"),
+        Call(method: .get, path: "/api/admin/origins", token: "admin"),
+        Call(method: .get, path: "/api/admin/origins", token: "viewer"),
+        Call(
+            method: .put, path: "/api/admin/origins/1", body: #"{"max_pages": 10, "sitemap_url": null}"#, token: "admin"
+        ),
+        Call(method: .put, path: "/api/admin/origins/999", body: #"{"enabled": false}"#, token: "admin"),
+        Call(method: .get, path: "/api/admin/origins/1/status", token: "admin"),
+        Call(method: .get, path: "/api/admin/origins/abc/status", token: "admin"),
+        Call(method: .delete, path: "/api/admin/origins/1", token: "admin"),
+        Call(method: .delete, path: "/api/admin/origins/1", token: "admin"),
         Call(method: .get, path: "/api/no-such-route"),
     ]
 

@@ -5,12 +5,14 @@ import Store
 /// `GET|POST /api/admin/origins`, `PUT|DELETE /api/admin/origins/{id}` and `GET /api/admin/origins/{id}/status`
 /// (issue 17): the web sources the scheduler fetches, with the old platform's paths and field names. Every field is
 /// checked by the store's one rule set (``OriginDraft/validated()``), so the API, the CLI and an import agree.
-struct OriginRoutes: Sendable {
+package struct OriginRoutes: Sendable {
     let state: ServerState
 
     /// An origin as the API shows it.
-    struct OriginBody: Encodable {
-        var origin: Origin
+    package struct OriginBody: Encodable {
+        package var origin: Origin
+
+        package init(origin: Origin) { self.origin = origin }
 
         enum CodingKeys: String, CodingKey {
             case id, name, url, source, enabled
@@ -28,7 +30,7 @@ struct OriginRoutes: Sendable {
             case nextRun = "next_run"
         }
 
-        func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(origin.id, forKey: .id)
             try container.encode(origin.title, forKey: .name)
@@ -88,12 +90,12 @@ struct OriginRoutes: Sendable {
     }
 
     /// A request body's fields; on `PUT` an absent field keeps its value and `null` clears a nullable one.
-    struct OriginFields: Decodable {
-        var name: String?
-        var url: String?
+    package struct OriginFields: Decodable {
+        package var name: String?
+        package var url: String?
         var source: String??
         var frequencyHours: Int?
-        var enabled: Bool?
+        package var enabled: Bool?
         var countryCode: String??
         var topicTags: [String]?
         var crawlPriority: Int?
@@ -116,7 +118,7 @@ struct OriginRoutes: Sendable {
             case maxPages = "max_pages"
         }
 
-        init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.rawValue)))
             let container = try decoder.container(keyedBy: CodingKeys.self)
             func nullable<T: Decodable>(_ key: CodingKeys, _ type: T.Type) throws -> T?? {
@@ -142,7 +144,7 @@ struct OriginRoutes: Sendable {
         }
 
         /// These fields over `base`.
-        func applied(to base: OriginDraft) -> OriginDraft {
+        package func applied(to base: OriginDraft) -> OriginDraft {
             var draft = base
             if let name { draft.name = name }
             if let url { draft.url = url }
@@ -213,7 +215,7 @@ struct OriginRoutes: Sendable {
     }
 
     /// The settings of a stored origin, to apply a partial update over.
-    static func draft(of origin: Origin) -> OriginDraft {
+    package static func draft(of origin: Origin) -> OriginDraft {
         OriginDraft(
             url: origin.url, name: origin.title, source: origin.source, frequencyHours: origin.frequencyHours,
             enabled: origin.enabled, countryCode: origin.countryCode, topicTags: origin.topicTags,

@@ -7,7 +7,8 @@ struct Aigov: AsyncParsableCommand {
         abstract: "Retrieval engine and API server for AI-governance texts.",
         subcommands: [
             ServeCommand.self, AskCommand.self, IngestCommand.self, SearchCommand.self, IndexCommand.self,
-            AdminCommand.self, SyncCommand.self, Warmup.self, Embed.self, Tokenize.self, Database.self, Bench.self,
+            AdminCommand.self, OriginsCommand.self, SyncCommand.self, Warmup.self, Embed.self, Tokenize.self,
+            Database.self, Bench.self,
             Eval.self,
         ]
     )

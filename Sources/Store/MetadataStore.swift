@@ -122,6 +122,39 @@ public protocol MetadataStore: Sendable {
     /// lease; false (and nothing written) when `owner` no longer holds the lease.
     func finishOriginRun(id: Int64, owner: String, status: String, finishedAt: Date, nextRun: Date) async throws -> Bool
 
+    // MARK: Crawl jobs (issue 17)
+
+    /// A queued job for origin `originID`.
+    func createCrawlJob(originID: Int64?, trigger: CrawlTrigger, now: Date) async throws -> CrawlJob
+    /// Moves a queued job to running by `owner`. Throws `not_found`, or `conflict` when it is not queued.
+    func startCrawlJob(id: String, owner: String, now: Date) async throws -> CrawlJob
+    /// Saves a running job's progress and renews its heartbeat; false (nothing written) when `owner` no longer runs
+    /// it: cancelled, or marked abandoned by another replica.
+    func recordCrawlProgress(
+        id: String, owner: String, counts: CrawlCounts, errors: [CrawlPageError], now: Date
+    ) async throws -> Bool
+    /// Ends `owner`'s running job as `status` (completed, failed or cancelled) with its final counts; false when
+    /// `owner` no longer runs it.
+    func finishCrawlJob(
+        id: String, owner: String, status: CrawlJobStatus, counts: CrawlCounts, errors: [CrawlPageError],
+        error: String?, now: Date
+    ) async throws -> Bool
+    /// Cancels a queued or running job (a running one stops at its next progress record). Throws `not_found`, or
+    /// `conflict` when it has ended.
+    @discardableResult
+    func cancelCrawlJob(id: String, now: Date) async throws -> CrawlJob
+    /// The job with `id`, or nil.
+    func crawlJob(id: String) async throws -> CrawlJob?
+    /// Jobs newest first, of one origin or all.
+    func crawlJobs(originID: Int64?, limit: Int, offset: Int) async throws -> [CrawlJob]
+    /// Marks failed every running job whose heartbeat is older than `heartbeatBefore` (its replica died) and
+    /// returns their ids.
+    func failAbandonedCrawlJobs(heartbeatBefore: Date, now: Date) async throws -> [String]
+    /// What the crawler kept of the page at canonical `url`, or nil.
+    func crawlPage(url: String) async throws -> CrawlPage?
+    /// Inserts or replaces a page's record.
+    func saveCrawlPage(_ page: CrawlPage) async throws
+
     // MARK: Copying between stores (`aigov db copy`)
 
     /// Rows in every table.

@@ -8,7 +8,7 @@ struct PostgresMigration: Sendable {
     let statements: [String]
 
     static let all: [PostgresMigration] = [
-        documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings,
+        documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings, crawlJobs,
     ]
 
     /// Key of the transaction-scoped advisory lock that serialises migrations across replicas ("aigov" in hex).
@@ -172,5 +172,52 @@ struct PostgresMigration: Sendable {
                 ADD COLUMN lease_expires_at TIMESTAMPTZ
             """,
             "CREATE INDEX origins_due ON origins(enabled, next_run)",
+        ])
+
+    static let crawlJobs = PostgresMigration(
+        version: 6, name: "crawl_jobs",
+        statements: [
+            """
+            CREATE TABLE crawl_jobs (
+                id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+                origin_id BIGINT REFERENCES origins(id) ON DELETE SET NULL,
+                trigger TEXT NOT NULL CHECK (trigger IN ('scheduler', 'api', 'cli')),
+                status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+                owner TEXT,
+                created_at TIMESTAMPTZ NOT NULL,
+                started_at TIMESTAMPTZ,
+                finished_at TIMESTAMPTZ,
+                heartbeat_at TIMESTAMPTZ,
+                pages_attempted BIGINT NOT NULL DEFAULT 0,
+                pages_succeeded BIGINT NOT NULL DEFAULT 0,
+                pages_not_modified BIGINT NOT NULL DEFAULT 0,
+                pages_failed BIGINT NOT NULL DEFAULT 0,
+                pages_robots_disallowed BIGINT NOT NULL DEFAULT 0,
+                documents_added BIGINT NOT NULL DEFAULT 0,
+                documents_updated BIGINT NOT NULL DEFAULT 0,
+                documents_unchanged BIGINT NOT NULL DEFAULT 0,
+                documents_removed BIGINT NOT NULL DEFAULT 0,
+                chunks_embedded BIGINT NOT NULL DEFAULT 0,
+                errors JSONB NOT NULL DEFAULT '[]',
+                error TEXT
+            )
+            """,
+            "CREATE INDEX crawl_jobs_created ON crawl_jobs(created_at, id)",
+            "CREATE INDEX crawl_jobs_origin ON crawl_jobs(origin_id, created_at)",
+            "CREATE INDEX crawl_jobs_running ON crawl_jobs(status, heartbeat_at)",
+            """
+            CREATE TABLE crawl_pages (
+                url TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+                origin_id BIGINT REFERENCES origins(id) ON DELETE SET NULL,
+                document_id TEXT,
+                etag TEXT,
+                last_modified TEXT,
+                content_hash TEXT,
+                last_status BIGINT,
+                missing_runs BIGINT NOT NULL DEFAULT 0 CHECK (missing_runs >= 0),
+                fetched_at TIMESTAMPTZ
+            )
+            """,
+            "CREATE INDEX crawl_pages_origin ON crawl_pages(origin_id)",
         ])
 }

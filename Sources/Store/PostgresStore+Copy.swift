@@ -165,7 +165,10 @@ extension PostgresStore {
                 WHERE id = 1
                 """, logger: logger)
             _ = try await connection.query(
-                "TRUNCATE qdrant_outbox, jobs, origins, users, chunk_vectors, chunks, documents, chunk_changes",
+                """
+                TRUNCATE qdrant_outbox, jobs, crawl_jobs, crawl_pages, origins, users, chunk_vectors, chunks, documents,
+                    chunk_changes
+                """,
                 logger: logger)
         }
     }

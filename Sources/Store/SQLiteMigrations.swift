@@ -6,7 +6,7 @@ struct SQLiteMigration: Sendable {
     let sql: String
 
     static let all: [SQLiteMigration] = [
-        documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings,
+        documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings, crawlJobs,
     ]
 
     static let bookkeeping = """
@@ -146,5 +146,49 @@ struct SQLiteMigration: Sendable {
             ALTER TABLE origins ADD COLUMN lease_owner TEXT;
             ALTER TABLE origins ADD COLUMN lease_expires_at TEXT;
             CREATE INDEX origins_due ON origins(enabled, next_run);
+            """)
+
+    // Crawl jobs with their counts and failed pages, and what the crawler keeps of each page between runs.
+    static let crawlJobs = SQLiteMigration(
+        version: 6, name: "crawl_jobs",
+        sql: """
+            CREATE TABLE crawl_jobs (
+                id TEXT PRIMARY KEY NOT NULL,
+                origin_id INTEGER REFERENCES origins(id) ON DELETE SET NULL,
+                trigger TEXT NOT NULL CHECK (trigger IN ('scheduler', 'api', 'cli')),
+                status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+                owner TEXT,
+                created_at TEXT NOT NULL,
+                started_at TEXT,
+                finished_at TEXT,
+                heartbeat_at TEXT,
+                pages_attempted INTEGER NOT NULL DEFAULT 0,
+                pages_succeeded INTEGER NOT NULL DEFAULT 0,
+                pages_not_modified INTEGER NOT NULL DEFAULT 0,
+                pages_failed INTEGER NOT NULL DEFAULT 0,
+                pages_robots_disallowed INTEGER NOT NULL DEFAULT 0,
+                documents_added INTEGER NOT NULL DEFAULT 0,
+                documents_updated INTEGER NOT NULL DEFAULT 0,
+                documents_unchanged INTEGER NOT NULL DEFAULT 0,
+                documents_removed INTEGER NOT NULL DEFAULT 0,
+                chunks_embedded INTEGER NOT NULL DEFAULT 0,
+                errors TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(errors)),
+                error TEXT
+            );
+            CREATE INDEX crawl_jobs_created ON crawl_jobs(created_at, id);
+            CREATE INDEX crawl_jobs_origin ON crawl_jobs(origin_id, created_at);
+            CREATE INDEX crawl_jobs_running ON crawl_jobs(status, heartbeat_at);
+            CREATE TABLE crawl_pages (
+                url TEXT PRIMARY KEY NOT NULL,
+                origin_id INTEGER REFERENCES origins(id) ON DELETE SET NULL,
+                document_id TEXT,
+                etag TEXT,
+                last_modified TEXT,
+                content_hash TEXT,
+                last_status INTEGER,
+                missing_runs INTEGER NOT NULL DEFAULT 0 CHECK (missing_runs >= 0),
+                fetched_at TEXT
+            );
+            CREATE INDEX crawl_pages_origin ON crawl_pages(origin_id);
             """)
 }

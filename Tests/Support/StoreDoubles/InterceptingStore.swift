@@ -157,6 +157,52 @@ public final class InterceptingStore: MetadataStore {
         return try await base.finishOriginRun(
             id: id, owner: owner, status: status, finishedAt: finishedAt, nextRun: nextRun)
     }
+    public func createCrawlJob(originID: Int64?, trigger: CrawlTrigger, now: Date) async throws -> CrawlJob {
+        try intercept("createCrawlJob(originID:trigger:now:)")
+        return try await base.createCrawlJob(originID: originID, trigger: trigger, now: now)
+    }
+    public func startCrawlJob(id: String, owner: String, now: Date) async throws -> CrawlJob {
+        try intercept("startCrawlJob(id:owner:now:)")
+        return try await base.startCrawlJob(id: id, owner: owner, now: now)
+    }
+    public func recordCrawlProgress(
+        id: String, owner: String, counts: CrawlCounts, errors: [CrawlPageError], now: Date
+    ) async throws -> Bool {
+        try intercept("recordCrawlProgress(id:owner:counts:errors:now:)")
+        return try await base.recordCrawlProgress(id: id, owner: owner, counts: counts, errors: errors, now: now)
+    }
+    public func finishCrawlJob(
+        id: String, owner: String, status: CrawlJobStatus, counts: CrawlCounts, errors: [CrawlPageError],
+        error: String?, now: Date
+    ) async throws -> Bool {
+        try intercept("finishCrawlJob(id:owner:status:counts:errors:error:now:)")
+        return try await base.finishCrawlJob(
+            id: id, owner: owner, status: status, counts: counts, errors: errors, error: error, now: now)
+    }
+    public func cancelCrawlJob(id: String, now: Date) async throws -> CrawlJob {
+        try intercept("cancelCrawlJob(id:now:)")
+        return try await base.cancelCrawlJob(id: id, now: now)
+    }
+    public func crawlJob(id: String) async throws -> CrawlJob? {
+        try intercept("crawlJob(id:)")
+        return try await base.crawlJob(id: id)
+    }
+    public func crawlJobs(originID: Int64?, limit: Int, offset: Int) async throws -> [CrawlJob] {
+        try intercept("crawlJobs(originID:limit:offset:)")
+        return try await base.crawlJobs(originID: originID, limit: limit, offset: offset)
+    }
+    public func failAbandonedCrawlJobs(heartbeatBefore: Date, now: Date) async throws -> [String] {
+        try intercept("failAbandonedCrawlJobs(heartbeatBefore:now:)")
+        return try await base.failAbandonedCrawlJobs(heartbeatBefore: heartbeatBefore, now: now)
+    }
+    public func crawlPage(url: String) async throws -> CrawlPage? {
+        try intercept("crawlPage(url:)")
+        return try await base.crawlPage(url: url)
+    }
+    public func saveCrawlPage(_ page: CrawlPage) async throws {
+        try intercept("saveCrawlPage(_:)")
+        try await base.saveCrawlPage(page)
+    }
     public func tableCounts() async throws -> StoreTableCounts {
         try intercept("tableCounts")
         return try await base.tableCounts()

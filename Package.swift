@@ -120,7 +120,7 @@ let package = Package(
         ),
         // The settings `aigov serve` and the commands share, read from the environment (ARCHITECTURE.md section
         // 10): search (Qdrant, backend, caches, reranking), ranking and the chat model.
-        .target(name: "Settings", dependencies: ["Answering", "Qdrant", "Retrieval", "TextAnalysis"]),
+        .target(name: "Settings", dependencies: ["Answering", "Qdrant", "Retrieval", "TextAnalysis", "Origins"]),
         .target(
             name: "APIServer",
             dependencies: [
@@ -144,7 +144,7 @@ let package = Package(
             dependencies: [
                 "Settings", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Documents", "Knowledge", "Store",
                 "Answering",
-                "APIServer", "Evaluation",
+                "APIServer", "Evaluation", "Origins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -162,6 +162,17 @@ let package = Package(
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
         .testTarget(name: "CrawlingTests", dependencies: ["Crawling", "AigovTestSupport"]),
+        // Origins fetched on a schedule (issue 17): the crawl of one origin and the scheduler; above Crawling,
+        // Knowledge and Store.
+        .target(
+            name: "Origins",
+            dependencies: [
+                "Crawling", "Knowledge", "Store", "Documents", "ConcurrencySupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .testTarget(
+            name: "OriginsTests",
+            dependencies: ["Origins", "Crawling", "Knowledge", "Store", "Documents", "EmbedCache", "AigovTestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis"]),
         // The governance fixtures, loaded and chunked once per test process, for the Documents and Knowledge tests.

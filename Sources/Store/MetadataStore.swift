@@ -116,6 +116,9 @@ public protocol MetadataStore: Sendable {
     /// no unexpired lease; the highest `crawl_priority` first, then the longest overdue. The lease ends at `now +
     /// lease` unless renewed; one holder at a time across every process on the store. Nil when none is due.
     func claimDueOrigin(owner: String, now: Date, lease: Duration) async throws -> Origin?
+    /// Takes the lease on origin `id` whether or not it is due (a crawl asked for now); nil when another holder's
+    /// lease is live. Throws `not_found`.
+    func claimOrigin(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Origin?
     /// Extends `owner`'s lease on origin `id` to `now + lease`; false when `owner` no longer holds it.
     func renewOriginLease(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Bool
     /// Records the end of `owner`'s run of origin `id` (`last_run`, `last_status`, `next_run`) and releases its

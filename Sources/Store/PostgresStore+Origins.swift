@@ -81,6 +81,22 @@ extension PostgresStore {
         }
     }
 
+    public func claimOrigin(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Origin? {
+        let now = PostgresRows.milliseconds(now)
+        let until = PostgresRows.milliseconds(now.addingTimeInterval(lease.seconds))
+        return try await transaction { connection in
+            let exists = try await rows("SELECT id FROM origins WHERE id = \(id) FOR UPDATE", on: connection)
+            guard !exists.isEmpty else { throw StoreError(.notFound, "no origin has id \(id)") }
+            return try await rows(
+                """
+                UPDATE origins SET lease_owner = \(owner), lease_expires_at = \(until)
+                WHERE id = \(id) AND (lease_expires_at IS NULL OR lease_expires_at <= \(now) OR lease_owner = \(owner))
+                RETURNING \(unescaped: PostgresRows.originColumns)
+                """, on: connection
+            ).first.map(PostgresRows.origin)
+        }
+    }
+
     public func renewOriginLease(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Bool {
         let now = PostgresRows.milliseconds(now)
         let until = PostgresRows.milliseconds(now.addingTimeInterval(lease.seconds))

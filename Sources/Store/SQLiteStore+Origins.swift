@@ -82,6 +82,19 @@ extension SQLiteStore {
         }
     }
 
+    public func claimOrigin(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Origin? {
+        let until = now.addingTimeInterval(lease.seconds)
+        return try await write { db in
+            guard try Self.fetchOrigin(db, id: id) != nil else { throw StoreError(.notFound, "no origin has id \(id)") }
+            try db.execute(
+                sql: """
+                    UPDATE origins SET lease_owner = ?, lease_expires_at = ?
+                    WHERE id = ? AND (lease_expires_at IS NULL OR lease_expires_at <= ? OR lease_owner = ?)
+                    """, arguments: [owner, until, id, now, owner])
+            return db.changesCount > 0 ? try Self.fetchOrigin(db, id: id) : nil
+        }
+    }
+
     public func renewOriginLease(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Bool {
         let until = now.addingTimeInterval(lease.seconds)
         return try await write { db in

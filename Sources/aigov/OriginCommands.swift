@@ -1,6 +1,8 @@
 import APIServer
 import ArgumentParser
 import Foundation
+import Origins
+import Settings
 import Store
 
 /// `aigov origins`: the web sources the scheduler fetches (issue 17), managed from the command line with the same
@@ -8,7 +10,52 @@ import Store
 struct OriginsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "origins", abstract: "Manage the web origins the scheduler fetches.",
-        subcommands: [List.self, Show.self, Add.self, Update.self, Remove.self, Import.self, Enable.self, Disable.self])
+        subcommands: [
+            List.self, Show.self, Add.self, Update.self, Remove.self, Import.self, Enable.self, Disable.self,
+            Crawl.self,
+        ])
+
+    struct Crawl: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Crawl an origin now and print its job.",
+            discussion: """
+                Fetches the origin as the scheduler would (CRAWL_* settings, robots.txt, the SSRF guard; \
+                CRAWL_ALLOW_HOSTS names hosts it may reach on a private network), ingests what changed and records a \
+                job (trigger cli). Waits for the end (--wait is accepted for the old platform's scripts). Exit 1 when \
+                the job failed or another process is crawling the origin.
+                """)
+        @OptionGroup var data: DataOptions
+        @OptionGroup var model: ModelOptions
+        @Argument(help: "The origin's id.") var id: Int64
+        @Flag(help: "Wait for the crawl to end (always the case here).") var wait = false
+
+        func run() async throws {
+            let settings: CrawlSettings
+            do {
+                settings = try CrawlSettings(EnvironmentValues())
+            } catch {
+                throw CLIError("configuration: \(error)")
+            }
+            let base = try await openKnowledgeBase(data, model)
+            let scheduler = OriginScheduler(knowledgeBase: base, settings: settings)
+            guard let (job, crawl) = try await storeCall({ try await scheduler.crawlNow(originID: id, trigger: .cli) })
+            else { throw CLIError("origin \(id) is being crawled by another process") }
+            printError("crawling origin \(id) (job \(job.id))")
+            await crawl()
+            guard let done = try await base.store.crawlJob(id: job.id) else { throw CLIError("the job vanished") }
+            let c = done.counts
+            try printJSON([
+                "job_id": done.id, "status": done.status.rawValue, "error": done.error ?? NSNull(),
+                "pages_attempted": c.pagesAttempted, "pages_succeeded": c.pagesSucceeded,
+                "pages_not_modified": c.pagesNotModified, "pages_failed": c.pagesFailed,
+                "pages_robots_disallowed": c.pagesRobotsDisallowed, "documents_added": c.documentsAdded,
+                "documents_updated": c.documentsUpdated, "documents_unchanged": c.documentsUnchanged,
+                "documents_removed": c.documentsRemoved, "chunks_embedded": c.chunksEmbedded,
+                "errors": done.errors.map { ["code": $0.code, "url": $0.url, "message": $0.message] },
+            ])
+            if done.status != .completed { throw ExitCode(1) }
+        }
+    }
 
     /// An origin's settings as options; on `update`, an option left out keeps the stored value.
     struct Settings: ParsableArguments {

@@ -146,6 +146,10 @@ public final class InterceptingStore: MetadataStore {
         try intercept("claimDueOrigin(owner:now:lease:)")
         return try await base.claimDueOrigin(owner: owner, now: now, lease: lease)
     }
+    public func claimOrigin(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Origin? {
+        try intercept("claimOrigin(id:owner:now:lease:)")
+        return try await base.claimOrigin(id: id, owner: owner, now: now, lease: lease)
+    }
     public func renewOriginLease(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Bool {
         try intercept("renewOriginLease(id:owner:now:lease:)")
         return try await base.renewOriginLease(id: id, owner: owner, now: now, lease: lease)

@@ -126,7 +126,7 @@ let package = Package(
             dependencies: [
                 "ConcurrencySupport", "Settings", "EmbedCache", "Retrieval", "Qdrant", "Documents", "Knowledge",
                 "Store",
-                "Answering",
+                "Answering", "Origins",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -200,7 +200,7 @@ let package = Package(
             name: "APIServerTests",
             dependencies: [
                 "APIServer", "Settings", "EmbedCache", "Retrieval", "Documents", "Knowledge", "Store", "Answering",
-                "AigovTestSupport",
+                "AigovTestSupport", "Origins",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

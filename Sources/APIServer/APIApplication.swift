@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Knowledge
 import Logging
+import Origins
 import Qdrant
 import Retrieval
 import Settings
@@ -24,7 +25,7 @@ import Store
 ///   fills it from ``SigningKeyFile`` when `SECRET_KEY` is unset).
 public func buildApplication(
     configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
-    chat: ChatConfiguration?, logger: Logger, mirror: QdrantMirror? = nil
+    chat: ChatConfiguration?, logger: Logger, mirror: QdrantMirror? = nil, scheduler: OriginScheduler? = nil
 ) async throws -> some ApplicationProtocol {
     let client = try chat.map { try ChatClient(configuration: $0) }
     guard let secret = configuration.secretKey else {
@@ -36,7 +37,7 @@ public func buildApplication(
     let state = ServerState(
         configuration: configuration, knowledgeBase: knowledgeBase, store: store,
         answerer: .over(knowledgeBase, chat: client),
-        tokens: tokens, logger: logger, mirror: mirror, search: search)
+        tokens: tokens, logger: logger, mirror: mirror, search: search, scheduler: scheduler)
     let timeouts = configuration.connectionTimeouts
     return Application(
         router: buildRouter(state),

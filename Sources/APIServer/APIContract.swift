@@ -165,6 +165,38 @@ enum APIContract {
             .originStatus, .get, "/api/admin/origins/{id}/status", access: .admin, tag: "origins",
             summary: "An origin's last and next run", parameters: [.originID],
             responses: [.ok("Its schedule", .schema("OriginStatus")), .noSuchOrigin, .invalidField]),
+        APIRoute(
+            .crawlOrigin, .post, "/api/admin/origins/{id}/crawl", access: .admin, tag: "origins",
+            summary: "Crawl an origin now",
+            description: "Answers at once with the job's id; the crawl runs in the background (follow it at "
+                + "/api/admin/dashboard/jobs/{job_id}). 409 while another crawl of the origin runs.",
+            parameters: [.originID],
+            responses: [
+                APIResponse(202, "Queued", content: [.json("CrawlAccepted")]), .noSuchOrigin, .conflict, .invalidField,
+            ]),
+        APIRoute(
+            .listJobs, .get, "/api/admin/dashboard/jobs", access: .admin, tag: "origins", summary: "Crawl jobs",
+            parameters: [
+                APIParameter("origin_id", in: .query, schema: #"{"type": "integer", "minimum": 1}"#),
+                APIParameter(
+                    "limit", in: .query,
+                    schema: """
+                        {"type": "integer", "minimum": \(AdminRoutes.pageSizes.lowerBound), \
+                        "maximum": \(AdminRoutes.pageSizes.upperBound), "default": \(AdminRoutes.defaultPageSize)}
+                        """),
+                APIParameter(
+                    "offset", in: .query,
+                    schema: """
+                        {"type": "integer", "minimum": \(AdminRoutes.offsets.lowerBound), \
+                        "maximum": \(AdminRoutes.offsets.upperBound), "default": 0}
+                        """),
+            ],
+            responses: [.ok("Newest first", .schema("CrawlJobList")), .invalidField]),
+        APIRoute(
+            .getJob, .get, "/api/admin/dashboard/jobs/{job_id}", access: .admin, tag: "origins",
+            summary: "A crawl job: status, counts, errors by class",
+            parameters: [APIParameter("job_id", in: .path, schema: #"{"type": "string"}"#)],
+            responses: [.ok("The job", .schema("CrawlJob")), .noSuchJob, .invalidField]),
     ]
 
     /// The route whose method and path template match a request; nil when none does.

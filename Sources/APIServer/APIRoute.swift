@@ -5,7 +5,7 @@ enum APIOperation: String, CaseIterable, Sendable {
     case askPage, health, ready, metrics
     case openAPI = "openapi"
     case docs, query, retrieve, login, me, ingestText, upload, listDocuments, getDocument, deleteDocument
-    case adminHealth, listOrigins, createOrigin, updateOrigin, deleteOrigin, originStatus
+    case adminHealth, listOrigins, createOrigin, updateOrigin, deleteOrigin, originStatus, crawlOrigin, listJobs, getJob
 }
 
 /// Who may call a route; decides the middleware in front of its handler and the answers that middleware gives.
@@ -154,6 +154,7 @@ struct APIResponse: Sendable {
     static let forbidden = error(403, "The user is not an admin")
     static let noSuchDocument = error(404, "No such document")
     static let noSuchOrigin = error(404, "No such origin")
+    static let noSuchJob = error(404, "No such job")
     static let bodyTimeout = error(408, "The request body did not arrive in time")
     static let conflict = error(409, "The request conflicts with stored data")
     static let tooLarge = error(

@@ -389,6 +389,69 @@ enum OpenAPIComponents {
               "required": ["id", "deleted"],
               "properties": {"id": {"type": "integer"}, "deleted": {"type": "boolean"}}
             },
+            "CrawlAccepted": {
+              "type": "object",
+              "required": ["job_id", "origin_id", "status"],
+              "properties": {
+                "job_id": {"type": "string"}, "origin_id": {"type": "integer"}, "status": {"type": "string", "const": "queued"}
+              }
+            },
+            "CrawlJob": {
+              "type": "object",
+              "required": [
+                "job_id", "origin_id", "trigger", "status", "error", "created_at", "started_at", "finished_at",
+                "heartbeat_at", "pages_attempted", "pages_succeeded", "pages_not_modified", "pages_failed",
+                "pages_robots_disallowed", "documents_added", "documents_updated", "documents_unchanged",
+                "documents_removed", "chunks_embedded", "errors", "error_breakdown", "top_errors"
+              ],
+              "properties": {
+                "job_id": {"type": "string"},
+                "origin_id": {"type": ["integer", "null"], "description": "null once the origin is deleted."},
+                "trigger": {"type": "string", "enum": ["scheduler", "api", "cli"]},
+                "status": {"type": "string", "enum": ["queued", "running", "completed", "failed", "cancelled"]},
+                "error": {"type": ["string", "null"]},
+                "created_at": {"type": "string", "format": "date-time"},
+                "started_at": {"type": ["string", "null"], "format": "date-time"},
+                "finished_at": {"type": ["string", "null"], "format": "date-time"},
+                "heartbeat_at": {"type": ["string", "null"], "format": "date-time"},
+                "pages_attempted": {"type": "integer"},
+                "pages_succeeded": {"type": "integer"},
+                "pages_not_modified": {"type": "integer"},
+                "pages_failed": {"type": "integer"},
+                "pages_robots_disallowed": {"type": "integer"},
+                "documents_added": {"type": "integer"},
+                "documents_updated": {"type": "integer"},
+                "documents_unchanged": {"type": "integer"},
+                "documents_removed": {"type": "integer"},
+                "chunks_embedded": {"type": "integer"},
+                "errors": {
+                  "type": "array",
+                  "items": {
+                    "type": "object", "required": ["code", "url", "message"],
+                    "properties": {"code": {"type": "string"}, "url": {"type": "string"}, "message": {"type": "string"}}
+                  }
+                },
+                "error_breakdown": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "top_errors": {
+                  "type": "array",
+                  "items": {
+                    "type": "object", "required": ["code", "message", "count"],
+                    "properties": {
+                      "code": {"type": "string"}, "message": {"type": "string"}, "count": {"type": "integer"}
+                    }
+                  }
+                }
+              }
+            },
+            "CrawlJobList": {
+              "type": "object",
+              "required": ["jobs", "limit", "offset"],
+              "properties": {
+                "jobs": {"type": "array", "items": {"$ref": "#/components/schemas/CrawlJob"}},
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"}
+              }
+            },
             "DeleteResponse": {
               "type": "object",
               "required": ["document_id", "deleted", "chunks_removed"],

@@ -11,6 +11,7 @@ struct RouteHandlers: Sendable {
     let content: ContentRoutes
     let admin: AdminRoutes
     let origins: OriginRoutes
+    let jobs: CrawlJobRoutes
 
     init(state: ServerState) {
         pages = PublicRoutes(state: state)
@@ -19,6 +20,7 @@ struct RouteHandlers: Sendable {
         content = ContentRoutes(state: state)
         admin = AdminRoutes(state: state)
         origins = OriginRoutes(state: state)
+        jobs = CrawlJobRoutes(state: state)
     }
 
     func handler(for operation: APIOperation) -> Handler {
@@ -44,6 +46,9 @@ struct RouteHandlers: Sendable {
         case .updateOrigin: origins.update
         case .deleteOrigin: origins.delete
         case .originStatus: origins.status
+        case .crawlOrigin: jobs.crawl
+        case .listJobs: jobs.list
+        case .getJob: jobs.detail
         }
     }
 }

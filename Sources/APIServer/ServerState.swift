@@ -3,6 +3,7 @@ import ConcurrencySupport
 import Foundation
 import Knowledge
 import Logging
+import Origins
 import Qdrant
 import Store
 
@@ -31,13 +32,16 @@ final class ServerState: Sendable {
     let mirror: QdrantMirror?
     /// The search path (the local index, or Qdrant's dense ranking with the local fallback).
     let search: SearchService
+    /// Crawls origins asked for through the API (and, in `serve`, on their schedule).
+    let scheduler: OriginScheduler
 
     init(
         configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
         answerer: Answerer, tokens: TokenService, logger: Logger, mirror: QdrantMirror? = nil,
-        search: SearchService? = nil, loginThrottle: LoginThrottle = LoginThrottle(),
+        search: SearchService? = nil, scheduler: OriginScheduler? = nil, loginThrottle: LoginThrottle = LoginThrottle(),
         hashing: HashingPool = .shared
     ) {
+        self.scheduler = scheduler ?? OriginScheduler(knowledgeBase: knowledgeBase, settings: CrawlSettings())
         self.loginThrottle = loginThrottle
         self.hashing = hashing
         self.mirror = mirror

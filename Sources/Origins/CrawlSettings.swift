@@ -29,6 +29,8 @@ public struct CrawlSettings: Sendable, Equatable {
     public var maxJobBytes = 500 << 20
     /// `CRAWL_MAX_JOB_SECONDS`: how long one crawl may run.
     public var maxJobDuration: Duration = .seconds(1800)
+    /// `CRAWL_SCHEDULER_INTERVAL_SECONDS`: how often `serve` looks for due origins; nil (0) turns the scheduler off.
+    public var schedulerInterval: Duration? = .seconds(30)
 
     public init() {}
 

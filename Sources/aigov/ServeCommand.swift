@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Knowledge
 import Logging
+import Origins
 import Qdrant
 import Retrieval
 import Settings
@@ -73,9 +74,16 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("configuration: \(error)")
         }
+        let crawlSettings: CrawlSettings
+        do {
+            crawlSettings = try CrawlSettings(EnvironmentValues())
+        } catch {
+            throw CLIError("configuration: \(error)")
+        }
+        let scheduler = OriginScheduler(knowledgeBase: base, settings: crawlSettings)
         let application = try await buildApplication(
             configuration: configuration, knowledgeBase: base, store: base.store, chat: configuration.chat,
-            logger: logger, mirror: mirror)
+            logger: logger, mirror: mirror, scheduler: scheduler)
         logger.info(
             "starting",
             metadata: [
@@ -114,7 +122,16 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning("following the store failed; will retry", metadata: ["error": .string(error)])
             }
         }
+        // Due origins are crawled in the background, one replica per origin (the store's lease).
+        let schedulerTask = crawlSettings.schedulerInterval.map { interval in
+            Task {
+                await scheduler.run(every: interval) { error in
+                    logger.warning("origin scheduler failed; will retry", metadata: ["error": .string(error)])
+                }
+            }
+        }
         try await application.runService()
+        schedulerTask?.cancel()
         followTask.cancel()
         await followTask.value
         mirrorTask?.cancel()

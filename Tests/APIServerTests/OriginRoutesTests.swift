@@ -1,6 +1,8 @@
+import AigovTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Origins
 import Testing
 
 @testable import APIServer
@@ -64,6 +66,51 @@ import Testing
             #expect(try await client.send(.delete, "/api/admin/origins/\(id)", token: admin).status == .ok)
             #expect(try await client.send(.delete, "/api/admin/origins/\(id)", token: admin).status == .notFound)
             #expect(try await client.send(.get, "/api/admin/origins/\(id)/status", token: admin).status == .notFound)
+        }
+    }
+}
+
+/// A crawl asked for through the API, followed on the dashboard until it ends (the test site on loopback).
+@Suite struct CrawlRouteTests {
+    @Test func aCrawlRunsInTheBackgroundAndTheDashboardFollowsIt() async throws {
+        let site = try await offThePool {
+            try PythonPeer.start(script: "crawl_test_site.py", failure: "the crawl test site did not start")
+        }
+        defer { site.stop() }
+        let library = try await TestLibrary.make()
+        let admin = try await library.token(for: library.admin)
+        var settings = CrawlSettings()
+        settings.allowHosts = ["127.0.0.1:\(site.port)"]
+        settings.delayBetweenRequests = .zero
+        let scheduler = OriginScheduler(knowledgeBase: library.knowledgeBase, settings: settings, owner: "test")
+        try await library.application(scheduler: scheduler).test(.router) { client in
+            func object(_ response: TestResponse) throws -> [String: Any] {
+                try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+            }
+            let created = try object(
+                try await client.send(
+                    .post, "/api/admin/origins",
+                    body: #"{"name": "Site", "url": "http://127.0.0.1:\#(site.port)/", "max_depth": 1}"#, token: admin))
+            let id = try #require(created["id"] as? Int)
+            let accepted = try await client.send(.post, "/api/admin/origins/\(id)/crawl", token: admin)
+            #expect(accepted.status == .accepted)
+            let jobID = try #require(try object(accepted)["job_id"] as? String)
+            var job: [String: Any] = [:]
+            for _ in 0..<600 {
+                job = try object(try await client.send(.get, "/api/admin/dashboard/jobs/\(jobID)", token: admin))
+                if ["completed", "failed", "cancelled"].contains(job["status"] as? String ?? "") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(job["status"] as? String == "completed", "\(job)")
+            // Started without a PDF, the site serves an empty one: a page that fails to parse, classified as such.
+            #expect(job["trigger"] as? String == "api" && job["pages_succeeded"] as? Int == 4, "\(job)")
+            #expect(job["pages_failed"] as? Int == 1 && job["documents_added"] as? Int == 4, "\(job)")
+            #expect(job["error_breakdown"] as? [String: Int] == ["PARSE_ERROR": 1, "ROBOTS_DISALLOWED": 1], "\(job)")
+            let list = try object(
+                try await client.send(.get, "/api/admin/dashboard/jobs?origin_id=\(id)", token: admin))
+            #expect((list["jobs"] as? [[String: Any]])?.map { $0["job_id"] as? String } == [jobID])
+            let status = try object(try await client.send(.get, "/api/admin/origins/\(id)/status", token: admin))
+            #expect(status["last_status"] as? String == "completed" && status["due"] as? Bool == false)
         }
     }
 }

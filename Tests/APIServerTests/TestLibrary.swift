@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Knowledge
 import Logging
+import Origins
 import Store
 
 @testable import APIServer
@@ -80,13 +81,14 @@ final class TestLibrary: Sendable {
 
     /// An application over the shared library.
     func application(
-        _ configuration: ServerConfiguration? = nil, chat: ChatConfiguration? = nil
+        _ configuration: ServerConfiguration? = nil, chat: ChatConfiguration? = nil, scheduler: OriginScheduler? = nil
     ) async throws -> some ApplicationProtocol {
         let settings = try configuration ?? Self.configuration()
         var logger = Logger(label: "aigov-test")
         logger.logLevel = settings.logLevel
         return try await buildApplication(
-            configuration: settings, knowledgeBase: knowledgeBase, store: store, chat: chat, logger: logger)
+            configuration: settings, knowledgeBase: knowledgeBase, store: store, chat: chat, logger: logger,
+            scheduler: scheduler)
     }
 
     /// A bearer token for `user`, signed with the test applications' key.

@@ -1,3 +1,4 @@
+import AigovTestSupport
 import Foundation
 import Testing
 
@@ -68,5 +69,51 @@ import Testing
         #expect(try await ServeCommandTests.run(["origins", "remove", "--data-dir", data, String(id)]).status == 0)
         let gone = try await ServeCommandTests.run(["origins", "show", "--data-dir", data, String(id)])
         #expect(gone.status != 0 && gone.stderr.contains("no origin has id"))
+    }
+}
+
+/// `aigov serve` runs due origins on its own and keeps their schedule across a restart.
+@Suite struct OriginSchedulerServeTests {
+    @Test func serveCrawlsANewOriginAtOnceAndTheScheduleSurvivesARestart() async throws {
+        let site = try await offThePool {
+            try PythonPeer.start(script: "crawl_test_site.py", failure: "the crawl test site did not start")
+        }
+        defer { site.stop() }
+        let (data, _) = try ServeCommandTests.workspace()
+        let added = try await ServeCommandTests.run([
+            "origins", "add", "--data-dir", data, "http://127.0.0.1:\(site.port)/", "--name", "Site", "--max-depth",
+            "0",
+        ])
+        #expect(added.status == 0, "\(added.stderr)")
+        let environment = [
+            "CRAWL_ALLOW_HOSTS": "127.0.0.1:\(site.port)", "CRAWL_SCHEDULER_INTERVAL_SECONDS": "1",
+            "CRAWL_DELAY_BETWEEN_REQUESTS": "0",
+        ]
+        func origin() async throws -> [String: Any] {
+            let shown = try await ServeCommandTests.run(["origins", "show", "--data-dir", data, "1"])
+            return try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        }
+        func homeHits() async throws -> Int {
+            let (_, hits) = try await ServeCommandTests.get("http://127.0.0.1:\(site.port)/__hits")
+            return hits["/"] as? Int ?? 0
+        }
+        let server = try await ServerProcess.start(data: data, environment: environment)
+        var crawled: [String: Any] = [:]
+        for _ in 0..<300 {
+            crawled = try await origin()
+            if crawled["last_status"] is String { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(try await server.interruptAndWait() == 0)
+        #expect(crawled["last_status"] as? String == "completed", "\(crawled) \((try? server.log()) ?? "")")
+        let nextRun = try #require(crawled["next_run"] as? String)
+        #expect(try await homeHits() == 1)
+
+        // Restarted, the origin is not due (its next run is a day away): nothing is fetched again.
+        let again = try await ServerProcess.start(data: data, environment: environment)
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await again.interruptAndWait() == 0)
+        #expect(try await origin()["next_run"] as? String == nextRun)
+        #expect(try await homeHits() == 1)
     }
 }

@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "OriginsTests",
             dependencies: ["Origins", "Crawling", "Knowledge", "Store", "Documents", "EmbedCache", "AigovTestSupport"]),
-        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval", "Origins"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis"]),
         // The governance fixtures, loaded and chunked once per test process, for the Documents and Knowledge tests.
         .target(

@@ -159,7 +159,11 @@ enum APIContract {
             ]),
         APIRoute(
             .deleteOrigin, .delete, "/api/admin/origins/{id}", access: .admin, tag: "origins",
-            summary: "Delete an origin (its documents stay)", parameters: [.originID],
+            summary: "Delete an origin", description: "Its documents stay unless delete_documents=true.",
+            parameters: [
+                .originID,
+                APIParameter("delete_documents", in: .query, schema: #"{"type": "boolean", "default": false}"#),
+            ],
             responses: [.ok("Deleted", .schema("DeletedOrigin")), .noSuchOrigin, .invalidField]),
         APIRoute(
             .originStatus, .get, "/api/admin/origins/{id}/status", access: .admin, tag: "origins",

@@ -386,8 +386,11 @@ enum OpenAPIComponents {
             },
             "DeletedOrigin": {
               "type": "object",
-              "required": ["id", "deleted"],
-              "properties": {"id": {"type": "integer"}, "deleted": {"type": "boolean"}}
+              "required": ["id", "deleted", "documents_removed"],
+              "properties": {
+                "id": {"type": "integer"}, "deleted": {"type": "boolean"},
+                "documents_removed": {"type": "integer", "description": "With delete_documents=true; else 0."}
+              }
             },
             "CrawlAccepted": {
               "type": "object",

@@ -87,6 +87,12 @@ package struct OriginRoutes: Sendable {
     struct DeletedOrigin: Encodable {
         var id: Int64
         var deleted = true
+        var documentsRemoved: Int
+
+        enum CodingKeys: String, CodingKey {
+            case id, deleted
+            case documentsRemoved = "documents_removed"
+        }
     }
 
     /// A request body's fields; on `PUT` an absent field keeps its value and `null` clears a nullable one.
@@ -197,9 +203,29 @@ package struct OriginRoutes: Sendable {
 
     func delete(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let id = try Self.originID(context)
+        let withDocuments: Bool
+        switch request.uri.queryParameters.get("delete_documents")?.lowercased() {
+        case nil, "false": withDocuments = false
+        case "true": withDocuments = true
+        default: throw APIError.invalid("delete_documents", "must be true or false")
+        }
+        guard try await state.store.origin(id: id) != nil else { throw APIError.notFound("no origin with this id") }
+        // Read before the origin goes: its pages forget it then (ON DELETE SET NULL).
+        let documents = withDocuments ? try await state.store.crawledDocumentIDs(originID: id) : []
         try await Self.stored { try await state.store.deleteOrigin(id: id) }
-        context.logger.info("origin deleted", metadata: ["origin_id": .stringConvertible(id)])
-        return JSONResponse.make(DeletedOrigin(id: id))
+        var removed = 0
+        for document in documents {
+            do {
+                try await state.knowledgeBase.deleteDocument(id: document)
+                removed += 1
+            } catch let error as StoreError where error.code == .notFound {
+                continue
+            }
+        }
+        context.logger.info(
+            "origin deleted",
+            metadata: ["origin_id": .stringConvertible(id), "documents_removed": .stringConvertible(removed)])
+        return JSONResponse.make(DeletedOrigin(id: id, documentsRemoved: removed))
     }
 
     func status(_ request: Request, _ context: APIRequestContext) async throws -> Response {

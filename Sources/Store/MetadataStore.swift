@@ -157,6 +157,8 @@ public protocol MetadataStore: Sendable {
     func crawlPage(url: String) async throws -> CrawlPage?
     /// Inserts or replaces a page's record.
     func saveCrawlPage(_ page: CrawlPage) async throws
+    /// The ids of the documents crawled pages of origin `originID` became, sorted.
+    func crawledDocumentIDs(originID: Int64) async throws -> [String]
 
     // MARK: Copying between stores (`aigov db copy`)
 

@@ -197,6 +197,17 @@ extension PostgresStore {
         }
     }
 
+    public func crawledDocumentIDs(originID: Int64) async throws -> [String] {
+        try await transaction { connection in
+            try await rows(
+                """
+                SELECT DISTINCT document_id FROM crawl_pages
+                WHERE origin_id = \(originID) AND document_id IS NOT NULL ORDER BY document_id
+                """, on: connection
+            ).map { try PostgresRows.value($0, "document_id", String.self) }
+        }
+    }
+
     static func crawlJob(_ row: PostgresRandomAccessRow) throws -> CrawlJob {
         guard let trigger = CrawlTrigger(rawValue: try PostgresRows.value(row, "trigger", String.self)),
             let status = CrawlJobStatus(rawValue: try PostgresRows.value(row, "status", String.self))

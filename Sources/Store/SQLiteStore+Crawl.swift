@@ -159,6 +159,17 @@ extension SQLiteStore {
         }
     }
 
+    public func crawledDocumentIDs(originID: Int64) async throws -> [String] {
+        try await read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT document_id FROM crawl_pages
+                    WHERE origin_id = ? AND document_id IS NOT NULL ORDER BY document_id
+                    """, arguments: [originID])
+        }
+    }
+
     static func fetchCrawlJob(_ db: Database, id: String) throws -> CrawlJob? {
         try Row.fetchOne(db, sql: "SELECT \(crawlJobColumns) FROM crawl_jobs WHERE id = ?", arguments: [id])
             .map(crawlJob)

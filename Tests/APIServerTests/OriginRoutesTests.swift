@@ -111,6 +111,16 @@ import Testing
             #expect((list["jobs"] as? [[String: Any]])?.map { $0["job_id"] as? String } == [jobID])
             let status = try object(try await client.send(.get, "/api/admin/origins/\(id)/status", token: admin))
             #expect(status["last_status"] as? String == "completed" && status["due"] as? Bool == false)
+
+            // Deleting the origin with its documents removes the four pages it ingested, and nothing else.
+            let before = try object(try await client.send(.get, "/api/admin/documents", token: admin))["total"] as? Int
+            let bad = try await client.send(.delete, "/api/admin/origins/\(id)?delete_documents=maybe", token: admin)
+            #expect(bad.status == .unprocessableContent)
+            let deleted = try object(
+                try await client.send(.delete, "/api/admin/origins/\(id)?delete_documents=true", token: admin))
+            #expect(deleted["documents_removed"] as? Int == 4)
+            let after = try object(try await client.send(.get, "/api/admin/documents", token: admin))["total"] as? Int
+            #expect(before.map { $0 - 4 } == after)
         }
     }
 }

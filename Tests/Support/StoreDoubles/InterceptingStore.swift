@@ -207,6 +207,10 @@ public final class InterceptingStore: MetadataStore {
         try intercept("saveCrawlPage(_:)")
         try await base.saveCrawlPage(page)
     }
+    public func crawledDocumentIDs(originID: Int64) async throws -> [String] {
+        try intercept("crawledDocumentIDs(originID:)")
+        return try await base.crawledDocumentIDs(originID: originID)
+    }
     public func tableCounts() async throws -> StoreTableCounts {
         try intercept("tableCounts")
         return try await base.tableCounts()

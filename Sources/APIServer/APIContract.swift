@@ -109,18 +109,7 @@ enum APIContract {
         APIRoute(
             .listDocuments, .get, "/api/admin/documents", access: .admin, tag: "admin", summary: "List documents",
             parameters: [
-                APIParameter(
-                    "limit", in: .query,
-                    schema: """
-                        {"type": "integer", "minimum": \(AdminRoutes.pageSizes.lowerBound), \
-                        "maximum": \(AdminRoutes.pageSizes.upperBound), "default": \(AdminRoutes.defaultPageSize)}
-                        """),
-                APIParameter(
-                    "offset", in: .query,
-                    schema: """
-                        {"type": "integer", "minimum": \(AdminRoutes.offsets.lowerBound), \
-                        "maximum": \(AdminRoutes.offsets.upperBound), "default": 0}
-                        """),
+                .pageLimit, .pageOffset,
             ],
             responses: [.ok("Most recently updated first", .schema("DocumentList")), .invalidField]),
         APIRoute(
@@ -182,18 +171,7 @@ enum APIContract {
             .listJobs, .get, "/api/admin/dashboard/jobs", access: .admin, tag: "origins", summary: "Crawl jobs",
             parameters: [
                 APIParameter("origin_id", in: .query, schema: #"{"type": "integer", "minimum": 1}"#),
-                APIParameter(
-                    "limit", in: .query,
-                    schema: """
-                        {"type": "integer", "minimum": \(AdminRoutes.pageSizes.lowerBound), \
-                        "maximum": \(AdminRoutes.pageSizes.upperBound), "default": \(AdminRoutes.defaultPageSize)}
-                        """),
-                APIParameter(
-                    "offset", in: .query,
-                    schema: """
-                        {"type": "integer", "minimum": \(AdminRoutes.offsets.lowerBound), \
-                        "maximum": \(AdminRoutes.offsets.upperBound), "default": 0}
-                        """),
+                .pageLimit, .pageOffset,
             ],
             responses: [.ok("Newest first", .schema("CrawlJobList")), .invalidField]),
         APIRoute(

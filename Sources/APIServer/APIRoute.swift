@@ -125,6 +125,19 @@ struct APIParameter: Sendable {
 
     static let documentID = APIParameter("id", in: .path, schema: #"{"type": "string"}"#)
     static let originID = APIParameter("id", in: .path, schema: #"{"type": "integer", "minimum": 1}"#)
+    /// The page size of the admin lists, with the limits their handlers enforce.
+    static let pageLimit = APIParameter(
+        "limit", in: .query,
+        schema: """
+            {"type": "integer", "minimum": \(AdminRoutes.pageSizes.lowerBound), \
+            "maximum": \(AdminRoutes.pageSizes.upperBound), "default": \(AdminRoutes.defaultPageSize)}
+            """)
+    static let pageOffset = APIParameter(
+        "offset", in: .query,
+        schema: """
+            {"type": "integer", "minimum": \(AdminRoutes.offsets.lowerBound), \
+            "maximum": \(AdminRoutes.offsets.upperBound), "default": 0}
+            """)
 }
 
 /// One status a route answers with, and its body.

@@ -138,20 +138,9 @@ struct EvalBEIR: AsyncParsableCommand {
                 scores.removeValue(forKey: query.id)
                 run[query.id] = scores
             }
-            let seconds = monotonicSeconds() - started
-            let metrics = RankingMetrics.evaluate(run: run, qrels: dataset.qrels)
-            if json {
-                try printJSON([
-                    "mode": searchMode.rawValue, "ndcg_at_10": metrics.ndcgAt10, "recall_at_100": metrics.recallAt100,
-                    "mrr_at_10": metrics.mrrAt10, "queries": metrics.queries, "seconds": seconds,
-                ])
-            } else {
-                print(
-                    String(
-                        format: "%@: nDCG@10 %.4f  recall@100 %.4f  MRR@10 %.4f  (%d queries, %.1fs)",
-                        searchMode.rawValue, metrics.ndcgAt10, metrics.recallAt100, metrics.mrrAt10,
-                        metrics.queries, seconds))
-            }
+            try report(
+                RankingMetrics.evaluate(run: run, qrels: dataset.qrels), mode: searchMode,
+                seconds: monotonicSeconds() - started, backend: nil)
         }
     }
 
@@ -175,21 +164,27 @@ struct EvalBEIR: AsyncParsableCommand {
                 scores.removeValue(forKey: query.id)
                 run[query.id] = scores
             }
-            let seconds = monotonicSeconds() - started
-            let metrics = RankingMetrics.evaluate(run: run, qrels: dataset.qrels)
-            if json {
-                try printJSON([
-                    "mode": searchMode.rawValue, "backend": "qdrant", "ndcg_at_10": metrics.ndcgAt10,
-                    "recall_at_100": metrics.recallAt100, "mrr_at_10": metrics.mrrAt10, "queries": metrics.queries,
-                    "seconds": seconds,
-                ])
-            } else {
-                print(
-                    String(
-                        format: "%@ (qdrant): nDCG@10 %.4f  recall@100 %.4f  MRR@10 %.4f  (%d queries, %.1fs)",
-                        searchMode.rawValue, metrics.ndcgAt10, metrics.recallAt100, metrics.mrrAt10,
-                        metrics.queries, seconds))
-            }
+            try report(
+                RankingMetrics.evaluate(run: run, qrels: dataset.qrels), mode: searchMode,
+                seconds: monotonicSeconds() - started, backend: "qdrant")
+        }
+    }
+
+    /// Prints one mode's figures: a JSON object with `--json`, else a line; `backend` names Qdrant when it ranked.
+    func report(_ metrics: RankingSummary, mode: SearchMode, seconds: Double, backend: String?) throws {
+        if json {
+            var object: [String: Any] = [
+                "mode": mode.rawValue, "ndcg_at_10": metrics.ndcgAt10, "recall_at_100": metrics.recallAt100,
+                "mrr_at_10": metrics.mrrAt10, "queries": metrics.queries, "seconds": seconds,
+            ]
+            if let backend { object["backend"] = backend }
+            try printJSON(object)
+        } else {
+            print(
+                String(
+                    format: "%@%@: nDCG@10 %.4f  recall@100 %.4f  MRR@10 %.4f  (%d queries, %.1fs)", mode.rawValue,
+                    backend.map { " (\($0))" } ?? "", metrics.ndcgAt10, metrics.recallAt100, metrics.mrrAt10,
+                    metrics.queries, seconds))
         }
     }
 

@@ -68,10 +68,13 @@ public struct GuardedFetcher: Sendable {
         self.resolver = resolver
     }
 
-    /// Fetches `url`, following redirects through the guard.
-    public func fetch(_ url: URL, etag: String? = nil, lastModified: String? = nil) async throws(CrawlError)
-        -> FetchResponse
-    {
+    /// Fetches `url`, following redirects through the guard. `allowHop` is asked about every redirect target
+    /// before it is requested (a crawl refuses a hop robots.txt disallows, or one to another site); it throws the
+    /// ``CrawlError`` that ends the fetch.
+    public func fetch(
+        _ url: URL, etag: String? = nil, lastModified: String? = nil,
+        allowHop: @Sendable (URL) throws(CrawlError) -> Void = { _ throws(CrawlError) in }
+    ) async throws(CrawlError) -> FetchResponse {
         var current = url
         var redirects = 0
         while true {
@@ -97,6 +100,9 @@ public struct GuardedFetcher: Sendable {
             guard redirects <= limits.maxRedirects else {
                 throw CrawlError(.httpError, "more than \(limits.maxRedirects) redirects from \(url.host ?? "the URL")")
             }
+            // The guard speaks first: a hop to a blocked address is reported as that, whatever else is wrong with it.
+            _ = try addressGuard.check(url: next)
+            try allowHop(next)
             current = next
         }
     }

@@ -175,9 +175,19 @@ public struct CrawlRun: Sendable {
             for attempt in 0...settings.retryAttempts {
                 await polite()
                 do {
+                    // A redirect must lead to a page this crawl could have asked for itself.
+                    let hostRobots = robots
                     answer = try await fetcher.fetch(
                         url, etag: conditional ? record.etag : nil,
-                        lastModified: conditional ? record.lastModified : nil)
+                        lastModified: conditional ? record.lastModified : nil
+                    ) { hop throws(CrawlError) in
+                        guard hop.host?.lowercased() == host, hop.port == port else {
+                            throw CrawlError(.httpError, "redirected to another site (\(hop.host ?? "no host"))")
+                        }
+                        guard hostRobots.allows(hop) else {
+                            throw CrawlError(.robotsDisallowed, "redirected to \(hop.path), which robots.txt disallows")
+                        }
+                    }
                     failure = nil
                     break
                 } catch {
@@ -188,7 +198,13 @@ public struct CrawlRun: Sendable {
             }
             record.fetchedAt = Date()
             if let failure {
-                progress.update { $0.pagesFailed += 1 }
+                progress.update { counts in
+                    if failure.code == .robotsDisallowed {
+                        counts.pagesRobotsDisallowed += 1
+                    } else {
+                        counts.pagesFailed += 1
+                    }
+                }
                 progress.fail(CrawlPageError(code: failure.code.rawValue, url: key, message: failure.message))
             } else if let answer {
                 record.lastStatus = answer.status

@@ -128,6 +128,19 @@ struct BucketEmbedder: Embedder {
                     .first)
             #expect(redirected.originID == metadata.id && redirected.status == .failed)
             #expect(redirected.errors.first?.code == "BLOCKED_ADDRESS", "\(redirected.errors)")
+
+            // A redirect to a path robots.txt disallows is not followed: the private page is never requested.
+            _ = try await store.createOrigin(
+                OriginDraft(url: "http://127.0.0.1:\(port)/to-private", name: "Private redirect", maxDepth: 0))
+            let disallowed = try #require(
+                try await OriginScheduler(knowledgeBase: base, settings: settings(port: port), owner: "d").runDue()
+                    .first)
+            #expect(disallowed.counts.pagesRobotsDisallowed == 1 && disallowed.status == .failed, "\(disallowed)")
+            #expect(disallowed.errors.first?.code == "ROBOTS_DISALLOWED", "\(disallowed.errors)")
+            let hits =
+                try JSONSerialization.jsonObject(
+                    with: try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/__hits")!)) as? [String: Int]
+            #expect(hits?["/to-private"] == 1 && hits?["/private/secret.html"] == nil, "\(hits ?? [:])")
         }
     }
 }

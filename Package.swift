@@ -144,7 +144,7 @@ let package = Package(
             dependencies: [
                 "Settings", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Documents", "Knowledge", "Store",
                 "Answering",
-                "APIServer", "Evaluation", "Origins",
+                "APIServer", "Evaluation", "Origins", "Crawling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

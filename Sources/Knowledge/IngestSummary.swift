@@ -68,7 +68,7 @@ public struct IngestSummary: Sendable, Equatable {
     /// An empty summary.
     public init() {}
 
-    mutating func record(_ outcome: DocumentOutcome) {
+    public mutating func record(_ outcome: DocumentOutcome) {
         outcomes.append(outcome)
         switch outcome.status {
         case .added: documentsAdded += 1
@@ -80,7 +80,7 @@ public struct IngestSummary: Sendable, Equatable {
         chunksEmbedded += outcome.chunksEmbedded
     }
 
-    mutating func record(_ failure: IngestFailure) {
+    public mutating func record(_ failure: IngestFailure) {
         failures.append(failure)
         documentsFailed += 1
     }

@@ -296,7 +296,7 @@ public struct CrawlRun: Sendable {
     }
 
     /// `html` or `pdf` by the media type, else by the first bytes; nil for anything else.
-    static func kind(of answer: FetchResponse) -> String? {
+    package static func kind(of answer: FetchResponse) -> String? {
         switch answer.contentType {
         case "text/html", "application/xhtml+xml": return "html"
         case "application/pdf": return "pdf"

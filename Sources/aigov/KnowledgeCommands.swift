@@ -1,10 +1,13 @@
 import APIServer
 import ArgumentParser
+import Crawling
 import Documents
 import EmbedCache
 import Foundation
 import Knowledge
+import Origins
 import Retrieval
+import Settings
 import Store
 
 #if canImport(Glibc)
@@ -70,13 +73,15 @@ struct IngestCommand: AsyncParsableCommand {
         discussion: """
             Directories are read recursively, skipping hidden files and names listed in a .aigovignore file. \
             Unchanged files are skipped without parsing; changed ones re-embed only their new chunks. A file \
-            that fails is reported and the others go on; the exit code is 1 if any failed.
+            that fails is reported and the others go on; the exit code is 1 if any failed. An http(s) URL is \
+            fetched through the crawler's SSRF guard and settings (CRAWL_*) and ingested as a crawl would, its \
+            document id derived from the canonical URL and its citations pointing at the page.
             """)
 
     @OptionGroup var data: DataOptions
     @OptionGroup var model: ModelOptions
 
-    @Argument(help: "Files or directories.")
+    @Argument(help: "Files, directories or http(s) URLs.")
     var paths: [String]
 
     @Option(help: "Source recorded for every document (default: the file name).")
@@ -95,9 +100,16 @@ struct IngestCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        let webURLs = paths.filter { $0.lowercased().hasPrefix("http://") || $0.lowercased().hasPrefix("https://") }
+        let localPaths = paths.filter { !webURLs.contains($0) }
+        if !webURLs.isEmpty {
+            guard localPaths.isEmpty else { throw CLIError("give URLs and files in separate runs") }
+            guard id == nil, url == nil else { throw CLIError("--id and --url come from the URL itself") }
+            return try await ingestWeb(webURLs)
+        }
         let files: [URL]
         do {
-            files = try InputCollector.files(paths)
+            files = try InputCollector.files(localPaths)
         } catch let error as IngestError {
             throw CLIError(error.message)
         }
@@ -117,6 +129,42 @@ struct IngestCommand: AsyncParsableCommand {
             files: files, options: DocumentLoader.Options(id: id, title: title, source: source, url: url),
             manifests: manifests, progress: printer.report)
         printer.finish(summary)
+        try report(summary)
+    }
+
+    /// Web pages fetched through the guard, each its own document.
+    func ingestWeb(_ addresses: [String]) async throws {
+        let settings: CrawlSettings
+        do {
+            settings = try CrawlSettings(EnvironmentValues())
+        } catch {
+            throw CLIError("configuration: \(error)")
+        }
+        if addresses.count > 1, title != nil { throw CLIError("--title names one document; give one URL") }
+        let base = try await openKnowledgeBase(data, model)
+        let fetcher = settings.fetcher()
+        var summary = IngestSummary()
+        let started = Date()
+        for address in addresses {
+            do {
+                guard let url = URL(string: address) else { throw CrawlError(.parseError, "the URL does not parse") }
+                let outcome = try await WebPageIngest.ingest(
+                    url, into: base, fetcher: fetcher, source: source, title: title)
+                summary.record(outcome)
+                printError(
+                    "\(address): \(outcome.status.rawValue), \(outcome.chunks) chunks (\(outcome.chunksEmbedded) embedded)"
+                )
+            } catch {
+                let message = (error as? CrawlError)?.description ?? KnowledgeBase.describe(error)
+                summary.record(IngestFailure(path: address, error: message))
+                printError("\(address): failed: \(message)")
+            }
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        try report(summary)
+    }
+
+    func report(_ summary: IngestSummary) throws {
         if json {
             try printJSON([
                 "documents_added": summary.documentsAdded, "documents_updated": summary.documentsUpdated,

@@ -117,3 +117,33 @@ import Testing
         #expect(try await homeHits() == 1)
     }
 }
+
+/// `aigov ingest URL`: one page through the SSRF guard, as a crawl would ingest it.
+@Suite struct IngestURLTests {
+    @Test func aPageIsFetchedThroughTheGuardAndIngestedOnce() async throws {
+        let site = try await offThePool {
+            try PythonPeer.start(script: "crawl_test_site.py", failure: "the crawl test site did not start")
+        }
+        defer { site.stop() }
+        let (data, _) = try ServeCommandTests.workspace()
+        let page = "http://127.0.0.1:\(site.port)/guidance/base.html"
+        let allowed = ["CRAWL_ALLOW_HOSTS": "127.0.0.1:\(site.port)"]
+        let first = try await ServeCommandTests.run(
+            ["ingest", "--data-dir", data, page, "--json"], environment: allowed)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains(#""documents_added":1"#), "\(first.stdout)")
+        let again = try await ServeCommandTests.run(
+            ["ingest", "--data-dir", data, page, "--json"], environment: allowed)
+        #expect(again.stdout.contains(#""documents_unchanged":1"#), "\(again.stdout)")
+        let found = try await ServeCommandTests.run(
+            ["search", "--data-dir", data, "guidance on transparency", "--json"], environment: allowed)
+        #expect(found.stdout.contains(#""document_url":"\#(page)""#), "\(found.stdout)")
+
+        // Without the allow-list the guard refuses loopback, and the run says so.
+        let refused = try await ServeCommandTests.run(["ingest", "--data-dir", data, page, "--json"])
+        #expect(refused.status == 1 && refused.stderr.contains("BLOCKED_ADDRESS"), "\(refused.stderr)")
+        let missing = try await ServeCommandTests.run(
+            ["ingest", "--data-dir", data, "http://127.0.0.1:\(site.port)/missing.html"], environment: allowed)
+        #expect(missing.status == 1 && missing.stderr.contains("HTTP 404"), "\(missing.stderr)")
+    }
+}

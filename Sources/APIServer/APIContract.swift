@@ -179,6 +179,22 @@ enum APIContract {
             summary: "A crawl job: status, counts, errors by class",
             parameters: [APIParameter("job_id", in: .path, schema: #"{"type": "string"}"#)],
             responses: [.ok("The job", .schema("CrawlJob")), .noSuchJob, .invalidField]),
+        APIRoute(
+            .dashboardOverview, .get, "/api/admin/dashboard/overview", access: .admin, tag: "origins",
+            summary: "Origins, documents and the last day's crawls at a glance",
+            responses: [.ok("The overview", .schema("DashboardOverview"))]),
+        APIRoute(
+            .dashboardTimeseries, .get, "/api/admin/dashboard/overview/timeseries", access: .admin, tag: "origins",
+            summary: "Crawl jobs and their counts per UTC day, today included",
+            parameters: [
+                APIParameter(
+                    "days", in: .query,
+                    schema: """
+                        {"type": "integer", "minimum": \(CrawlJobRoutes.seriesDays.lowerBound), \
+                        "maximum": \(CrawlJobRoutes.seriesDays.upperBound), "default": 7}
+                        """)
+            ],
+            responses: [.ok("Oldest day first", .schema("DashboardTimeseries")), .invalidField]),
     ]
 
     /// The route whose method and path template match a request; nil when none does.

@@ -133,6 +133,128 @@ struct CrawlJobRoutes: Sendable {
         return JSONResponse.make(JobList(jobs: jobs.map(JobBody.init), limit: limit, offset: offset))
     }
 
+    /// `GET /api/admin/dashboard/overview`: the platform at a glance.
+    struct Overview: Encodable {
+        struct Origins: Encodable {
+            var total: Int
+            var enabled: Int
+            var due: Int
+        }
+        var origins: Origins
+        var documents: Int
+        var chunks: Int
+        /// Jobs created in the last 24 hours, per status (every status present, 0 when none).
+        var jobsLast24h: [String: Int]
+        var pagesAttemptedLast24h: Int
+        var lastJob: JobBody?
+
+        enum CodingKeys: String, CodingKey {
+            case origins, documents, chunks
+            case jobsLast24h = "jobs_last_24h"
+            case pagesAttemptedLast24h = "pages_attempted_last_24h"
+            case lastJob = "last_job"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(origins, forKey: .origins)
+            try container.encode(documents, forKey: .documents)
+            try container.encode(chunks, forKey: .chunks)
+            try container.encode(jobsLast24h, forKey: .jobsLast24h)
+            try container.encode(pagesAttemptedLast24h, forKey: .pagesAttemptedLast24h)
+            try container.encode(lastJob, forKey: .lastJob)
+        }
+    }
+
+    /// One UTC day of `GET /api/admin/dashboard/overview/timeseries`.
+    struct Day: Encodable {
+        var date: String
+        var jobs = 0
+        var completed = 0
+        var failed = 0
+        var pagesAttempted = 0
+        var pagesSucceeded = 0
+        var documentsAdded = 0
+        var documentsUpdated = 0
+        var chunksEmbedded = 0
+
+        enum CodingKeys: String, CodingKey {
+            case date, jobs, completed, failed
+            case pagesAttempted = "pages_attempted"
+            case pagesSucceeded = "pages_succeeded"
+            case documentsAdded = "documents_added"
+            case documentsUpdated = "documents_updated"
+            case chunksEmbedded = "chunks_embedded"
+        }
+    }
+
+    struct Series: Encodable {
+        var days: [Day]
+    }
+
+    /// The jobs created at or after `since`, newest first, read page by page (the window bounds the reading).
+    func jobs(since: Date) async throws -> [CrawlJob] {
+        var found: [CrawlJob] = []
+        var offset = 0
+        while true {
+            let page = try await state.store.crawlJobs(originID: nil, limit: 200, offset: offset)
+            found += page.filter { $0.createdAt >= since }
+            if page.count < 200 || (page.last.map { $0.createdAt < since } ?? true) { return found }
+            offset += page.count
+        }
+    }
+
+    func overview(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let now = Date()
+        let origins = try await state.store.origins()
+        let counts = try await state.store.counts()
+        let recent = try await jobs(since: now.addingTimeInterval(-86_400))
+        var byStatus = Dictionary(uniqueKeysWithValues: CrawlJobStatus.allCases.map { ($0.rawValue, 0) })
+        for job in recent { byStatus[job.status.rawValue, default: 0] += 1 }
+        let last = try await state.store.crawlJobs(originID: nil, limit: 1, offset: 0).first
+        return JSONResponse.make(
+            Overview(
+                origins: Overview.Origins(
+                    total: origins.count, enabled: origins.filter(\.enabled).count,
+                    due: origins.filter { $0.enabled && ($0.nextRun.map { $0 <= now } ?? true) }.count),
+                documents: counts.documents, chunks: counts.chunks, jobsLast24h: byStatus,
+                pagesAttemptedLast24h: recent.reduce(0) { $0 + $1.counts.pagesAttempted },
+                lastJob: last.map(JobBody.init)))
+    }
+
+    /// Days of the time series at most.
+    static let seriesDays = 1...90
+
+    func timeseries(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let days = try AdminRoutes.integer(request, "days", default: 7, range: Self.seriesDays)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        // Today is included: the last day of the series is the current UTC day, however far into it we are.
+        let today = calendar.startOfDay(for: Date())
+        let first = calendar.date(byAdding: .day, value: -(days - 1), to: today)!
+        let formatter = DateFormatter()
+        formatter.calendar = calendar
+        formatter.timeZone = calendar.timeZone
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        var series = (0..<days).map { offset in
+            Day(date: formatter.string(from: calendar.date(byAdding: .day, value: offset, to: first)!))
+        }
+        for job in try await jobs(since: first) {
+            let index = calendar.dateComponents([.day], from: first, to: job.createdAt).day ?? -1
+            guard series.indices.contains(index) else { continue }
+            series[index].jobs += 1
+            if job.status == .completed { series[index].completed += 1 }
+            if job.status == .failed { series[index].failed += 1 }
+            series[index].pagesAttempted += job.counts.pagesAttempted
+            series[index].pagesSucceeded += job.counts.pagesSucceeded
+            series[index].documentsAdded += job.counts.documentsAdded
+            series[index].documentsUpdated += job.counts.documentsUpdated
+            series[index].chunksEmbedded += job.counts.chunksEmbedded
+        }
+        return JSONResponse.make(Series(days: series))
+    }
+
     func detail(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         guard let id = context.parameters.get("job_id"), id.utf8.count <= 64,
             id.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit || $0 == "-" })

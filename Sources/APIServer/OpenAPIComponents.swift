@@ -455,6 +455,52 @@ enum OpenAPIComponents {
                 "offset": {"type": "integer"}
               }
             },
+            "DashboardOverview": {
+              "type": "object",
+              "required": [
+                "origins", "documents", "chunks", "jobs_last_24h", "pages_attempted_last_24h", "last_job"
+              ],
+              "properties": {
+                "origins": {
+                  "type": "object", "required": ["total", "enabled", "due"],
+                  "properties": {
+                    "total": {"type": "integer"}, "enabled": {"type": "integer"},
+                    "due": {"type": "integer", "description": "Enabled and due now."}
+                  }
+                },
+                "documents": {"type": "integer"},
+                "chunks": {"type": "integer"},
+                "jobs_last_24h": {
+                  "type": "object", "additionalProperties": {"type": "integer"},
+                  "description": "Jobs created in the last 24 hours per status; every status present."
+                },
+                "pages_attempted_last_24h": {"type": "integer"},
+                "last_job": {"oneOf": [{"$ref": "#/components/schemas/CrawlJob"}, {"type": "null"}]}
+              }
+            },
+            "DashboardTimeseries": {
+              "type": "object",
+              "required": ["days"],
+              "properties": {
+                "days": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "date", "jobs", "completed", "failed", "pages_attempted", "pages_succeeded", "documents_added",
+                      "documents_updated", "chunks_embedded"
+                    ],
+                    "properties": {
+                      "date": {"type": "string", "format": "date"},
+                      "jobs": {"type": "integer"}, "completed": {"type": "integer"}, "failed": {"type": "integer"},
+                      "pages_attempted": {"type": "integer"}, "pages_succeeded": {"type": "integer"},
+                      "documents_added": {"type": "integer"}, "documents_updated": {"type": "integer"},
+                      "chunks_embedded": {"type": "integer"}
+                    }
+                  }
+                }
+              }
+            },
             "DeleteResponse": {
               "type": "object",
               "required": ["document_id", "deleted", "chunks_removed"],

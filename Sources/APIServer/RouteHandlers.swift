@@ -49,6 +49,8 @@ struct RouteHandlers: Sendable {
         case .crawlOrigin: jobs.crawl
         case .listJobs: jobs.list
         case .getJob: jobs.detail
+        case .dashboardOverview: jobs.overview
+        case .dashboardTimeseries: jobs.timeseries
         }
     }
 }

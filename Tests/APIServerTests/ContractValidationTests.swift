@@ -110,6 +110,10 @@ import Testing
         Call(method: .get, path: "/api/admin/dashboard/jobs?limit=0", token: "admin"),
         Call(method: .get, path: "/api/admin/dashboard/jobs/{last-job}", token: "admin"),
         Call(method: .get, path: "/api/admin/dashboard/jobs/0000", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/overview", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/overview", token: "viewer"),
+        Call(method: .get, path: "/api/admin/dashboard/overview/timeseries?days=3", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/overview/timeseries?days=0", token: "admin"),
         Call(method: .get, path: "/api/no-such-route"),
     ]
 

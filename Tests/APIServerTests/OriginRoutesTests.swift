@@ -112,6 +112,21 @@ import Testing
             let status = try object(try await client.send(.get, "/api/admin/origins/\(id)/status", token: admin))
             #expect(status["last_status"] as? String == "completed" && status["due"] as? Bool == false)
 
+            // The overview and today's entry of the time series count the crawl.
+            let overview = try object(try await client.send(.get, "/api/admin/dashboard/overview", token: admin))
+            #expect((overview["jobs_last_24h"] as? [String: Int])?["completed"] == 1, "\(overview)")
+            #expect(
+                overview["pages_attempted_last_24h"] as? Int == 5
+                    && (overview["last_job"] as? [String: Any])?[
+                        "job_id"] as? String == jobID
+            )
+            #expect((overview["origins"] as? [String: Int]) == ["total": 1, "enabled": 1, "due": 0])
+            let series = try object(
+                try await client.send(.get, "/api/admin/dashboard/overview/timeseries?days=3", token: admin))
+            let days = try #require(series["days"] as? [[String: Any]])
+            #expect(days.count == 3 && days.last?["jobs"] as? Int == 1 && days.last?["pages_succeeded"] as? Int == 4)
+            #expect(days.first?["jobs"] as? Int == 0)
+
             // Deleting the origin with its documents removes the four pages it ingested, and nothing else.
             let before = try object(try await client.send(.get, "/api/admin/documents", token: admin))["total"] as? Int
             let bad = try await client.send(.delete, "/api/admin/origins/\(id)?delete_documents=maybe", token: admin)

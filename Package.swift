@@ -168,7 +168,6 @@ let package = Package(
             name: "Origins",
             dependencies: [
                 "Crawling", "Knowledge", "Store", "Documents", "ConcurrencySupport",
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(
             name: "OriginsTests",

@@ -1,6 +1,5 @@
 import ConcurrencySupport
 import Crawling
-import Crypto
 import Documents
 import Foundation
 import Knowledge
@@ -34,7 +33,7 @@ public struct CrawlRun: Sendable {
 
     /// The id of the document a page becomes: `web-` and 24 hex digits of the SHA-256 of its canonical URL.
     public static func documentID(forCanonicalURL url: String) -> String {
-        "web-" + SHA256.hash(data: Data(url.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        "web-" + Hashing.sha256Hex(url).prefix(24)
     }
 
     /// Starts the queued job `jobID` and crawls `origin`; returns the job as it ended (or as the store has it
@@ -288,7 +287,7 @@ public struct CrawlRun: Sendable {
             record.documentID = documentID
             record.etag = answer.etag
             record.lastModified = answer.lastModified
-            record.contentHash = SHA256.hash(data: answer.body).map { String(format: "%02x", $0) }.joined()
+            record.contentHash = Hashing.sha256Hex(answer.body)
         } catch {
             progress.update { $0.pagesFailed += 1 }
             progress.fail(CrawlPageError(code: "PARSE_ERROR", url: key, message: KnowledgeBase.describe(error)))

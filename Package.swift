@@ -86,6 +86,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                "ConcurrencySupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 // The pool's own error type (a failed connection attempt surfaces as it, not as a PSQLError); built

@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 import Hummingbird
 import Logging
@@ -29,8 +30,7 @@ struct AccessLogMiddleware: RouterMiddleware {
     private func record(
         _ request: Request, _ context: APIRequestContext, status: Int, since start: ContinuousClock.Instant
     ) {
-        let elapsed = (ContinuousClock.now - start).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - start).timeInterval
         let route = context.endpointPath ?? "NotFound"
         // Clients choose the method token: only known ones become label values, so labels stay bounded.
         let method = Self.knownMethods.contains(request.method.rawValue) ? request.method.rawValue : "OTHER"

@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 import Synchronization
 
@@ -51,8 +52,7 @@ final class RateLimiter: Sendable {
     }
 
     static func monotonicSeconds() -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        (ContinuousClock.now - start).timeInterval
     }
 
     private static let start = ContinuousClock.now

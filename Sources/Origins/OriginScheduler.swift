@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Crawling
 import Foundation
 import Knowledge
@@ -109,12 +110,5 @@ public final class OriginScheduler: Sendable {
             id: origin.id, owner: owner, status: String(status.prefix(200)), finishedAt: now,
             nextRun: now.addingTimeInterval(Double(origin.frequencyHours) * 3600))
         return job
-    }
-}
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        let parts = components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 }

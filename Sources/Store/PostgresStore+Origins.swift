@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 import PostgresNIO
 
@@ -62,7 +63,7 @@ extension PostgresStore {
 
     public func claimDueOrigin(owner: String, now: Date, lease: Duration) async throws -> Origin? {
         let now = PostgresRows.milliseconds(now)
-        let until = PostgresRows.milliseconds(now.addingTimeInterval(lease.seconds))
+        let until = PostgresRows.milliseconds(now.addingTimeInterval(lease.timeInterval))
         // SKIP LOCKED: two replicas claiming at once take different origins (or one takes none), never the same.
         return try await transaction { connection in
             try await rows(
@@ -83,7 +84,7 @@ extension PostgresStore {
 
     public func claimOrigin(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Origin? {
         let now = PostgresRows.milliseconds(now)
-        let until = PostgresRows.milliseconds(now.addingTimeInterval(lease.seconds))
+        let until = PostgresRows.milliseconds(now.addingTimeInterval(lease.timeInterval))
         return try await transaction { connection in
             let exists = try await rows("SELECT id FROM origins WHERE id = \(id) FOR UPDATE", on: connection)
             guard !exists.isEmpty else { throw StoreError(.notFound, "no origin has id \(id)") }
@@ -99,7 +100,7 @@ extension PostgresStore {
 
     public func renewOriginLease(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Bool {
         let now = PostgresRows.milliseconds(now)
-        let until = PostgresRows.milliseconds(now.addingTimeInterval(lease.seconds))
+        let until = PostgresRows.milliseconds(now.addingTimeInterval(lease.timeInterval))
         return try await transaction { connection in
             !(try await rows(
                 """

@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 import GRDB
 
@@ -61,7 +62,7 @@ extension SQLiteStore {
     }
 
     public func claimDueOrigin(owner: String, now: Date, lease: Duration) async throws -> Origin? {
-        let until = now.addingTimeInterval(lease.seconds)
+        let until = now.addingTimeInterval(lease.timeInterval)
         // One writer at a time: the select and the update form one atomic claim.
         return try await write { db in
             guard
@@ -83,7 +84,7 @@ extension SQLiteStore {
     }
 
     public func claimOrigin(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Origin? {
-        let until = now.addingTimeInterval(lease.seconds)
+        let until = now.addingTimeInterval(lease.timeInterval)
         return try await write { db in
             guard try Self.fetchOrigin(db, id: id) != nil else { throw StoreError(.notFound, "no origin has id \(id)") }
             try db.execute(
@@ -96,7 +97,7 @@ extension SQLiteStore {
     }
 
     public func renewOriginLease(id: Int64, owner: String, now: Date, lease: Duration) async throws -> Bool {
-        let until = now.addingTimeInterval(lease.seconds)
+        let until = now.addingTimeInterval(lease.timeInterval)
         return try await write { db in
             try db.execute(
                 sql:
@@ -137,13 +138,5 @@ struct OriginColumns {
         tags = try JSONColumn.encode(draft.topicTags)
         allowed = try JSONColumn.encode(draft.allowedPathPatterns)
         excluded = try JSONColumn.encode(draft.excludedPathPatterns)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `TimeInterval`.
-    var seconds: TimeInterval {
-        let parts = components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 }

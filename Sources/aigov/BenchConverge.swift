@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ConcurrencySupport
 import Foundation
 import NIOCore
 
@@ -105,9 +106,9 @@ struct BenchConverge: AsyncParsableCommand {
                 }
                 try await Task.sleep(for: .milliseconds(10))
             }
-            let elapsed = (clock.now - acknowledged).components
+            let elapsed = clock.now - acknowledged
             if found {
-                seconds.append(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+                seconds.append(elapsed.timeInterval)
             } else {
                 missed += 1
             }

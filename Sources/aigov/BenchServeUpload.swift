@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ConcurrencySupport
 import Foundation
 import NIOCore
 
@@ -83,10 +84,10 @@ struct BenchUpload: Sendable {
         let started = clock.now
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(3600))
         _ = try await response.body.collect(upTo: 1 << 24)
-        let elapsed = (clock.now - started).components
+        let elapsed = clock.now - started
         return Outcome(
             status: Int(response.status.code),
-            seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+            seconds: elapsed.timeInterval)
     }
 
     /// Removes document `documentID` again.

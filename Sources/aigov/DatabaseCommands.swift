@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConcurrencySupport
 import Foundation
 import Store
 
@@ -130,7 +131,7 @@ struct Database: AsyncParsableCommand {
                 await closeMetadataStore(target)
                 let copied = try result.get()
                 let elapsed = ContinuousClock.now - started
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = elapsed.timeInterval
                 if json {
                     try printJSON([
                         "documents": copied.documents, "chunks": copied.chunks, "users": copied.users,

@@ -46,10 +46,41 @@ extension PostgresStore {
     public func recordCrawlProgress(
         id: String, owner: String, counts: CrawlCounts, errors: [CrawlPageError], now: Date
     ) async throws -> Bool {
-        let errorsJSON = try JSONColumn.encode(Array(errors.prefix(CrawlJob.maxErrors)))
         let now = PostgresRows.milliseconds(now)
-        let c = counts
         return try await transaction { connection in
+            try await saveProgress(id: id, owner: owner, counts: counts, errors: errors, now: now, on: connection)
+        }
+    }
+
+    public func finishCrawlJob(
+        id: String, owner: String, status: CrawlJobStatus, counts: CrawlCounts, errors: [CrawlPageError],
+        error: String?, now: Date
+    ) async throws -> Bool {
+        guard status.isFinal else { throw StoreError(.invalidInput, "a crawl job ends completed, failed or cancelled") }
+        let now = PostgresRows.milliseconds(now)
+        let reason = error.map { String($0.prefix(500)) }
+        // The final counts as progress, then the end, in one transaction: the owner check of the first (it updates
+        // a running job of this owner, else nothing) decides whether the second runs.
+        return try await transaction { connection in
+            guard try await saveProgress(id: id, owner: owner, counts: counts, errors: errors, now: now, on: connection)
+            else { return false }
+            _ = try await rows(
+                """
+                UPDATE crawl_jobs SET error = \(reason), status = \(status.rawValue), finished_at = \(now)
+                WHERE id = \(id) RETURNING id
+                """, on: connection)
+            return true
+        }
+    }
+
+    /// Writes a running job's counts, failed pages and heartbeat when `owner` runs it; false (nothing written)
+    /// otherwise. `now` is at the store's precision already.
+    private func saveProgress(
+        id: String, owner: String, counts c: CrawlCounts, errors: [CrawlPageError], now: Date,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
+        let errorsJSON = try JSONColumn.encode(Array(errors.prefix(CrawlJob.maxErrors)))
+        return
             !(try await rows(
                 """
                 UPDATE crawl_jobs SET pages_attempted = \(c.pagesAttempted), pages_succeeded = \(c.pagesSucceeded),
@@ -62,33 +93,6 @@ extension PostgresStore {
                 RETURNING id
                 """, on: connection
             ).isEmpty)
-        }
-    }
-
-    public func finishCrawlJob(
-        id: String, owner: String, status: CrawlJobStatus, counts: CrawlCounts, errors: [CrawlPageError],
-        error: String?, now: Date
-    ) async throws -> Bool {
-        guard status.isFinal else { throw StoreError(.invalidInput, "a crawl job ends completed, failed or cancelled") }
-        let errorsJSON = try JSONColumn.encode(Array(errors.prefix(CrawlJob.maxErrors)))
-        let now = PostgresRows.milliseconds(now)
-        let reason = error.map { String($0.prefix(500)) }
-        let c = counts
-        return try await transaction { connection in
-            !(try await rows(
-                """
-                UPDATE crawl_jobs SET pages_attempted = \(c.pagesAttempted), pages_succeeded = \(c.pagesSucceeded),
-                    pages_not_modified = \(c.pagesNotModified), pages_failed = \(c.pagesFailed),
-                    pages_robots_disallowed = \(c.pagesRobotsDisallowed), documents_added = \(c.documentsAdded),
-                    documents_updated = \(c.documentsUpdated), documents_unchanged = \(c.documentsUnchanged),
-                    documents_removed = \(c.documentsRemoved), chunks_embedded = \(c.chunksEmbedded),
-                    errors = \(errorsJSON)::jsonb, error = \(reason), status = \(status.rawValue),
-                    finished_at = \(now), heartbeat_at = \(now)
-                WHERE id = \(id) AND owner = \(owner) AND status = 'running'
-                RETURNING id
-                """, on: connection
-            ).isEmpty)
-        }
     }
 
     @discardableResult

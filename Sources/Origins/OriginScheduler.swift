@@ -94,21 +94,27 @@ public final class OriginScheduler: Sendable {
         }
         defer { renewal.cancel() }
         let run = CrawlRun(knowledgeBase: knowledgeBase, settings: settings, fetcher: fetcher, owner: owner)
-        let job: CrawlJob
+        let outcome: Result<CrawlJob, any Error>
         do {
-            job = try await run.run(jobID: jobID, origin: origin)
+            outcome = .success(try await run.run(jobID: jobID, origin: origin))
         } catch {
-            let now = Date()
-            _ = try? await store.finishOriginRun(
-                id: origin.id, owner: owner, status: "failed: \(KnowledgeBase.describe(error))".prefix(200).description,
-                finishedAt: now, nextRun: now.addingTimeInterval(Double(origin.frequencyHours) * 3600))
-            throw error
+            outcome = .failure(error)
         }
+        let status: String
+        switch outcome {
+        case .success(let job): status = job.status == .failed ? "failed: \(job.error ?? "")" : job.status.rawValue
+        case .failure(let error): status = "failed: \(KnowledgeBase.describe(error))"
+        }
+        // Whatever the outcome, the origin is next due `frequency_hours` from now.
         let now = Date()
-        let status = job.status == .failed ? "failed: \(job.error ?? "")" : job.status.rawValue
-        _ = try await store.finishOriginRun(
-            id: origin.id, owner: owner, status: String(status.prefix(200)), finishedAt: now,
-            nextRun: now.addingTimeInterval(Double(origin.frequencyHours) * 3600))
-        return job
+        do {
+            _ = try await store.finishOriginRun(
+                id: origin.id, owner: owner, status: String(status.prefix(200)), finishedAt: now,
+                nextRun: now.addingTimeInterval(Double(origin.frequencyHours) * 3600))
+        } catch {
+            // A crawl that failed reports its own error, not the failure to record it.
+            if case .success = outcome { throw error }
+        }
+        return try outcome.get()
     }
 }

@@ -25,14 +25,23 @@ public struct CrawlCounts: Sendable, Equatable {
     public var documentsUnchanged = 0
     public var documentsRemoved = 0
     public var chunksEmbedded = 0
+    /// Pages fetched whole but set aside by the topic filter (`ENABLE_TOPIC_FILTERING`): not ingested.
+    public var pagesIrrelevant = 0
 
     public init() {}
+
+    /// Pages kept over pages fetched whole (kept + set aside by the topic filter; with the filter off every page
+    /// fetched whole is kept); nil when no page was fetched whole.
+    public var relevanceRatio: Double? {
+        let judged = pagesSucceeded + pagesIrrelevant
+        return judged == 0 ? nil : Double(pagesSucceeded) / Double(judged)
+    }
 
     /// The counts in column order (the one order both stores write and read them in).
     var columns: [Int] {
         [
             pagesAttempted, pagesSucceeded, pagesNotModified, pagesFailed, pagesRobotsDisallowed, documentsAdded,
-            documentsUpdated, documentsUnchanged, documentsRemoved, chunksEmbedded,
+            documentsUpdated, documentsUnchanged, documentsRemoved, chunksEmbedded, pagesIrrelevant,
         ]
     }
 
@@ -47,11 +56,13 @@ public struct CrawlCounts: Sendable, Equatable {
         documentsUnchanged = columns[7]
         documentsRemoved = columns[8]
         chunksEmbedded = columns[9]
+        pagesIrrelevant = columns[10]
     }
 
     static let columnNames = [
         "pages_attempted", "pages_succeeded", "pages_not_modified", "pages_failed", "pages_robots_disallowed",
         "documents_added", "documents_updated", "documents_unchanged", "documents_removed", "chunks_embedded",
+        "pages_irrelevant",
     ]
 }
 

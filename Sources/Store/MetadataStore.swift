@@ -160,6 +160,13 @@ public protocol MetadataStore: Sendable {
     /// The ids of the documents crawled pages of origin `originID` became, sorted.
     func crawledDocumentIDs(originID: Int64) async throws -> [String]
 
+    // MARK: Platform settings (the dashboard's, shared by every replica)
+
+    /// Every stored setting by key, values in the environment's text form.
+    func platformSettings() async throws -> [String: String]
+    /// Sets each key given a value and clears each key given nil, in one transaction; returns every stored setting.
+    func savePlatformSettings(_ changes: [String: String?], now: Date) async throws -> [String: String]
+
     // MARK: Copying between stores (`aigov db copy`)
 
     /// Rows in every table.

@@ -9,6 +9,7 @@ struct PostgresMigration: Sendable {
 
     static let all: [PostgresMigration] = [
         documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings, crawlJobs,
+        platformSettings,
     ]
 
     /// Key of the transaction-scoped advisory lock that serialises migrations across replicas ("aigov" in hex).
@@ -219,5 +220,18 @@ struct PostgresMigration: Sendable {
             )
             """,
             "CREATE INDEX crawl_pages_origin ON crawl_pages(origin_id)",
+        ])
+
+    static let platformSettings = PostgresMigration(
+        version: 7, name: "platform_settings",
+        statements: [
+            """
+            CREATE TABLE platform_settings (
+                key TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "ALTER TABLE crawl_jobs ADD COLUMN pages_irrelevant BIGINT NOT NULL DEFAULT 0",
         ])
 }

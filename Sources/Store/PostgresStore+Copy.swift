@@ -167,7 +167,7 @@ extension PostgresStore {
             _ = try await connection.query(
                 """
                 TRUNCATE qdrant_outbox, jobs, crawl_jobs, crawl_pages, origins, users, chunk_vectors, chunks, documents,
-                    chunk_changes
+                    chunk_changes, platform_settings
                 """,
                 logger: logger)
         }

@@ -88,7 +88,7 @@ extension PostgresStore {
                     pages_robots_disallowed = \(c.pagesRobotsDisallowed), documents_added = \(c.documentsAdded),
                     documents_updated = \(c.documentsUpdated), documents_unchanged = \(c.documentsUnchanged),
                     documents_removed = \(c.documentsRemoved), chunks_embedded = \(c.chunksEmbedded),
-                    errors = \(errorsJSON)::jsonb, heartbeat_at = \(now)
+                    pages_irrelevant = \(c.pagesIrrelevant), errors = \(errorsJSON)::jsonb, heartbeat_at = \(now)
                 WHERE id = \(id) AND owner = \(owner) AND status = 'running'
                 RETURNING id
                 """, on: connection

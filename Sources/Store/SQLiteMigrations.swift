@@ -7,6 +7,7 @@ struct SQLiteMigration: Sendable {
 
     static let all: [SQLiteMigration] = [
         documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings, crawlJobs,
+        platformSettings,
     ]
 
     static let bookkeeping = """
@@ -190,5 +191,18 @@ struct SQLiteMigration: Sendable {
                 fetched_at TEXT
             );
             CREATE INDEX crawl_pages_origin ON crawl_pages(origin_id);
+            """)
+
+    // Settings changed at run time through the dashboard, shared by every replica over the store (values are the
+    // environment's text form, so one parser checks both), and the crawl count of pages the topic filter set aside.
+    static let platformSettings = SQLiteMigration(
+        version: 7, name: "platform_settings",
+        sql: """
+            CREATE TABLE platform_settings (
+                key TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            ALTER TABLE crawl_jobs ADD COLUMN pages_irrelevant INTEGER NOT NULL DEFAULT 0;
             """)
 }

@@ -151,7 +151,10 @@ extension SQLiteStore {
     public func removeAllRows() async throws {
         try await write { db in
             // Chunks (and their vectors) go with their documents (ON DELETE CASCADE).
-            for table in ["qdrant_outbox", "jobs", "crawl_jobs", "crawl_pages", "origins", "users", "documents"] {
+            for table in [
+                "qdrant_outbox", "jobs", "crawl_jobs", "crawl_pages", "origins", "users", "documents",
+                "platform_settings",
+            ] {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
             // The feed is emptied rather than given a delete per chunk: marking every number handed out as pruned

@@ -1,5 +1,7 @@
+import Foundation
+
 /// Copies every row of one store into another (`aigov db copy`): documents, chunks, users (with their password
-/// hashes), origins, jobs and the pending Qdrant outbox, keeping ids and timestamps. Works between any two
+/// hashes), origins, the dashboard's settings, jobs and the pending Qdrant outbox, keeping ids and timestamps. Works between any two
 /// `MetadataStore`s, so SQLite to PostgreSQL and back. Each batch is one transaction in the target: a failure
 /// leaves the batches before it, and rerunning with `replace` starts over.
 public struct StoreCopier: Sendable {
@@ -42,6 +44,12 @@ public struct StoreCopier: Sendable {
         copied.users = users.count
         copied.origins = origins.count
         progress(copied)
+        // The settings an admin changed at run time: a handful of keys, without which the copy would crawl and
+        // answer differently.
+        let settings = try await source.platformSettings()
+        if !settings.isEmpty {
+            _ = try await target.savePlatformSettings(settings.mapValues { Optional($0) }, now: Date())
+        }
         try await copyPages(
             { try await source.exportJobs(after: $0, limit: batchSize) }, key: \.id, into: target,
             rows: { StoreRows(jobs: $0) }, counted: \.jobs, &copied, progress)

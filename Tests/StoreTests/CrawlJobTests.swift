@@ -24,6 +24,7 @@ import Testing
             counts.pagesFailed = 1
             counts.documentsAdded = 2
             counts.chunksEmbedded = 17
+            counts.pagesIrrelevant = 4
             let failed = CrawlPageError(
                 code: "TIMEOUT", url: "https://regulator.example/slow", message: "no answer in 30 s")
             #expect(

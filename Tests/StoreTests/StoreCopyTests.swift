@@ -23,6 +23,7 @@ import Testing
         _ = try await store.claimDueOrigin(owner: "copy-test", now: now, lease: .seconds(60))
         _ = try await store.finishOriginRun(
             id: origin.id, owner: "copy-test", status: "completed", finishedAt: now, nextRun: now + 3600)
+        _ = try await store.savePlatformSettings(["CRAWL_MAX_DEPTH": "1", "ENABLE_REALTIME_WEB": "true"], now: now)
     }
 
     /// Every row, with timestamps as whole milliseconds (both engines store milliseconds; two Dates built from
@@ -69,9 +70,11 @@ import Testing
                 let there = try await StoreCopier(batchSize: 3).copy(from: source, to: between, replace: false)
                 #expect(there == (try await source.tableCounts()))
                 #expect(try await everything(between) == original)
+                #expect(try await between.platformSettings() == (try await source.platformSettings()))
                 try await withStore(.sqlite) { back in
                     try await StoreCopier(batchSize: 2).copy(from: between, to: back, replace: false)
                     #expect(try await everything(back) == original)
+                    #expect(try await back.platformSettings().count == 2)
                 }
             }
         }
@@ -83,6 +86,7 @@ import Testing
             try await withStore(engine) { target in
                 try await target.commitDocument(
                     sampleDocument(id: "old"), chunks: [], removedChunkIDs: [], outbox: false)
+                _ = try await target.savePlatformSettings(["MIN_RESULTS": "9"], now: Date())
                 let code = await storeErrorCode {
                     try await StoreCopier().copy(from: source, to: target, replace: false)
                 }
@@ -91,6 +95,8 @@ import Testing
                 try await StoreCopier().copy(from: source, to: target, replace: true)
                 #expect(try await target.document(id: "old") == nil)
                 #expect(try await everything(target) == (try await everything(source)))
+                // Replacing replaces the settings too: the target's own are gone.
+                #expect(try await target.platformSettings() == (try await source.platformSettings()))
             }
         }
     }

@@ -6,7 +6,7 @@ import Testing
 
 /// A fresh database on the test server (`AIGOV_TEST_DATABASE_URL`, see scripts/postgres-test-cluster), dropped
 /// after `body`. Like StoreTests' helper: CI sets AIGOV_REQUIRE_POSTGRES=1, so these tests run there.
-private enum TestPostgres {
+enum TestPostgres {
     static var adminURL: String? {
         let value = ProcessInfo.processInfo.environment["AIGOV_TEST_DATABASE_URL"] ?? ""
         return value.isEmpty ? nil : value
@@ -56,13 +56,14 @@ struct DatabaseCopyTests {
             let report = try CLI.objects(first.stdout).first ?? [:]
             #expect(report["engine"] as? String == "postgresql")
             #expect(
-                report["applied"] as? [Int] == [1, 2, 3, 4, 5, 6] && report["versions"] as? [Int] == [1, 2, 3, 4, 5, 6])
+                report["applied"] as? [Int] == [1, 2, 3, 4, 5, 6, 7]
+                    && report["versions"] as? [Int] == [1, 2, 3, 4, 5, 6, 7])
             #expect(!first.stdout.contains(password) && !first.stderr.contains(password))
 
             let second = try await CLI.run(["db", "migrate", "--json"], environment: ["DATABASE_URL": url])
             #expect(second.status == 0, "\(second.stderr)")
             let again = try CLI.objects(second.stdout).first ?? [:]
-            #expect(again["applied"] as? [Int] == [] && again["versions"] as? [Int] == [1, 2, 3, 4, 5, 6])
+            #expect(again["applied"] as? [Int] == [] && again["versions"] as? [Int] == [1, 2, 3, 4, 5, 6, 7])
         }
     }
 

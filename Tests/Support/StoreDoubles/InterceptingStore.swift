@@ -211,6 +211,14 @@ public final class InterceptingStore: MetadataStore {
         try intercept("crawledDocumentIDs(originID:)")
         return try await base.crawledDocumentIDs(originID: originID)
     }
+    public func platformSettings() async throws -> [String: String] {
+        try intercept("platformSettings")
+        return try await base.platformSettings()
+    }
+    public func savePlatformSettings(_ changes: [String: String?], now: Date) async throws -> [String: String] {
+        try intercept("savePlatformSettings(_:now:)")
+        return try await base.savePlatformSettings(changes, now: now)
+    }
     public func tableCounts() async throws -> StoreTableCounts {
         try intercept("tableCounts")
         return try await base.tableCounts()

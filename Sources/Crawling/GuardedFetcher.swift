@@ -35,6 +35,19 @@ public struct FetchResponse: Sendable {
 
     /// True for `304 Not Modified`: the page is as it was when its validators were kept.
     public var notModified: Bool { status == 304 }
+
+    /// `html` or `pdf` by the media type, else by the first bytes (as the loaders sniff); nil for anything else,
+    /// which crawls count as `UNSUPPORTED_TYPE`.
+    public var documentKind: String? {
+        switch contentType {
+        case "text/html", "application/xhtml+xml": return "html"
+        case "application/pdf": return "pdf"
+        default:
+            if body.starts(with: Data("%PDF".utf8)) { return "pdf" }
+            let head = String(decoding: body.prefix(512), as: UTF8.self).lowercased()
+            return head.contains("<html") || head.contains("<!doctype html") ? "html" : nil
+        }
+    }
 }
 
 /// Fetches pages for a crawl behind the ``AddressGuard``, on async-http-client.

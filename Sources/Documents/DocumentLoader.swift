@@ -23,16 +23,19 @@ public struct DocumentLoader: Sendable {
         /// The kind of document (regulation, framework, guidance ...), kept in its metadata as
         /// ``DocumentLoader/documentTypeKey``; nil keeps what front matter says, if anything.
         public var documentType: String?
+        /// Metadata set on top of what the input carries (a crawled page's `origin_id`).
+        public var metadata: [String: String]
         /// Overrides for the derived fields; nil keeps what the loader finds.
         public init(
             id: String? = nil, title: String? = nil, source: String? = nil, url: String? = nil,
-            documentType: String? = nil
+            documentType: String? = nil, metadata: [String: String] = [:]
         ) {
             self.id = id
             self.title = title
             self.source = source
             self.url = url
             self.documentType = documentType
+            self.metadata = metadata
         }
     }
 
@@ -116,6 +119,7 @@ public struct DocumentLoader: Sendable {
         // A derived title is shortened for citations; a title the caller gives is theirs to choose.
         let found = title.map(TextNormalizer.normalizeLine).flatMap { $0.isEmpty ? nil : ShortTitle.derive($0) }
         if let kind = options.documentType { metadata[Self.documentTypeKey] = kind }
+        metadata.merge(options.metadata) { _, given in given }
         return Document(
             id: options.id ?? fileName, title: options.title ?? found ?? stem, source: source ?? fileName,
             url: url, type: type, metadata: metadata, text: builder.text, pages: builder.pages,

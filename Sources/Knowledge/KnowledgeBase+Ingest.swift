@@ -86,6 +86,18 @@ extension KnowledgeBase {
         data: Data, fileName: String, options: DocumentLoader.Options = DocumentLoader.Options(),
         embeddingProgress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> DocumentOutcome {
+        // Without a judge every document is admitted, so there is always an outcome.
+        try await ingest(
+            data: data, fileName: fileName, options: options, admit: nil, embeddingProgress: embeddingProgress)!
+    }
+
+    /// As ``ingest(data:fileName:options:embeddingProgress:)``, but a document whose bytes changed is first shown,
+    /// loaded, to `admit` (the crawler's topic filter); nil when `admit` refuses it, and then nothing is stored.
+    /// Unchanged bytes are not judged again: they were admitted when they were stored.
+    public func ingest(
+        data: Data, fileName: String, options: DocumentLoader.Options = DocumentLoader.Options(),
+        admit: (@Sendable (Document) -> Bool)?, embeddingProgress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async throws -> DocumentOutcome? {
         let id = options.id ?? fileName
         let fileHash = Hashing.sha256Hex(data)
         if let existing = try await store.document(id: id), existing.metadata[Self.fileHashKey] == fileHash,
@@ -93,7 +105,8 @@ extension KnowledgeBase {
             options.title.map({ $0 == existing.title }) ?? true,
             options.source.map({ $0 == existing.source }) ?? true,
             options.url.map({ $0 == existing.url }) ?? true,
-            options.documentType.map({ $0 == existing.metadata[DocumentLoader.documentTypeKey] }) ?? true
+            options.documentType.map({ $0 == existing.metadata[DocumentLoader.documentTypeKey] }) ?? true,
+            options.metadata.allSatisfy({ existing.metadata[$0.key] == $0.value })
         {
             let chunks = try await store.chunks(documentID: id).count
             return DocumentOutcome(
@@ -105,6 +118,7 @@ extension KnowledgeBase {
         let loader = self.loader
         let loadOptions = options
         var document = try await blocking { try loader.load(data: data, fileName: fileName, options: loadOptions) }
+        if let admit, !admit(document) { return nil }
         document.metadata[Self.fileHashKey] = fileHash
         return try await commit(document, embeddingProgress: embeddingProgress)
     }

@@ -148,8 +148,11 @@ public struct CrawlRun: Sendable {
 
         var bytes = 0
         var pages = 0
+        let filter =
+            settings.topicFiltering
+            ? TopicFilter(threshold: settings.policyKeywordThreshold, topicTags: origin.topicTags) : nil
         while !queue.isEmpty {
-            let (key, depth) = queue.removeFirst()
+            let (key, depth) = queue.remove(at: settings.priorityQueue ? Self.best(in: queue) : 0)
             guard pages < maxPages, bytes < settings.maxJobBytes, started.duration(to: .now) < settings.maxJobDuration
             else { break }
             guard let url = URL(string: key) else { continue }
@@ -208,7 +211,10 @@ public struct CrawlRun: Sendable {
             } else if let answer {
                 record.lastStatus = answer.status
                 bytes += answer.body.count
-                await handle(answer, key: key, depth: depth, maxDepth: maxDepth, record: &record, progress: progress) {
+                await handle(
+                    answer, key: key, depth: depth, maxDepth: maxDepth, origin: origin, filter: filter,
+                    record: &record, progress: progress
+                ) {
                     link in
                     guard let linkURL = URL(string: link), sameSite(linkURL), seen.insert(link).inserted else { return }
                     queue.append((link, depth + 1))
@@ -227,8 +233,8 @@ public struct CrawlRun: Sendable {
     /// What one answer does: a 304 keeps the document, a 404/410 counts towards removing it, a page or PDF is
     /// ingested (and a page's links handed to `enqueue` while the depth allows).
     private func handle(
-        _ answer: FetchResponse, key: String, depth: Int, maxDepth: Int, record: inout CrawlPage,
-        progress: Progress, enqueue: (String) -> Void
+        _ answer: FetchResponse, key: String, depth: Int, maxDepth: Int, origin: Origin, filter: TopicFilter?,
+        record: inout CrawlPage, progress: Progress, enqueue: (String) -> Void
     ) async {
         if answer.notModified {
             record.missingRuns = 0
@@ -255,7 +261,7 @@ public struct CrawlRun: Sendable {
             return
         }
         record.missingRuns = 0
-        let kind = Self.kind(of: answer)
+        let kind = answer.documentKind
         guard let kind else {
             progress.update { $0.pagesFailed += 1 }
             progress.fail(
@@ -271,10 +277,24 @@ public struct CrawlRun: Sendable {
         }
         let documentID = Self.documentID(forCanonicalURL: key)
         do {
-            let outcome = try await knowledgeBase.ingest(
-                data: answer.body, fileName: "\(documentID).\(kind)",
-                options: DocumentLoader.Options(
-                    id: documentID, source: answer.url.host ?? "web", url: answer.url.absoluteString))
+            var admit: (@Sendable (Document) -> Bool)?
+            if let filter {
+                admit = { document in filter.admits(title: document.title, text: document.text) }
+            }
+            guard
+                let outcome = try await knowledgeBase.ingest(
+                    data: answer.body, fileName: "\(documentID).\(kind)",
+                    options: DocumentLoader.Options(
+                        id: documentID, source: answer.url.host ?? "web", url: answer.url.absoluteString,
+                        metadata: [Self.originMetadataKey: String(origin.id)]),
+                    admit: admit)
+            else {
+                // Set aside by the topic filter: a document it once admitted stays until the page is gone.
+                progress.update { $0.pagesIrrelevant += 1 }
+                record.etag = nil
+                record.lastModified = nil
+                return
+            }
             progress.update { counts in
                 counts.pagesSucceeded += 1
                 counts.chunksEmbedded += outcome.chunksEmbedded
@@ -294,17 +314,22 @@ public struct CrawlRun: Sendable {
         }
     }
 
-    /// `html` or `pdf` by the media type, else by the first bytes; nil for anything else.
-    package static func kind(of answer: FetchResponse) -> String? {
-        switch answer.contentType {
-        case "text/html", "application/xhtml+xml": return "html"
-        case "application/pdf": return "pdf"
-        default:
-            if answer.body.starts(with: Data("%PDF".utf8)) { return "pdf" }
-            let head = String(decoding: answer.body.prefix(512), as: UTF8.self).lowercased()
-            if head.contains("<html") || head.contains("<!doctype html") { return "html" }
-            return nil
+    /// The metadata key of the origin a crawled document came from.
+    public static let originMetadataKey = "origin_id"
+
+    /// The index of the queued URL to crawl next under the priority queue: the best score, the earliest of equals.
+    static func best(in queue: [(url: String, depth: Int)]) -> Int {
+        var best = 0
+        var bestScore = Int.min
+        for (index, item) in queue.enumerated() {
+            guard let url = URL(string: item.url) else { continue }
+            let score = URLPriority.score(url, depth: item.depth)
+            if score > bestScore {
+                best = index
+                bestScore = score
+            }
         }
+        return best
     }
 
     static func regexes(_ patterns: [String]) -> [Regex<AnyRegexOutput>] {

@@ -29,6 +29,12 @@ public struct CrawlSettings: Sendable, Equatable {
     public var maxJobBytes = 500 << 20
     /// `CRAWL_MAX_JOB_SECONDS`: how long one crawl may run.
     public var maxJobDuration: Duration = .seconds(1800)
+    /// `ENABLE_TOPIC_FILTERING`: pages below ``policyKeywordThreshold`` are not ingested (``TopicFilter``).
+    public var topicFiltering = false
+    /// `POLICY_KEYWORD_THRESHOLD`: the least relevance (0...1) the topic filter admits.
+    public var policyKeywordThreshold = 0.3
+    /// `ENABLE_PRIORITY_QUEUE`: the crawl takes the best-scored URL next (``URLPriority``), not breadth-first.
+    public var priorityQueue = false
     /// `CRAWL_SCHEDULER_INTERVAL_SECONDS`: how often `serve` looks for due origins; nil (0) turns the scheduler off.
     public var schedulerInterval: Duration? = .seconds(30)
 

@@ -21,12 +21,16 @@ public final class OriginScheduler: Sendable {
     public let lease: Duration
     /// A running job whose heartbeat is older than this was abandoned.
     public let abandonedAfter: Duration
+    /// The settings as they are now, read before each crawl (the dashboard's stored settings over the
+    /// environment); nil, or a failure, leaves ``settings``. The fetcher's address guard is never taken from here.
+    public let settingsSource: (@Sendable () async throws -> CrawlSettings)?
 
     public init(
         knowledgeBase: KnowledgeBase, settings: CrawlSettings, fetcher: GuardedFetcher? = nil,
         owner: String = OriginScheduler.defaultOwner(), lease: Duration = .seconds(120),
-        abandonedAfter: Duration = .seconds(120)
+        abandonedAfter: Duration = .seconds(120), settingsSource: (@Sendable () async throws -> CrawlSettings)? = nil
     ) {
+        self.settingsSource = settingsSource
         self.knowledgeBase = knowledgeBase
         self.settings = settings
         self.fetcher = fetcher ?? settings.fetcher()
@@ -93,6 +97,12 @@ public final class OriginScheduler: Sendable {
             }
         }
         defer { renewal.cancel() }
+        var settings = self.settings
+        if let settingsSource, let current = try? await settingsSource() { settings = current }
+        // The guard (CRAWL_ALLOW_HOSTS) stays the one this scheduler was built with.
+        var fetcher = self.fetcher
+        fetcher.userAgent = settings.userAgent
+        fetcher.limits.timeout = settings.timeout
         let run = CrawlRun(knowledgeBase: knowledgeBase, settings: settings, fetcher: fetcher, owner: owner)
         let outcome: Result<CrawlJob, any Error>
         do {

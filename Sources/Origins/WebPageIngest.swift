@@ -22,7 +22,7 @@ public enum WebPageIngest {
         guard (200..<300).contains(answer.status) else {
             throw CrawlError(.httpError, "\(url.host ?? "the site") answered HTTP \(answer.status)")
         }
-        guard let kind = CrawlRun.kind(of: answer) else {
+        guard let kind = answer.documentKind else {
             throw CrawlError(.unsupportedType, "\(answer.contentType ?? "no type") is not a page or PDF")
         }
         let id = CrawlRun.documentID(forCanonicalURL: key)

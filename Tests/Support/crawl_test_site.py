@@ -13,11 +13,19 @@ Routes:
   /to-metadata         302 to http://169.254.169.254/latest/meta-data/
   /to-private          302 to /private/secret.html (disallowed by robots.txt)
   /no-location         302 without a Location
-  /slow.html           answers after 3 s
+  /slow.html[?s=N]     answers after 3 s (N s)
   /large.html          a 3 MiB page
   /missing.html 404, /broken.html 500, /gone.html 410
   /act.pdf             the PDF given on the command line (application/pdf)
   /sitemap-index.xml   a sitemap index naming /sitemap-pages.xml.gz (gzip)
+  /topics[?anything]   a hub for the topic filter and the priority queue: links, in this order, to
+                       /topics/news/events.html, /topics/recipes.html (no policy words), /topics/ai-policy.html
+  /live/*.html         pages the live web fallback reads (/live/sandbox.html: a made-up sandbox rule)
+  /customsearch/v1     a Google Custom Search-compatible endpoint: items = /live/ pages (cx=slow: /slow.html?s=20
+                       first); 403 unless key=test-key
+  POST /v1/chat/completions
+                       an OpenAI-compatible chat model that answers a JSON array of /live/ page URLs (401 unless
+                       the bearer token is test-key)
   /__hits              how many times each path was requested (JSON)
 """
 
@@ -95,8 +103,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(302, headers={"Location": "/private/secret.html"})
         elif path == "/no-location":
             self.send(302)
-        elif path == "/slow.html":
-            time.sleep(3)
+        elif path.split("?")[0] == "/slow.html":
+            time.sleep(float(path.split("?s=")[1]) if "?s=" in path else 3)
             self.send(200, self.page("Slow", "<p>Late.</p>"))
         elif path == "/large.html":
             self.send(200, b"<p>" + b"x" * (3 << 20) + b"</p>")
@@ -108,6 +116,38 @@ class Handler(BaseHTTPRequestHandler):
             self.send(410, self.page("Gone", "<p>Gone.</p>"))
         elif path == "/act.pdf":
             self.send(200, PDF, "application/pdf")
+        elif path.split("?")[0].rstrip("/") == "/topics":
+            self.send(200, self.page("Topics", (
+                '<p>Topics.</p><a href="/topics/news/events.html">Events</a> '
+                '<a href="/topics/recipes.html">Recipes</a> <a href="/topics/ai-policy.html">AI policy</a>')))
+        elif path == "/topics/news/events.html":
+            self.send(200, self.page("Events", "<p>Upcoming events and an open day for the public.</p>"))
+        elif path == "/topics/recipes.html":
+            self.send(200, self.page("Recipes", (
+                "<p>Slow-cooked lentil soup: soften onions, add lentils and stock, simmer for forty minutes and "
+                "season to taste. Serve with bread.</p>")))
+        elif path == "/topics/ai-policy.html":
+            self.send(200, self.page("AI policy", (
+                "<p>Our artificial intelligence policy: a risk management framework for high-risk AI systems, "
+                "transparency obligations, human oversight and accountability under the AI Act regulation.</p>")))
+        elif path == "/live/sandbox.html":
+            self.send(200, self.page("Quantum widget sandbox rule", (
+                "<h1>Quantum widget sandbox</h1><p>Operators of quantum widget sandboxes must file a "
+                "zephyr register entry within fourteen days of opening the sandbox to testers.</p>"
+                "<p>The regulator publishes the zephyr register every quarter.</p>")))
+        elif path == "/live/other.html":
+            self.send(200, self.page("Unrelated notice", "<p>The office is closed on public holidays.</p>"))
+        elif path.startswith("/customsearch/v1"):
+            from urllib.parse import parse_qs, urlparse
+            query = parse_qs(urlparse(path).query)
+            if query.get("key") != ["test-key"] or not query.get("q") or not query.get("cx"):
+                self.send(403, b'{"error": "forbidden"}', "application/json")
+                return
+            items = [{"link": f"http://{host}/live/sandbox.html"}, {"link": f"http://{host}/live/other.html"},
+                     {"link": "http://169.254.169.254/latest/meta-data/"}]
+            if query.get("cx") == ["slow"]:
+                items = [{"link": f"http://{host}/slow.html?s=20"}, {"link": f"http://{host}/live/sandbox.html"}]
+            self.send(200, json.dumps({"items": items}).encode(), "application/json")
         elif path == "/sitemap-index.xml":
             self.send(200, (
                 '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -120,6 +160,27 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, gzip.compress(xml.encode()), "application/gzip")
         else:
             self.send(404, self.page("Not found", "<p>No such page.</p>"))
+
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        with LOCK:
+            HITS["POST " + self.path] = HITS.get("POST " + self.path, 0) + 1
+        host = self.headers.get("Host", "127.0.0.1")
+        if self.path != "/v1/chat/completions":
+            self.send(404, b"{}", "application/json")
+            return
+        if self.headers.get("Authorization") != "Bearer test-key":
+            self.send(401, b'{"error": "bad key"}', "application/json")
+            return
+        request = json.loads(body or b"{}")
+        urls = [f"http://{host}/live/sandbox.html", f"http://{host}/live/other.html"]
+        content = "```json\n" + json.dumps(urls) + "\n```" if request.get("model") == "fenced" else json.dumps(urls)
+        reply = {"id": "x", "object": "chat.completion", "model": request.get("model"),
+                 "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                              "finish_reason": "stop"}]}
+        self.send(200, json.dumps(reply).encode(), "application/json")
 
 
 def main():

@@ -121,13 +121,14 @@ let package = Package(
         ),
         // The settings `aigov serve` and the commands share, read from the environment (ARCHITECTURE.md section
         // 10): search (Qdrant, backend, caches, reranking), ranking and the chat model.
-        .target(name: "Settings", dependencies: ["Answering", "Qdrant", "Retrieval", "TextAnalysis", "Origins"]),
+        .target(
+            name: "Settings", dependencies: ["Answering", "Qdrant", "Retrieval", "TextAnalysis", "Origins", "LiveWeb"]),
         .target(
             name: "APIServer",
             dependencies: [
                 "ConcurrencySupport", "Settings", "EmbedCache", "Retrieval", "Qdrant", "Documents", "Knowledge",
                 "Store",
-                "Answering", "Origins",
+                "Answering", "Origins", "LiveWeb", "Crawling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -145,7 +146,7 @@ let package = Package(
             dependencies: [
                 "Settings", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Documents", "Knowledge", "Store",
                 "Answering",
-                "APIServer", "Evaluation", "Origins", "Crawling",
+                "APIServer", "Evaluation", "Origins", "Crawling", "LiveWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -170,10 +171,18 @@ let package = Package(
             dependencies: [
                 "Crawling", "Knowledge", "Store", "Documents", "ConcurrencySupport",
             ]),
+        // The live web fallback (issue 17): search providers, and passages of pages fetched through the guard for
+        // one query, never stored.
+        .target(
+            name: "LiveWeb",
+            dependencies: [
+                "Crawling", "Knowledge", "Documents", "ConcurrencySupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .testTarget(
             name: "OriginsTests",
             dependencies: ["Origins", "Crawling", "Knowledge", "Store", "Documents", "EmbedCache", "AigovTestSupport"]),
-        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval", "Origins"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval", "Origins", "LiveWeb"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis"]),
         // The governance fixtures, loaded and chunked once per test process, for the Documents and Knowledge tests.
         .target(

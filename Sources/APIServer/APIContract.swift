@@ -195,6 +195,46 @@ enum APIContract {
                         """)
             ],
             responses: [.ok("Oldest day first", .schema("DashboardTimeseries")), .invalidField]),
+        APIRoute(
+            .dashboardOrigins, .get, "/api/admin/dashboard/origins", access: .admin, tag: "origins",
+            summary: "Origins with the figures of their recent crawls", parameters: [.pageLimit, .pageOffset],
+            responses: [.ok("By id; total counted before paging", .schema("DashboardOriginList")), .invalidField]),
+        APIRoute(
+            .dashboardOrigin, .get, "/api/admin/dashboard/origins/{id}", access: .admin, tag: "origins",
+            summary: "An origin, its figures and its recent jobs", parameters: [.originID],
+            responses: [.ok("The origin", .schema("DashboardOrigin")), .noSuchOrigin, .invalidField]),
+        APIRoute(
+            .dashboardOriginConfig, .get, "/api/admin/dashboard/origins/{id}/config", access: .admin, tag: "origins",
+            summary: "How the origin is crawled: each value and whether the origin or the platform settings give it",
+            parameters: [.originID],
+            responses: [.ok("The configuration", .schema("DashboardOriginConfig")), .noSuchOrigin, .invalidField]),
+        APIRoute(
+            .dashboardDocuments, .get, "/api/admin/dashboard/documents", access: .admin, tag: "origins",
+            summary: "Documents, with the origin each was crawled for",
+            parameters: [
+                APIParameter("origin_id", in: .query, schema: #"{"type": "integer", "minimum": 1}"#),
+                .pageLimit, .pageOffset,
+            ],
+            responses: [.ok("Total counted before paging", .schema("DashboardDocumentList")), .invalidField]),
+        APIRoute(
+            .dashboardDocument, .get, "/api/admin/dashboard/documents/{id}", access: .admin, tag: "origins",
+            summary: "A document, its chunk count and what the crawler kept of its page",
+            parameters: [.documentID],
+            responses: [.ok("The document", .schema("DashboardDocument")), .noSuchDocument, .invalidField]),
+        APIRoute(
+            .dashboardSettings, .get, "/api/admin/dashboard/settings", access: .admin, tag: "origins",
+            summary: "The settings an admin can change at run time",
+            responses: [.ok("Effective values and where each comes from", .schema("DashboardSettings"))]),
+        APIRoute(
+            .updateDashboardSettings, .put, "/api/admin/dashboard/settings", access: .admin, tag: "origins",
+            summary: "Change settings for every replica",
+            description: "Keys left out keep their value; null clears a stored value (the environment's applies "
+                + "again). Stored in the database, read by every replica before each crawl and live web fallback.",
+            requestBody: .json("DashboardSettingsRequest"),
+            responses: [
+                .ok("The settings after the change", .schema("DashboardSettings")), .malformedBody, .tooLarge,
+                .unsupportedMediaType, .invalidField,
+            ]),
     ]
 
     /// The route whose method and path template match a request; nil when none does.

@@ -6,7 +6,8 @@ enum APIOperation: String, CaseIterable, Sendable {
     case openAPI = "openapi"
     case docs, query, retrieve, login, me, ingestText, upload, listDocuments, getDocument, deleteDocument
     case adminHealth, listOrigins, createOrigin, updateOrigin, deleteOrigin, originStatus, crawlOrigin, listJobs, getJob
-    case dashboardOverview, dashboardTimeseries
+    case dashboardOverview, dashboardTimeseries, dashboardOrigins, dashboardOrigin, dashboardOriginConfig
+    case dashboardDocuments, dashboardDocument, dashboardSettings, updateDashboardSettings
 }
 
 /// Who may call a route; decides the middleware in front of its handler and the answers that middleware gives.

@@ -49,6 +49,8 @@ struct CrawlJobRoutes: Sendable {
             case documentsUnchanged = "documents_unchanged"
             case documentsRemoved = "documents_removed"
             case chunksEmbedded = "chunks_embedded"
+            case pagesIrrelevant = "pages_irrelevant"
+            case relevanceRatio = "relevance_ratio"
             case errorBreakdown = "error_breakdown"
             case topErrors = "top_errors"
         }
@@ -75,6 +77,8 @@ struct CrawlJobRoutes: Sendable {
             try container.encode(c.documentsUnchanged, forKey: .documentsUnchanged)
             try container.encode(c.documentsRemoved, forKey: .documentsRemoved)
             try container.encode(c.chunksEmbedded, forKey: .chunksEmbedded)
+            try container.encode(c.pagesIrrelevant, forKey: .pagesIrrelevant)
+            try container.encode(c.relevanceRatio, forKey: .relevanceRatio)
             try container.encode(job.errors, forKey: .errors)
             var breakdown: [String: Int] = [:]
             for error in job.errors { breakdown[error.code, default: 0] += 1 }
@@ -146,12 +150,15 @@ struct CrawlJobRoutes: Sendable {
         /// Jobs created in the last 24 hours, per status (every status present, 0 when none).
         var jobsLast24h: [String: Int]
         var pagesAttemptedLast24h: Int
+        /// Pages kept over pages fetched whole by the last day's jobs (the topic filter sets pages aside).
+        var relevanceRatioLast24h: Double?
         var lastJob: JobBody?
 
         enum CodingKeys: String, CodingKey {
             case origins, documents, chunks
             case jobsLast24h = "jobs_last_24h"
             case pagesAttemptedLast24h = "pages_attempted_last_24h"
+            case relevanceRatioLast24h = "relevance_ratio_last_24h"
             case lastJob = "last_job"
         }
 
@@ -162,6 +169,7 @@ struct CrawlJobRoutes: Sendable {
             try container.encode(chunks, forKey: .chunks)
             try container.encode(jobsLast24h, forKey: .jobsLast24h)
             try container.encode(pagesAttemptedLast24h, forKey: .pagesAttemptedLast24h)
+            try container.encode(relevanceRatioLast24h, forKey: .relevanceRatioLast24h)
             try container.encode(lastJob, forKey: .lastJob)
         }
     }
@@ -219,6 +227,7 @@ struct CrawlJobRoutes: Sendable {
                     due: origins.filter { $0.enabled && ($0.nextRun.map { $0 <= now } ?? true) }.count),
                 documents: counts.documents, chunks: counts.chunks, jobsLast24h: byStatus,
                 pagesAttemptedLast24h: recent.reduce(0) { $0 + $1.counts.pagesAttempted },
+                relevanceRatioLast24h: DashboardRoutes.relevance(of: recent),
                 lastJob: last.map(JobBody.init)))
     }
 

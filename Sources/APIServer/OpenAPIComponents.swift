@@ -56,7 +56,11 @@ enum OpenAPIComponents {
                 "section": {"type": ["string", "null"]},
                 "page_start": {"type": ["integer", "null"]},
                 "page_end": {"type": ["integer", "null"]},
-                "score": {"type": "number"}
+                "score": {"type": "number"},
+                "live_web": {
+                  "type": "boolean",
+                  "description": "Present (true) on a passage of a page fetched from the live web for this query."
+                }
               }
             },
             "Filters": {
@@ -102,6 +106,11 @@ enum OpenAPIComponents {
                   "type": "boolean",
                   "default": false,
                   "description": "Answer as server-sent events (also with Accept: text/event-stream)."
+                },
+                "use_web_fallback": {
+                  "type": "boolean",
+                  "default": false,
+                  "description": "Add live web passages when ENABLE_REALTIME_WEB is on and local retrieval is weak."
                 }
               }
             },
@@ -121,7 +130,26 @@ enum OpenAPIComponents {
                 {
                   "type": "object",
                   "required": ["citations"],
-                  "properties": {"citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}}}
+                  "properties": {
+                    "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
+                    "web_fallback": {
+                      "type": "object",
+                      "description": "What the live web fallback did; present when the query asked for it.",
+                      "required": ["status", "passages", "pages_read", "ms"],
+                      "properties": {
+                        "status": {
+                          "type": "string",
+                          "enum": [
+                            "used", "disabled", "no_provider", "local_sufficient", "no_pages",
+                            "PROVIDER_UNAVAILABLE", "PROVIDER_REPLY", "TIMEOUT"
+                          ]
+                        },
+                        "passages": {"type": "integer"},
+                        "pages_read": {"type": "integer"},
+                        "ms": {"type": "number"}
+                      }
+                    }
+                  }
                 }
               ]
             },
@@ -405,7 +433,8 @@ enum OpenAPIComponents {
                 "job_id", "origin_id", "trigger", "status", "error", "created_at", "started_at", "finished_at",
                 "heartbeat_at", "pages_attempted", "pages_succeeded", "pages_not_modified", "pages_failed",
                 "pages_robots_disallowed", "documents_added", "documents_updated", "documents_unchanged",
-                "documents_removed", "chunks_embedded", "errors", "error_breakdown", "top_errors"
+                "documents_removed", "chunks_embedded", "pages_irrelevant", "relevance_ratio", "errors",
+                "error_breakdown", "top_errors"
               ],
               "properties": {
                 "job_id": {"type": "string"},
@@ -427,6 +456,11 @@ enum OpenAPIComponents {
                 "documents_unchanged": {"type": "integer"},
                 "documents_removed": {"type": "integer"},
                 "chunks_embedded": {"type": "integer"},
+                "pages_irrelevant": {"type": "integer", "description": "Set aside by the topic filter."},
+                "relevance_ratio": {
+                  "type": ["number", "null"],
+                  "description": "Pages kept over pages fetched whole; null when none was fetched whole."
+                },
                 "errors": {
                   "type": "array",
                   "items": {
@@ -475,6 +509,7 @@ enum OpenAPIComponents {
                   "description": "Jobs created in the last 24 hours per status; every status present."
                 },
                 "pages_attempted_last_24h": {"type": "integer"},
+                "relevance_ratio_last_24h": {"type": ["number", "null"]},
                 "last_job": {"oneOf": [{"$ref": "#/components/schemas/CrawlJob"}, {"type": "null"}]}
               }
             },
@@ -500,6 +535,114 @@ enum OpenAPIComponents {
                   }
                 }
               }
+            },
+            "DashboardOrigin": {
+              "allOf": [
+                {"$ref": "#/components/schemas/Origin"},
+                {
+                  "type": "object",
+                  "required": [
+                    "documents", "jobs_considered", "last_job", "success_rate", "relevance_ratio", "pages_attempted"
+                  ],
+                  "properties": {
+                    "documents": {"type": "integer", "description": "Documents its crawled pages became."},
+                    "jobs_considered": {"type": "integer", "description": "Its most recent jobs (20 at most)."},
+                    "last_job": {"oneOf": [{"$ref": "#/components/schemas/CrawlJob"}, {"type": "null"}]},
+                    "success_rate": {
+                      "type": ["number", "null"], "description": "Completed over ended jobs; null when none ended."
+                    },
+                    "relevance_ratio": {"type": ["number", "null"]},
+                    "pages_attempted": {"type": "integer"},
+                    "recent_jobs": {
+                      "type": "array", "items": {"$ref": "#/components/schemas/CrawlJob"},
+                      "description": "On /dashboard/origins/{id} only."
+                    }
+                  }
+                }
+              ]
+            },
+            "DashboardOriginList": {
+              "type": "object",
+              "required": ["origins", "total", "limit", "offset"],
+              "properties": {
+                "origins": {"type": "array", "items": {"$ref": "#/components/schemas/DashboardOrigin"}},
+                "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}
+              }
+            },
+            "DashboardOriginConfig": {
+              "type": "object",
+              "required": ["origin_id", "config"],
+              "properties": {
+                "origin_id": {"type": "integer"},
+                "config": {
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "object", "required": ["value", "source"],
+                    "properties": {
+                      "value": {"type": ["string", "number", "boolean", "array", "null"]},
+                      "source": {"type": "string", "enum": ["origin", "settings"]}
+                    }
+                  }
+                }
+              }
+            },
+            "DashboardDocument": {
+              "allOf": [
+                {"$ref": "#/components/schemas/Document"},
+                {
+                  "type": "object",
+                  "required": ["origin_id"],
+                  "properties": {
+                    "origin_id": {"type": ["integer", "null"], "description": "The origin it was crawled for."},
+                    "chunks": {"type": "integer", "description": "On /dashboard/documents/{id} only."},
+                    "crawl": {
+                      "description": "What the crawler kept of its page (detail only; null for other documents).",
+                      "oneOf": [
+                        {"type": "null"},
+                        {
+                          "type": "object",
+                          "required": ["url", "etag", "last_modified", "last_status", "fetched_at", "missing_runs"],
+                          "properties": {
+                            "url": {"type": "string"}, "etag": {"type": ["string", "null"]},
+                            "last_modified": {"type": ["string", "null"]},
+                            "last_status": {"type": ["integer", "null"]},
+                            "fetched_at": {"type": ["string", "null"], "format": "date-time"},
+                            "missing_runs": {"type": "integer"}
+                          }
+                        }
+                      ]
+                    }
+                  }
+                }
+              ]
+            },
+            "DashboardDocumentList": {
+              "type": "object",
+              "required": ["documents", "total", "limit", "offset"],
+              "properties": {
+                "documents": {"type": "array", "items": {"$ref": "#/components/schemas/DashboardDocument"}},
+                "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}
+              }
+            },
+            "DashboardSettings": {
+              "type": "object",
+              "required": ["settings", "sources"],
+              "properties": {
+                "settings": {
+                  "type": "object",
+                  "additionalProperties": {"type": ["string", "number", "boolean", "array", "null"]},
+                  "description": "Each setting by the lower-case name of its variable."
+                },
+                "sources": {
+                  "type": "object",
+                  "additionalProperties": {"type": "string", "enum": ["store", "environment", "default"]}
+                }
+              }
+            },
+            "DashboardSettingsRequest": {
+              "type": "object",
+              "description": "Any of the keys of DashboardSettings.settings; null clears the stored value.",
+              "additionalProperties": {"type": ["string", "number", "boolean", "array", "null"]}
             },
             "DeleteResponse": {
               "type": "object",

@@ -12,6 +12,7 @@ struct RouteHandlers: Sendable {
     let admin: AdminRoutes
     let origins: OriginRoutes
     let jobs: CrawlJobRoutes
+    let dashboard: DashboardRoutes
 
     init(state: ServerState) {
         pages = PublicRoutes(state: state)
@@ -21,6 +22,7 @@ struct RouteHandlers: Sendable {
         admin = AdminRoutes(state: state)
         origins = OriginRoutes(state: state)
         jobs = CrawlJobRoutes(state: state)
+        dashboard = DashboardRoutes(state: state)
     }
 
     func handler(for operation: APIOperation) -> Handler {
@@ -51,6 +53,13 @@ struct RouteHandlers: Sendable {
         case .getJob: jobs.detail
         case .dashboardOverview: jobs.overview
         case .dashboardTimeseries: jobs.timeseries
+        case .dashboardOrigins: dashboard.origins
+        case .dashboardOrigin: dashboard.origin
+        case .dashboardOriginConfig: dashboard.originConfig
+        case .dashboardDocuments: dashboard.documents
+        case .dashboardDocument: dashboard.document
+        case .dashboardSettings: dashboard.settings
+        case .updateDashboardSettings: dashboard.updateSettings
         }
     }
 }

@@ -93,11 +93,14 @@ struct QueryRequest: Decodable, Sendable {
     var mode: SearchMode
     var filters: SearchFilters?
     var stream: Bool
+    /// Asks for the live web fallback (used only when `ENABLE_REALTIME_WEB` is on and local retrieval is weak).
+    var useWebFallback: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case question
         case topK = "top_k"
         case mode, filters, stream
+        case useWebFallback = "use_web_fallback"
     }
 
     init(from decoder: any Decoder) throws {
@@ -108,6 +111,7 @@ struct QueryRequest: Decodable, Sendable {
         mode = try SearchFields.mode(try container.decodeIfPresent(String.self, forKey: .mode))
         filters = try container.decodeIfPresent(SearchFilters.self, forKey: .filters)
         stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
+        useWebFallback = try container.decodeIfPresent(Bool.self, forKey: .useWebFallback) ?? false
     }
 }
 

@@ -60,13 +60,34 @@ struct AnswerSummary: Encodable, Sendable {
 struct QueryResponse: Encodable, Sendable {
     var summary: AnswerSummary
     var citations: [Citation]
+    /// What the live web fallback did; nil (left out) when the query did not ask for it.
+    var webFallback: WebFallbackSummary? = nil
 
-    enum CodingKeys: String, CodingKey { case citations }
+    enum CodingKeys: String, CodingKey {
+        case citations
+        case webFallback = "web_fallback"
+    }
 
     func encode(to encoder: any Encoder) throws {
         try summary.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(citations, forKey: .citations)
+        try container.encodeIfPresent(webFallback, forKey: .webFallback)
+    }
+}
+
+/// `web_fallback` of a query that asked for it: `status` (`used`, `disabled`, `no_provider`, `local_sufficient`,
+/// `no_pages`, `PROVIDER_UNAVAILABLE`, `PROVIDER_REPLY`, `TIMEOUT`), the live passages added and pages read.
+struct WebFallbackSummary: Encodable, Sendable {
+    var status: String
+    var passages: Int
+    var pagesRead: Int
+    var milliseconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case status, passages
+        case pagesRead = "pages_read"
+        case milliseconds = "ms"
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Knowledge
+import LiveWeb
 import Retrieval
 
 /// `POST /api/search/query` (answer, JSON or server-sent events) and `POST /api/search/retrieve` (passages).
@@ -24,7 +25,13 @@ struct SearchRoutes: Sendable {
         let start = ContinuousClock.now
         let body = try await RequestBodies.json(
             QueryRequest.self, from: &request, limit: state.configuration.maxJSONBodyBytes)
-        let (citations, retrievalMs) = try await search(body.question, body.topK, body.mode, body.filters)
+        var (citations, retrievalMs) = try await search(body.question, body.topK, body.mode, body.filters)
+        var webFallback: WebFallbackSummary?
+        if body.useWebFallback {
+            let (live, summary) = await liveWeb(body.question, local: citations, context)
+            citations += live
+            webFallback = summary
+        }
         let knowledgeBase = state.knowledgeBase
         let passages = await PassageContinuation.complete(
             citations.enumerated().map { index, citation in Self.passage(number: index + 1, citation) },
@@ -44,7 +51,39 @@ struct SearchRoutes: Sendable {
         }
         record(answer)
         let timings = QueryTimings(retrievalMs: retrievalMs, answer: answer, totalMs: Self.milliseconds(since: start))
-        return JSONResponse.make(QueryResponse(summary: AnswerSummary(answer, timings: timings), citations: citations))
+        return JSONResponse.make(
+            QueryResponse(
+                summary: AnswerSummary(answer, timings: timings), citations: citations, webFallback: webFallback))
+    }
+
+    /// The live web fallback for a query that asked for it; the settings are read now (an admin may have turned
+    /// it on or off through any replica). A failure leaves the local answer alone.
+    private func liveWeb(
+        _ question: String, local citations: [Citation], _ context: APIRequestContext
+    ) async -> ([Citation], WebFallbackSummary) {
+        let start = ContinuousClock.now
+        let outcome: LiveWebFallback.Outcome
+        do {
+            let settings = try await state.runtimeSettings().liveWeb
+            outcome = await state.liveWeb.run(question: question, local: citations, settings: settings)
+        } catch {
+            context.logger.warning(
+                "live web settings unreadable", metadata: ["error": .string(KnowledgeBase.describe(error))])
+            outcome = LiveWebFallback.Outcome(status: "disabled")
+        }
+        if outcome.status != "disabled", outcome.status != "local_sufficient" {
+            context.logger.info(
+                "live web fallback",
+                metadata: [
+                    "status": .string(outcome.status), "pages_read": .stringConvertible(outcome.pagesRead),
+                ])
+        }
+        return (
+            outcome.citations,
+            WebFallbackSummary(
+                status: outcome.status, passages: outcome.citations.count, pagesRead: outcome.pagesRead,
+                milliseconds: Self.milliseconds(since: start))
+        )
     }
 
     /// Server-sent events: `citations` first, then `delta`s as the answer is written, then `done`. When the

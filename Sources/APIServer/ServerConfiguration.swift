@@ -58,6 +58,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxJSONBodyBytes = ServerConfiguration.defaultMaxJSONBodyBytes
     /// Cap on multipart uploads (ARCHITECTURE.md section 11).
     public var maxUploadBytes = ServerConfiguration.defaultMaxUploadBytes
+    /// The variables the configuration was read from: the settings an admin may change at run time
+    /// (``PlatformSettings``) are laid over them, so clearing a stored value brings the variable's back.
+    public var variables = EnvironmentValues([:])
     /// The caps a server starts with (tests lower them); `/openapi.json` quotes them.
     static let defaultMaxJSONBodyBytes = 1 << 20
     static let defaultMaxUploadBytes = 50 << 20
@@ -66,6 +69,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// (replicas must share one key, which a key file generated per machine would not give).
     public init(variables: [String: String]) throws {
         let environment = EnvironmentValues(variables)
+        self.variables = environment
         func value(_ name: String) -> String? { environment.text(name) }
         func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
             try environment.integer(name, default: fallback, range: range)

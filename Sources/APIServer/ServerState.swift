@@ -2,9 +2,11 @@ import Answering
 import ConcurrencySupport
 import Foundation
 import Knowledge
+import LiveWeb
 import Logging
 import Origins
 import Qdrant
+import Settings
 import Store
 
 /// What the route handlers share: the knowledge base and store, the answerer, the token service, the limits
@@ -34,6 +36,8 @@ final class ServerState: Sendable {
     let search: SearchService
     /// Crawls origins asked for through the API (and, in `serve`, on their schedule).
     let scheduler: OriginScheduler
+    /// The live web fallback of queries that ask for it.
+    let liveWeb: LiveWebFallback
 
     init(
         configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
@@ -41,7 +45,16 @@ final class ServerState: Sendable {
         search: SearchService? = nil, scheduler: OriginScheduler? = nil, loginThrottle: LoginThrottle = LoginThrottle(),
         hashing: HashingPool = .shared
     ) {
-        self.scheduler = scheduler ?? OriginScheduler(knowledgeBase: knowledgeBase, settings: CrawlSettings())
+        let environment = configuration.variables
+        let startCrawl = (try? CrawlSettings(environment)) ?? CrawlSettings()
+        self.scheduler =
+            scheduler
+            ?? OriginScheduler(
+                knowledgeBase: knowledgeBase, settings: startCrawl,
+                settingsSource: { try await ServerState.runtimeSettings(environment, store).crawl })
+        liveWeb = LiveWebFallback(
+            knowledgeBase: knowledgeBase, fetcher: startCrawl.fetcher(),
+            provider: (try? LiveWebSettings(environment))?.provider.map(makeWebSearchProvider))
         self.loginThrottle = loginThrottle
         self.hashing = hashing
         self.mirror = mirror
@@ -56,5 +69,17 @@ final class ServerState: Sendable {
         searchLimiter = RateLimiter(capacity: configuration.rateLimitPerMinute)
         loginLimiter = RateLimiter(capacity: configuration.loginRateLimitPerMinute)
         searchGate = AdmissionGate(limit: configuration.searchConcurrency)
+    }
+
+    /// The settings an admin may change at run time as they are now: the environment with the store's values on
+    /// top (``PlatformSettings``), read afresh so a change made through any replica applies to this one.
+    static func runtimeSettings(
+        _ environment: EnvironmentValues, _ store: any MetadataStore
+    ) async throws -> (crawl: CrawlSettings, liveWeb: LiveWebSettings) {
+        try PlatformSettings.resolve(environment, stored: try await store.platformSettings())
+    }
+
+    func runtimeSettings() async throws -> (crawl: CrawlSettings, liveWeb: LiveWebSettings) {
+        try await Self.runtimeSettings(configuration.variables, store)
     }
 }

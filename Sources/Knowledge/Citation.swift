@@ -14,6 +14,9 @@ public struct Citation: Sendable, Equatable, Codable {
     /// Higher is better: cosine similarity in dense mode, BM25 in lexical mode, fused RRF score in hybrid; with a
     /// reranking stage, the cross-encoder's score (by default the sigmoid of its logit).
     public var score: Double
+    /// True for a passage of a page fetched from the live web for this query only (not in the knowledge base);
+    /// nil (left out of JSON) for the knowledge base's own passages.
+    public var liveWeb: Bool?
 
     /// A citation with every field given.
     public init(
@@ -38,6 +41,7 @@ public struct Citation: Sendable, Equatable, Codable {
         case documentTitle = "document_title"
         case documentSource = "document_source"
         case documentURL = "document_url"
+        case liveWeb = "live_web"
         case chunkIndex = "chunk_index"
         case chunkID = "chunk_id"
         case documentID = "document_id"
@@ -61,5 +65,6 @@ public struct Citation: Sendable, Equatable, Codable {
         try container.encode(pageStart, forKey: .pageStart)
         try container.encode(pageEnd, forKey: .pageEnd)
         try container.encode(score, forKey: .score)
+        try container.encodeIfPresent(liveWeb, forKey: .liveWeb)
     }
 }

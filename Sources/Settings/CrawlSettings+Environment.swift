@@ -7,7 +7,9 @@ extension CrawlSettings {
     /// 1), `CRAWL_RESPECT_ROBOTS_TXT` (default true), `CRAWL_USER_AGENT`, `CRAWL_ALLOWED_PATHS` and
     /// `CRAWL_EXCLUDED_PATHS` (comma-separated regular expressions), `CRAWL_ALLOW_HOSTS` (comma-separated `host` or
     /// `host:port` the SSRF guard lets through), `CRAWL_MAX_PAGE_BYTES`, `CRAWL_MAX_JOB_BYTES`,
-    /// `CRAWL_MAX_JOB_SECONDS`, `CRAWL_SCHEDULER_INTERVAL_SECONDS` (0 turns the scheduler off; default 30). Throws ``ConfigurationError`` naming the first unusable one.
+    /// `CRAWL_MAX_JOB_SECONDS`, `CRAWL_SCHEDULER_INTERVAL_SECONDS` (0 turns the scheduler off; default 30),
+    /// `ENABLE_TOPIC_FILTERING` (default false), `POLICY_KEYWORD_THRESHOLD` (0-1, default 0.3),
+    /// `ENABLE_PRIORITY_QUEUE` (default false). Throws ``ConfigurationError`` naming the first unusable one.
     public init(_ environment: EnvironmentValues) throws {
         self.init()
         maxDepth = try environment.integer("CRAWL_MAX_DEPTH", default: maxDepth, range: 0...20)
@@ -39,6 +41,9 @@ extension CrawlSettings {
         maxPageBytes = try environment.integer("CRAWL_MAX_PAGE_BYTES", default: maxPageBytes, range: 1024...(1 << 30))
         maxJobBytes = try environment.integer("CRAWL_MAX_JOB_BYTES", default: maxJobBytes, range: 1024...(1 << 40))
         maxJobDuration = .seconds(try environment.integer("CRAWL_MAX_JOB_SECONDS", default: 1800, range: 10...86_400))
+        topicFiltering = try environment.flag("ENABLE_TOPIC_FILTERING", default: false)
+        policyKeywordThreshold = try environment.number("POLICY_KEYWORD_THRESHOLD", default: 0.3, range: 0...1)
+        priorityQueue = try environment.flag("ENABLE_PRIORITY_QUEUE", default: false)
         let interval = try environment.integer("CRAWL_SCHEDULER_INTERVAL_SECONDS", default: 30, range: 0...86_400)
         schedulerInterval = interval == 0 ? nil : .seconds(interval)
     }

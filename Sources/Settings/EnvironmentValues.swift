@@ -2,7 +2,7 @@ import Foundation
 
 /// The process environment as settings: every variable of ARCHITECTURE.md section 10 is read through one of
 /// these accessors, so a blank value means "unset" and a bad value is reported the same way everywhere.
-public struct EnvironmentValues: Sendable {
+public struct EnvironmentValues: Sendable, Equatable {
     public let variables: [String: String]
 
     public init(_ variables: [String: String] = ProcessInfo.processInfo.environment) {

@@ -37,7 +37,13 @@ struct OriginsCommand: AsyncParsableCommand {
                 throw CLIError("configuration: \(error)")
             }
             let base = try await openKnowledgeBase(data, model)
-            let scheduler = OriginScheduler(knowledgeBase: base, settings: settings)
+            let store = base.store
+            // The dashboard's stored settings apply to a crawl from the command line too.
+            let scheduler = OriginScheduler(
+                knowledgeBase: base, settings: settings,
+                settingsSource: {
+                    try PlatformSettings.resolve(EnvironmentValues(), stored: try await store.platformSettings()).crawl
+                })
             guard let (job, crawl) = try await storeCall({ try await scheduler.crawlNow(originID: id, trigger: .cli) })
             else { throw CLIError("origin \(id) is being crawled by another process") }
             printError("crawling origin \(id) (job \(job.id))")
@@ -51,6 +57,7 @@ struct OriginsCommand: AsyncParsableCommand {
                 "pages_robots_disallowed": c.pagesRobotsDisallowed, "documents_added": c.documentsAdded,
                 "documents_updated": c.documentsUpdated, "documents_unchanged": c.documentsUnchanged,
                 "documents_removed": c.documentsRemoved, "chunks_embedded": c.chunksEmbedded,
+                "pages_irrelevant": c.pagesIrrelevant,
                 "errors": done.errors.map { ["code": $0.code, "url": $0.url, "message": $0.message] },
             ])
             if done.status != .completed { throw ExitCode(1) }

@@ -4,6 +4,7 @@ import Documents
 import Foundation
 import Hummingbird
 import Knowledge
+import LiveWeb
 import Logging
 import Origins
 import Qdrant
@@ -75,12 +76,19 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("configuration: \(error)")
         }
         let crawlSettings: CrawlSettings
+        let environment = EnvironmentValues()
         do {
-            crawlSettings = try CrawlSettings(EnvironmentValues())
+            crawlSettings = try CrawlSettings(environment)
+            _ = try LiveWebSettings(environment)
         } catch {
             throw CLIError("configuration: \(error)")
         }
-        let scheduler = OriginScheduler(knowledgeBase: base, settings: crawlSettings)
+        let store = base.store
+        let scheduler = OriginScheduler(
+            knowledgeBase: base, settings: crawlSettings,
+            settingsSource: {
+                try PlatformSettings.resolve(environment, stored: try await store.platformSettings()).crawl
+            })
         let application = try await buildApplication(
             configuration: configuration, knowledgeBase: base, store: base.store, chat: configuration.chat,
             logger: logger, mirror: mirror, scheduler: scheduler)

@@ -114,6 +114,23 @@ import Testing
         Call(method: .get, path: "/api/admin/dashboard/overview", token: "viewer"),
         Call(method: .get, path: "/api/admin/dashboard/overview/timeseries?days=3", token: "admin"),
         Call(method: .get, path: "/api/admin/dashboard/overview/timeseries?days=0", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/origins?limit=5", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/origins?limit=0", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/origins/2", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/origins/999", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/origins/2/config", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/origins/abc/config", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/documents?limit=2", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/documents?origin_id=0", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/documents/contract-ingest", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/documents/no-such-document", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/settings", token: "admin"),
+        Call(method: .get, path: "/api/admin/dashboard/settings", token: "viewer"),
+        Call(
+            method: .put, path: "/api/admin/dashboard/settings",
+            body: #"{"crawl_max_depth": 3, "enable_topic_filtering": true, "crawl_excluded_paths": ["/private"]}"#,
+            token: "admin"),
+        Call(method: .put, path: "/api/admin/dashboard/settings", body: #"{"crawl_max_depth": 99}"#, token: "admin"),
         Call(method: .get, path: "/api/no-such-route"),
     ]
 

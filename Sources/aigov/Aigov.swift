@@ -17,6 +17,8 @@ struct Aigov: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed and memory (benchmarks, not tests).",
-        subcommands: [BenchEmbed.self, BenchANN.self, BenchServe.self, BenchRerank.self, BenchConverge.self]
+        subcommands: [
+            BenchEmbed.self, BenchANN.self, BenchServe.self, BenchRerank.self, BenchConverge.self, BenchCrawl.self,
+        ]
     )
 }

@@ -192,4 +192,17 @@ enum CLI {
         }
         #expect(object["texts"] as? Int == 10 && object["threads"] as? Int == 2)
     }
+
+    /// The crawl benchmark's second pass over an unchanged site is a run of 304s that embeds nothing; the first
+    /// embeds every page.
+    @Test func benchCrawlRecrawlsAnUnchangedSiteWithoutEmbedding() async throws {
+        let result = try await CLI.run(["bench", "crawl", "--pages", "4", "--threads", "1", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try CLI.objects(result.stdout).first ?? [:]
+        let passes = try #require(object["passes"] as? [[String: Any]])
+        #expect(passes.map { $0["pass"] as? String } == ["cold", "unchanged"])
+        #expect(passes[0]["documents_added"] as? Int == 5 && (passes[0]["texts_embedded"] as? Int ?? 0) >= 5)
+        #expect(passes[1]["pages_not_modified"] as? Int == 4 && passes[1]["texts_embedded"] as? Int == 0)
+        #expect(passes[1]["requests"] as? Int == 5 && passes[1]["chunks_embedded"] as? Int == 0)
+    }
 }

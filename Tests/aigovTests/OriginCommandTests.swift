@@ -147,3 +147,43 @@ import Testing
         #expect(missing.status == 1 && missing.stderr.contains("HTTP 404"), "\(missing.stderr)")
     }
 }
+
+/// Two `aigov serve` replicas over one PostgreSQL database: a due origin is crawled by one of them, once.
+@Suite(.enabled(if: TestPostgres.enabled, "needs AIGOV_TEST_DATABASE_URL (scripts/postgres-test-cluster)"))
+struct OriginReplicaTests {
+    @Test func twoReplicasRunADueOriginOnce() async throws {
+        let site = try await offThePool {
+            try PythonPeer.start(script: "crawl_test_site.py", failure: "the crawl test site did not start")
+        }
+        defer { site.stop() }
+        try await TestPostgres.withDatabase { url in
+            let page = "/slow.html?s=2"
+            let added = try await CLI.run(
+                ["origins", "add", "http://127.0.0.1:\(site.port)\(page)", "--name", "Slow", "--max-depth", "0"],
+                environment: ["DATABASE_URL": url])
+            #expect(added.status == 0, "\(added.stderr)")
+            let environment = [
+                "DATABASE_URL": url, "CRAWL_ALLOW_HOSTS": "127.0.0.1:\(site.port)",
+                "CRAWL_SCHEDULER_INTERVAL_SECONDS": "1", "CRAWL_DELAY_BETWEEN_REQUESTS": "0",
+                "SECRET_KEY": UUID().uuidString + UUID().uuidString,
+            ]
+            let replicas = [
+                try await ServerProcess.start(data: try ServeCommandTests.workspace().data, environment: environment),
+                try await ServerProcess.start(data: try ServeCommandTests.workspace().data, environment: environment),
+            ]
+            // Both look for due origins every second while the one crawl (a page answering after 2 s) runs.
+            var shown: [String: Any] = [:]
+            for _ in 0..<100 {
+                let result = try await CLI.run(["origins", "show", "1"], environment: ["DATABASE_URL": url])
+                shown = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
+                if shown["last_status"] is String { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try await Task.sleep(for: .seconds(3))
+            for replica in replicas { #expect(try await replica.interruptAndWait() == 0) }
+            #expect(shown["last_status"] as? String == "completed", "\(shown)")
+            let (_, hits) = try await ServeCommandTests.get("http://127.0.0.1:\(site.port)/__hits")
+            #expect(hits[page] as? Int == 1, "\(hits)")
+        }
+    }
+}

@@ -95,7 +95,10 @@ import Testing
         }
     }
 
-    @Test func aChatModelCanNameThePages() async throws {
+    /// A query asking for the fallback, on a fresh library whose application has the fallback on, local retrieval
+    /// judged weak (threshold 0.99) and `provider` (variables given the site's port) as its search provider.
+    func fallbackReply(provider: (Int) -> [String: String]) async throws -> (reply: [String: Any], hits: [String: Int])
+    {
         let site = try await offThePool {
             try PythonPeer.start(script: "crawl_test_site.py", failure: "the crawl test site did not start")
         }
@@ -103,39 +106,39 @@ import Testing
         let library = try await TestLibrary.make()
         let variables = [
             "CRAWL_ALLOW_HOSTS": "127.0.0.1:\(site.port)", "ENABLE_REALTIME_WEB": "true",
-            "MIN_SIMILARITY_THRESHOLD": "0.99", "REALTIME_WEB_PROVIDER": "chat",
-            "REALTIME_WEB_URL": "http://127.0.0.1:\(site.port)/v1", "REALTIME_WEB_API_KEY": "test-key",
-            "REALTIME_WEB_MODEL": "fenced", "REALTIME_WEB_MAX_PAGES": "1",
-        ]
-        try await library.application(try TestLibrary.configuration(variables)).test(.router) { client in
-            let reply = try await query(client, fallback: true)
-            let summary = try #require(reply["web_fallback"] as? [String: Any])
-            #expect(summary["status"] as? String == "used" && summary["pages_read"] as? Int == 1, "\(summary)")
-            #expect(
-                liveCitations(reply).allSatisfy { ($0["document_url"] as? String)?.hasSuffix("/sandbox.html") == true })
-            #expect(try await hits(site.port)["POST /v1/chat/completions"] == 1)
+            "MIN_SIMILARITY_THRESHOLD": "0.99", "REALTIME_WEB_API_KEY": "test-key",
+        ].merging(provider(site.port)) { $1 }
+        let reply = try await library.application(try TestLibrary.configuration(variables)).test(.router) { client in
+            try await query(client, fallback: true)
         }
+        return (reply, try await hits(site.port))
+    }
+
+    @Test func aChatModelCanNameThePages() async throws {
+        let (reply, hits) = try await fallbackReply { port in
+            [
+                "REALTIME_WEB_PROVIDER": "chat", "REALTIME_WEB_URL": "http://127.0.0.1:\(port)/v1",
+                "REALTIME_WEB_MODEL": "fenced", "REALTIME_WEB_MAX_PAGES": "1",
+            ]
+        }
+        let summary = try #require(reply["web_fallback"] as? [String: Any])
+        #expect(summary["status"] as? String == "used" && summary["pages_read"] as? Int == 1, "\(summary)")
+        #expect(liveCitations(reply).allSatisfy { ($0["document_url"] as? String)?.hasSuffix("/sandbox.html") == true })
+        #expect(hits["POST /v1/chat/completions"] == 1)
     }
 
     @Test func aSlowPageIsLeftOutWhenTheTimeRunsOut() async throws {
-        let site = try await offThePool {
-            try PythonPeer.start(script: "crawl_test_site.py", failure: "the crawl test site did not start")
+        let (reply, _) = try await fallbackReply { port in
+            [
+                "REALTIME_WEB_PROVIDER": "custom_search",
+                "REALTIME_WEB_URL": "http://127.0.0.1:\(port)/customsearch/v1",
+                "REALTIME_WEB_CX": "slow", "REALTIME_WEB_MAX_SECONDS": "6",
+            ]
         }
-        defer { site.stop() }
-        let library = try await TestLibrary.make()
-        let variables = [
-            "CRAWL_ALLOW_HOSTS": "127.0.0.1:\(site.port)", "ENABLE_REALTIME_WEB": "true",
-            "MIN_SIMILARITY_THRESHOLD": "0.99", "REALTIME_WEB_PROVIDER": "custom_search",
-            "REALTIME_WEB_URL": "http://127.0.0.1:\(site.port)/customsearch/v1", "REALTIME_WEB_API_KEY": "test-key",
-            "REALTIME_WEB_CX": "slow", "REALTIME_WEB_MAX_SECONDS": "6",
-        ]
-        try await library.application(try TestLibrary.configuration(variables)).test(.router) { client in
-            let reply = try await query(client, fallback: true)
-            let summary = try #require(reply["web_fallback"] as? [String: Any])
-            // The slow page answers after 20 s; the budget is 6 s (room for a loaded machine to read the other
-            // page), so only the sandbox page is read (without the budget both would be).
-            #expect(summary["status"] as? String == "used" && summary["pages_read"] as? Int == 1, "\(summary)")
-            #expect(liveCitations(reply).count == 1)
-        }
+        let summary = try #require(reply["web_fallback"] as? [String: Any])
+        // The slow page answers after 20 s; the budget is 6 s (room for a loaded machine to read the other page),
+        // so only the sandbox page is read (without the budget both would be).
+        #expect(summary["status"] as? String == "used" && summary["pages_read"] as? Int == 1, "\(summary)")
+        #expect(liveCitations(reply).count == 1)
     }
 }

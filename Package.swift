@@ -146,7 +146,7 @@ let package = Package(
             dependencies: [
                 "Settings", "EmbedCache", "TextAnalysis", "Retrieval", "Qdrant", "Documents", "Knowledge", "Store",
                 "Answering",
-                "APIServer", "Evaluation", "Origins", "Crawling", "LiveWeb",
+                "APIServer", "Evaluation", "Origins", "Crawling", "LiveWeb", "Backup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -179,6 +179,10 @@ let package = Package(
                 "Crawling", "Knowledge", "Documents", "ConcurrencySupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
+        // Backups of a data directory (issue 18): consistent snapshots, verification and restore.
+        .target(
+            name: "Backup",
+            dependencies: ["Store", "Knowledge", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "OriginsTests",
             dependencies: ["Origins", "Crawling", "Knowledge", "Store", "Documents", "EmbedCache", "AigovTestSupport"]),

@@ -120,7 +120,30 @@ extension KnowledgeBase {
         var document = try await blocking { try loader.load(data: data, fileName: fileName, options: loadOptions) }
         if let admit, !admit(document) { return nil }
         document.metadata[Self.fileHashKey] = fileHash
+        try await keepOriginal(data, hash: fileHash)
         return try await commit(document, embeddingProgress: embeddingProgress)
+    }
+
+    /// Writes `data` to `originals/<hash>` unless it is there: a temporary file renamed into place, so the folder
+    /// never holds a partial original. Kept before the commit: an original without a document is harmless, a
+    /// document without its original is what this avoids.
+    func keepOriginal(_ data: Data, hash: String) async throws {
+        guard let folder = originalsDirectory else { return }
+        try await blocking {
+            let target = folder.appendingPathComponent(hash)
+            if FileManager.default.fileExists(atPath: target.path) { return }
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let temporary = folder.appendingPathComponent(".\(hash).\(UUID().uuidString).tmp")
+            do {
+                try data.write(to: temporary)
+                guard rename(temporary.path, target.path) == 0 else {
+                    throw CocoaError(.fileWriteUnknown)
+                }
+            } catch {
+                try? FileManager.default.removeItem(at: temporary)
+                throw IngestError(.unreadable, file: hash, "cannot keep the original: \(error.localizedDescription)")
+            }
+        }
     }
 
     /// Commits a loaded document: chunks it, keeps chunks whose ids (document, text, ordinal) are unchanged,

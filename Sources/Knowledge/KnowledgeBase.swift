@@ -83,12 +83,16 @@ public final class KnowledgeBase: Sendable {
     /// How far the index has followed the store's change feed (``followChanges(batch:)``).
     let feed = FeedPositionBox()
     private let lock: DirectoryLock?
+    /// Where the bytes of ingested inputs are kept (`originals/` of the data directory), so a document can be
+    /// parsed again after a loader or chunker change and a backup can carry them; nil without a data directory.
+    let originalsDirectory: URL?
     private let cacheStatistics: (@Sendable () -> EmbeddingCache.Statistics)?
 
     init(
         store: any MetadataStore, index: RetrievalIndex, embedder: any Embedder, tokenCounter: any TokenCounter,
-        options: Options, lock: DirectoryLock?
+        options: Options, lock: DirectoryLock?, originalsDirectory: URL? = nil
     ) {
+        self.originalsDirectory = originalsDirectory
         self.store = store
         self.index = index
         self.embedder = embedder
@@ -110,6 +114,12 @@ public final class KnowledgeBase: Sendable {
     /// The index folder inside a data directory.
     public static func indexDirectory(in dataDirectory: URL) -> URL {
         dataDirectory.appendingPathComponent("index")
+    }
+
+    /// The folder of kept inputs inside a data directory: one file per input, named by the SHA-256 of its bytes
+    /// (a document's `file_sha256`).
+    public static func originalsDirectory(in dataDirectory: URL) -> URL {
+        dataDirectory.appendingPathComponent("originals")
     }
 
     /// Opens the knowledge base of `dataDirectory` (its index in `index/`, locked against other processes),
@@ -135,7 +145,8 @@ public final class KnowledgeBase: Sendable {
             index = RetrievalIndex(configuration: configuration)
         }
         let base = KnowledgeBase(
-            store: store, index: index, embedder: embedder, tokenCounter: tokenCounter, options: options, lock: lock)
+            store: store, index: index, embedder: embedder, tokenCounter: tokenCounter, options: options, lock: lock,
+            originalsDirectory: dataDirectory.map(originalsDirectory(in:)))
         // The head before the repair: whatever commits during it is applied again by the first follow step, which
         // is harmless (applying is idempotent), whereas the head read after could skip it.
         let head = try await store.changeFeedStatus(after: 0).head

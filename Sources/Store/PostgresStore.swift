@@ -103,8 +103,35 @@ public final class PostgresStore: MetadataStore {
 
     // MARK: Access with error mapping
 
-    /// Runs `body` on one pooled connection, outside a transaction.
+    /// The connection of a ``withSnapshot(_:)`` in progress in this task: reads run on it, in its transaction.
+    @TaskLocal static var snapshotConnection: PostgresConnection?
+
+    /// Runs `body` with every read of this store, in this task, on one connection in one `REPEATABLE READ READ
+    /// ONLY` transaction: what `body` reads is the database of one moment, however long it takes and whatever
+    /// other replicas commit meanwhile (a backup's copy). Writes inside `body` fail.
+    public func withSnapshot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+                do {
+                    let result = try await Self.$snapshotConnection.withValue(connection) { try await body() }
+                    try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.postgresMapping(error, target: settings.target)
+        }
+    }
+
+    /// Runs `body` on one pooled connection, outside a transaction (on the snapshot's, inside a snapshot).
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        if let pinned = Self.snapshotConnection { return try await body(pinned) }
         do {
             return try await client.withConnection { connection in try await body(connection) }
         } catch {
@@ -114,6 +141,8 @@ public final class PostgresStore: MetadataStore {
 
     /// Runs `body` in one transaction: it commits when `body` returns and rolls back when it throws.
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        // Inside a snapshot the snapshot's transaction is the one: reads see its moment, writes are refused.
+        if let pinned = Self.snapshotConnection { return try await body(pinned) }
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch {

@@ -8,7 +8,7 @@ struct Aigov: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, AskCommand.self, IngestCommand.self, SearchCommand.self, IndexCommand.self,
             AdminCommand.self, OriginsCommand.self, SyncCommand.self, Warmup.self, Embed.self, Tokenize.self,
-            Database.self, Bench.self,
+            Database.self, BackupCommand.self, Bench.self,
             Eval.self,
         ]
     )

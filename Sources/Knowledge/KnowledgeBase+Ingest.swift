@@ -108,6 +108,8 @@ extension KnowledgeBase {
             options.documentType.map({ $0 == existing.metadata[DocumentLoader.documentTypeKey] }) ?? true,
             options.metadata.allSatisfy({ existing.metadata[$0.key] == $0.value })
         {
+            // A document stored before originals were kept gets its original now: the bytes are in hand.
+            try await keepOriginal(data, hash: fileHash)
             let chunks = try await store.chunks(documentID: id).count
             return DocumentOutcome(
                 documentID: id, status: .unchanged, chunks: chunks, chunksAdded: 0, chunksRemoved: 0, chunksEmbedded: 0)

@@ -128,6 +128,27 @@ import Testing
         #expect(try await CLI.run(["backup", "verify", data]).stderr.contains("not_a_backup"))
     }
 
+    /// Originals are kept from ingest on; a document stored before they were (here: its original removed) gets it
+    /// back when its unchanged file is ingested again, and a backup counts the ones still missing.
+    @Test func originalsAreKeptAndFilledInByAReingest() async throws {
+        let (data, corpus) = try ServeCommandTests.workspace()
+        #expect(try await CLI.run(["ingest", corpus, "--data-dir", data]).status == 0)
+        let originals = data + "/originals"
+        let kept = try FileManager.default.contentsOfDirectory(atPath: originals)
+        let fixture = try Data(contentsOf: ServeCommandTests.eoFixture)
+        let stored = try Data(contentsOf: URL(fileURLWithPath: originals + "/" + (kept.first ?? "none")))
+        #expect(kept.count == 1 && stored == fixture)
+        try FileManager.default.removeItem(atPath: originals)
+        let backups = try CLI.temporaryDirectory()
+        let without = try await CLI.run(["backup", "create", "--data-dir", data, "--to", backups, "--json"])
+        #expect(try Self.json(without)["originals_missing"] as? Int == 1)
+        let again = try await CLI.run(["ingest", corpus, "--data-dir", data])
+        #expect(again.status == 0 && again.stderr.contains("1 unchanged"), "\(again.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: originals) == kept)
+        let with = try await CLI.run(["backup", "create", "--data-dir", data, "--to", backups, "--json"])
+        #expect(try Self.json(with)["originals_missing"] as? Int == 0)
+    }
+
     /// SIGKILL at random moments of `backup create`: every folder that looks like a backup verifies, and the
     /// next run clears the pieces of the killed ones.
     @Test func aKilledBackupLeavesAWholeBackupOrNone() async throws {

@@ -35,14 +35,28 @@ struct PublicRoutes: Sendable {
         }
     }
 
-    func metrics() -> Response {
+    /// The counts come from the store at scrape time (two cheap queries); a store that does not answer shows as
+    /// `aigov_store_up 0` rather than a failed scrape, so the alert says what is wrong.
+    func metrics() async -> Response {
         let base = state.knowledgeBase
         let statistics = (base.embedder as? CachedEmbedder)?.cache.statistics
-        // Store counts would need an await on the database; the index count is the same number of chunks.
-        let text = state.metrics.render(
-            ServerMetrics.Snapshot(
-                indexVectors: base.index.count, documents: nil, chunks: nil, cacheEntries: statistics?.entries,
-                cacheHits: statistics?.hits, cacheMisses: statistics?.misses))
+        var snapshot = ServerMetrics.Snapshot(
+            indexVectors: base.index.count, documents: nil, chunks: nil, cacheEntries: statistics?.entries,
+            cacheHits: statistics?.hits, cacheMisses: statistics?.misses)
+        do {
+            let counts = try await state.store.counts()
+            snapshot.documents = counts.documents
+            snapshot.chunks = counts.chunks
+            snapshot.outboxPending = try await state.store.pendingOutboxCount()
+        } catch {
+            snapshot.storeUp = 0
+        }
+        if let probe = await state.probes.qdrant(state.configuration.qdrant) {
+            snapshot.qdrantUp = probe.reachable ? 1 : 0
+        }
+        // 0 until the mirror's first success, so the series exists (and a dashboard can say "never").
+        snapshot.mirrorLastSuccess = state.mirror.map { Int($0.status.lastSuccess?.timeIntervalSince1970 ?? 0) }
+        let text = state.metrics.render(snapshot)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -30,7 +30,7 @@ struct RouteHandlers: Sendable {
         case .askPage: { [pages] _, _ in pages.askPage() }
         case .health: { [pages] _, _ in pages.health() }
         case .ready: { [pages] _, context in try await pages.ready(context) }
-        case .metrics: { [pages] _, _ in pages.metrics() }
+        case .metrics: { [pages] _, _ in await pages.metrics() }
         case .openAPI: { [pages] _, _ in pages.openAPI() }
         case .docs: { [pages] _, _ in pages.docsPage() }
         case .query: search.query

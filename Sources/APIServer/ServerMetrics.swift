@@ -66,6 +66,15 @@ final class ServerMetrics: Sendable {
         var cacheEntries: Int?
         var cacheHits: Int?
         var cacheMisses: Int?
+        /// 1 when the metadata store answered the counts, else 0.
+        var storeUp = 1
+        /// Qdrant outbox entries not yet applied (nil without a store answer).
+        var outboxPending: Int?
+        /// 1 or 0 by the last Qdrant probe; nil when Qdrant is not configured.
+        var qdrantUp: Int?
+        /// When the mirror last applied the outbox (seconds since 1970; 0 before its first success); nil without
+        /// a mirror.
+        var mirrorLastSuccess: Int?
     }
 
     /// Sets the gauges from `snapshot` and renders the registry in the text exposition format.
@@ -82,6 +91,13 @@ final class ServerMetrics: Sendable {
         gauge("embedding_cache_entries", "Vectors in the persistent embedding cache.", snapshot.cacheEntries)
         gauge("embedding_cache_hits", "Embedding cache hits since the server started.", snapshot.cacheHits)
         gauge("embedding_cache_misses", "Embedding cache misses since the server started.", snapshot.cacheMisses)
+        gauge("store_up", "1 when the metadata store answered this scrape, else 0.", snapshot.storeUp)
+        gauge("outbox_pending", "Qdrant outbox entries waiting to be applied.", snapshot.outboxPending)
+        gauge("qdrant_up", "1 when the last Qdrant probe (at most 15 s old) succeeded, else 0.", snapshot.qdrantUp)
+        gauge(
+            "qdrant_mirror_last_success_timestamp_seconds",
+            "When the Qdrant mirror last applied the outbox (0: not yet).",
+            snapshot.mirrorLastSuccess)
         return registry.emitToString()
     }
 }

@@ -127,6 +127,10 @@ import Testing
             #expect(!text.contains(TestLibrary.eoDocumentID))
             #expect(text.contains("aigov_retrieval_duration_seconds"))
             #expect(text.contains("aigov_index_vectors") && text.contains("aigov_embedding_cache_hits"))
+            // The store's counts and the outbox backlog, read at scrape time; no Qdrant configured, no Qdrant gauge.
+            let documents = try await library.store.counts().documents
+            #expect(text.contains("aigov_documents \(documents)") && text.contains("aigov_store_up 1"), "\(text)")
+            #expect(text.contains("aigov_outbox_pending 0") && !text.contains("aigov_qdrant_up"))
         }
     }
 

@@ -238,6 +238,8 @@ public struct CrawlRun: Sendable {
     ) async {
         if answer.notModified {
             record.missingRuns = 0
+            // No body, so the links the page had when last fetched whole stand in for its links now.
+            if depth < maxDepth { record.links.forEach(enqueue) }
             progress.update { counts in
                 counts.pagesNotModified += 1
                 counts.documentsUnchanged += 1
@@ -270,10 +272,13 @@ public struct CrawlRun: Sendable {
                     message: "\(answer.contentType ?? "no type") is not a page or PDF"))
             return
         }
-        if kind == "html", depth < maxDepth {
-            for link in HTMLLinks.extract(from: String(decoding: answer.body, as: UTF8.self), pageURL: answer.url) {
-                enqueue(link)
-            }
+        if kind == "html" {
+            record.links = Array(
+                HTMLLinks.extract(from: String(decoding: answer.body, as: UTF8.self), pageURL: answer.url)
+                    .prefix(CrawlPage.maxLinks))
+            if depth < maxDepth { record.links.forEach(enqueue) }
+        } else {
+            record.links = []
         }
         let documentID = Self.documentID(forCanonicalURL: key)
         do {

@@ -138,11 +138,19 @@ public struct CrawlPage: Sendable, Equatable {
     /// Consecutive runs that found it gone (404 or 410); at two its document is removed.
     public var missingRuns: Int
     public var fetchedAt: Date?
+    /// The canonical links of the page when it was last fetched whole: a 304 has no body, so a crawl follows these
+    /// instead (else every page below an unchanged one would go unvisited, and its changes unseen).
+    public var links: [String]
+
+    /// Links kept per page at most.
+    public static let maxLinks = 2000
 
     public init(
         url: String, originID: Int64?, documentID: String? = nil, etag: String? = nil, lastModified: String? = nil,
-        contentHash: String? = nil, lastStatus: Int? = nil, missingRuns: Int = 0, fetchedAt: Date? = nil
+        contentHash: String? = nil, lastStatus: Int? = nil, missingRuns: Int = 0, fetchedAt: Date? = nil,
+        links: [String] = []
     ) {
+        self.links = Array(links.prefix(Self.maxLinks))
         self.url = url
         self.originID = originID
         self.documentID = documentID

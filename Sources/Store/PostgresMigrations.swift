@@ -233,5 +233,6 @@ struct PostgresMigration: Sendable {
             )
             """,
             "ALTER TABLE crawl_jobs ADD COLUMN pages_irrelevant BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE crawl_pages ADD COLUMN links JSONB NOT NULL DEFAULT '[]'",
         ])
 }

@@ -165,7 +165,7 @@ extension PostgresStore {
             try await rows(
                 """
                 SELECT url, origin_id, document_id, etag, last_modified, content_hash, last_status, missing_runs,
-                       fetched_at
+                       fetched_at, links::text AS links
                 FROM crawl_pages WHERE url = \(url)
                 """, on: connection
             ).first.map { row in
@@ -178,24 +178,28 @@ extension PostgresStore {
                     contentHash: try PostgresRows.value(row, "content_hash", String?.self),
                     lastStatus: try PostgresRows.value(row, "last_status", Int?.self),
                     missingRuns: try PostgresRows.value(row, "missing_runs", Int.self),
-                    fetchedAt: try PostgresRows.optionalDate(row, "fetched_at"))
+                    fetchedAt: try PostgresRows.optionalDate(row, "fetched_at"),
+                    links: try JSONColumn.decode(
+                        [String].self, from: try PostgresRows.value(row, "links", String.self),
+                        column: "crawl_pages.links"))
             }
         }
     }
 
     public func saveCrawlPage(_ page: CrawlPage) async throws {
         let fetched = page.fetchedAt.map(PostgresRows.milliseconds)
+        let links = try JSONColumn.encode(page.links)
         try await transaction { connection in
             _ = try await rows(
                 """
                 INSERT INTO crawl_pages (url, origin_id, document_id, etag, last_modified, content_hash, last_status,
-                                         missing_runs, fetched_at)
+                                         missing_runs, fetched_at, links)
                 VALUES (\(page.url), \(page.originID), \(page.documentID), \(page.etag), \(page.lastModified),
-                        \(page.contentHash), \(page.lastStatus), \(page.missingRuns), \(fetched))
+                        \(page.contentHash), \(page.lastStatus), \(page.missingRuns), \(fetched), \(links)::jsonb)
                 ON CONFLICT (url) DO UPDATE SET origin_id = excluded.origin_id, document_id = excluded.document_id,
                     etag = excluded.etag, last_modified = excluded.last_modified, content_hash = excluded.content_hash,
                     last_status = excluded.last_status, missing_runs = excluded.missing_runs,
-                    fetched_at = excluded.fetched_at
+                    fetched_at = excluded.fetched_at, links = excluded.links
                 RETURNING url
                 """, on: connection)
         }

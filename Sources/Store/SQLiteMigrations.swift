@@ -194,7 +194,8 @@ struct SQLiteMigration: Sendable {
             """)
 
     // Settings changed at run time through the dashboard, shared by every replica over the store (values are the
-    // environment's text form, so one parser checks both), and the crawl count of pages the topic filter set aside.
+    // environment's text form, so one parser checks both), the crawl count of pages the topic filter set aside,
+    // and a page's links, which a later crawl follows when the page answers 304.
     static let platformSettings = SQLiteMigration(
         version: 7, name: "platform_settings",
         sql: """
@@ -204,5 +205,6 @@ struct SQLiteMigration: Sendable {
                 updated_at TEXT NOT NULL
             );
             ALTER TABLE crawl_jobs ADD COLUMN pages_irrelevant INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE crawl_pages ADD COLUMN links TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(links));
             """)
 }

@@ -124,7 +124,7 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT url, origin_id, document_id, etag, last_modified, content_hash, last_status, missing_runs,
-                           fetched_at
+                           fetched_at, links
                     FROM crawl_pages WHERE url = ?
                     """, arguments: [url]
             ).map { row in
@@ -135,26 +135,29 @@ extension SQLiteStore {
                     contentHash: try row.decode(forColumn: "content_hash"),
                     lastStatus: try row.decode(forColumn: "last_status"),
                     missingRuns: try row.decode(forColumn: "missing_runs"),
-                    fetchedAt: try row.decode(forColumn: "fetched_at"))
+                    fetchedAt: try row.decode(forColumn: "fetched_at"),
+                    links: try JSONColumn.decode(
+                        [String].self, from: try row.decode(forColumn: "links"), column: "crawl_pages.links"))
             }
         }
     }
 
     public func saveCrawlPage(_ page: CrawlPage) async throws {
+        let links = try JSONColumn.encode(page.links)
         try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO crawl_pages (url, origin_id, document_id, etag, last_modified, content_hash,
-                                             last_status, missing_runs, fetched_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                             last_status, missing_runs, fetched_at, links)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (url) DO UPDATE SET origin_id = excluded.origin_id, document_id = excluded.document_id,
                         etag = excluded.etag, last_modified = excluded.last_modified,
                         content_hash = excluded.content_hash, last_status = excluded.last_status,
-                        missing_runs = excluded.missing_runs, fetched_at = excluded.fetched_at
+                        missing_runs = excluded.missing_runs, fetched_at = excluded.fetched_at, links = excluded.links
                     """,
                 arguments: [
                     page.url, page.originID, page.documentID, page.etag, page.lastModified, page.contentHash,
-                    page.lastStatus, page.missingRuns, page.fetchedAt,
+                    page.lastStatus, page.missingRuns, page.fetchedAt, links,
                 ])
         }
     }

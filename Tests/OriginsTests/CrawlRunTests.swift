@@ -100,6 +100,25 @@ struct BucketEmbedder: Embedder {
         }
     }
 
+    /// A page that answers 304 has no body to read links from; the crawl follows the links it had when last
+    /// fetched whole, so a changed page below an unchanged one is still seen.
+    @Test func linksOfAnUnchangedPageAreStillFollowed() async throws {
+        try await withSite { port, base in
+            var settings = settings(port: port)
+            settings.respectRobotsTxt = false
+            let origin = try await base.store.createOrigin(
+                OriginDraft(url: "http://127.0.0.1:\(port)/etag-hub.html", name: "Hub", maxDepth: 1))
+            let scheduler = OriginScheduler(knowledgeBase: base, settings: settings, owner: "a")
+            let first = try #require(try await scheduler.runDue().first)
+            #expect(first.counts.pagesAttempted == 2 && first.counts.documentsAdded == 2, "\(first.counts)")
+            let (job, crawl) = try #require(try await scheduler.crawlNow(originID: origin.id, trigger: .api))
+            await crawl()
+            let second = try #require(try await base.store.crawlJob(id: job.id))
+            #expect(second.counts.pagesNotModified == 1 && second.counts.pagesAttempted == 2, "\(second.counts)")
+            #expect(second.counts.documentsUpdated == 1, "\(second.counts)")
+        }
+    }
+
     @Test func theGuardAndTheBudgetsHold() async throws {
         try await withSite { port, base in
             let store = base.store

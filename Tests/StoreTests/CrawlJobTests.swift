@@ -102,10 +102,13 @@ import Testing
             #expect(try await store.crawlPage(url: url) == nil)
             var page = CrawlPage(
                 url: url, originID: nil, documentID: "web-abc", etag: "\"v1\"",
-                lastModified: "Mon, 02 Dec 2024 10:00:00 GMT", contentHash: "h1", lastStatus: 200, fetchedAt: Self.start
+                lastModified: "Mon, 02 Dec 2024 10:00:00 GMT", contentHash: "h1", lastStatus: 200,
+                fetchedAt: Self.start,
+                links: ["https://regulator.example/a", "https://regulator.example/b?x=«1»"]
             )
             try await store.saveCrawlPage(page)
             #expect(try await store.crawlPage(url: url) == page)
+            page.links = []
             page.lastStatus = 404
             page.missingRuns = 1
             page.etag = nil

@@ -8,6 +8,7 @@ Routes:
   /                    links: relative, absolute, with tracking parameters, to /private, to the PDF, a <base>
   /guidance/base.html  a page whose links resolve against its <base href>
   /etag.html           ETag "v1" and Last-Modified; answers 304 to either validator
+  /etag-hub.html       ETag "hub1" (304 to it), links to /changing.html
   /changing.html       its text changes at every request
   /redirect/N          a chain of N redirects ending at /
   /to-metadata         302 to http://169.254.169.254/latest/meta-data/
@@ -91,6 +92,12 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.send(200, self.page("Stable", "<p>This page never changes.</p>"),
                           headers={"ETag": '"v1"', "Last-Modified": "Mon, 02 Dec 2024 10:00:00 GMT"})
+        elif path == "/etag-hub.html":
+            if self.headers.get("If-None-Match") == '"hub1"':
+                self.send(304, headers={"ETag": '"hub1"'})
+            else:
+                self.send(200, self.page("Hub", '<p>Guidance hub.</p><a href="/changing.html">Changing</a>'),
+                          headers={"ETag": '"hub1"'})
         elif path == "/changing.html":
             self.send(200, self.page("Changing", f"<p>Revision {count} of the changing page.</p>"))
         elif path.startswith("/redirect/"):

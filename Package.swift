@@ -122,7 +122,10 @@ let package = Package(
         // The settings `aigov serve` and the commands share, read from the environment (ARCHITECTURE.md section
         // 10): search (Qdrant, backend, caches, reranking), ranking and the chat model.
         .target(
-            name: "Settings", dependencies: ["Answering", "Qdrant", "Retrieval", "TextAnalysis", "Origins", "LiveWeb"]),
+            name: "Settings",
+            dependencies: [
+                "Answering", "Qdrant", "Retrieval", "TextAnalysis", "Origins", "LiveWeb", "Store", "ConcurrencySupport",
+            ]),
         .target(
             name: "APIServer",
             dependencies: [
@@ -182,7 +185,9 @@ let package = Package(
         // Backups of a data directory (issue 18): consistent snapshots, verification and restore.
         .target(
             name: "Backup",
-            dependencies: ["Store", "Knowledge", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "Store", "Knowledge", "ConcurrencySupport", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(
             name: "OriginsTests",
             dependencies: ["Origins", "Crawling", "Knowledge", "Store", "Documents", "EmbedCache", "AigovTestSupport"]),

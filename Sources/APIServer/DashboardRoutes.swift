@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Crawling
 import Foundation
 import Hummingbird
@@ -48,11 +49,14 @@ struct DashboardRoutes: Sendable {
         }
     }
 
-    /// Pages kept over pages fetched whole, summed over `jobs`; nil when none was fetched whole.
+    /// ``CrawlCounts/relevanceRatio`` of `jobs` together.
     static func relevance(of jobs: [CrawlJob]) -> Double? {
-        let kept = jobs.reduce(0) { $0 + $1.counts.pagesSucceeded }
-        let judged = kept + jobs.reduce(0) { $0 + $1.counts.pagesIrrelevant }
-        return judged == 0 ? nil : Double(kept) / Double(judged)
+        var together = CrawlCounts()
+        for job in jobs {
+            together.pagesSucceeded += job.counts.pagesSucceeded
+            together.pagesIrrelevant += job.counts.pagesIrrelevant
+        }
+        return together.relevanceRatio
     }
 
     struct OriginPage: Encodable {
@@ -117,9 +121,6 @@ struct DashboardRoutes: Sendable {
             own.map { ConfigField(value: value($0), source: "origin") }
                 ?? ConfigField(value: value(fallback), source: "settings")
         }
-        func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
         let number = { (value: Int) in SettingValue.number(Double(value)) }
         let config: [String: ConfigField] = [
             "url": ConfigField(value: .string(origin.url), source: "origin"),
@@ -135,10 +136,10 @@ struct DashboardRoutes: Sendable {
             "excluded_path_patterns": pick(
                 origin.excludedPathPatterns.isEmpty ? nil : origin.excludedPathPatterns, settings.excludedPaths,
                 SettingValue.strings),
-            "timeout_seconds": ConfigField(value: .number(seconds(settings.timeout)), source: "settings"),
+            "timeout_seconds": ConfigField(value: .number(settings.timeout.timeInterval), source: "settings"),
             "retry_attempts": ConfigField(value: number(settings.retryAttempts), source: "settings"),
             "delay_between_requests": ConfigField(
-                value: .number(seconds(settings.delayBetweenRequests)), source: "settings"),
+                value: .number(settings.delayBetweenRequests.timeInterval), source: "settings"),
             "respect_robots_txt": ConfigField(value: .bool(settings.respectRobotsTxt), source: "settings"),
             "user_agent": ConfigField(value: .string(settings.userAgent), source: "settings"),
             "topic_filtering": ConfigField(value: .bool(settings.topicFiltering), source: "settings"),

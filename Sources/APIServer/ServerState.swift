@@ -51,7 +51,7 @@ final class ServerState: Sendable {
             scheduler
             ?? OriginScheduler(
                 knowledgeBase: knowledgeBase, settings: startCrawl,
-                settingsSource: { try await ServerState.runtimeSettings(environment, store).crawl })
+                settingsSource: { try await PlatformSettings.current(environment, store: store).crawl })
         liveWeb = LiveWebFallback(
             knowledgeBase: knowledgeBase, fetcher: startCrawl.fetcher(),
             provider: (try? LiveWebSettings(environment))?.provider.map(makeWebSearchProvider))
@@ -71,15 +71,8 @@ final class ServerState: Sendable {
         searchGate = AdmissionGate(limit: configuration.searchConcurrency)
     }
 
-    /// The settings an admin may change at run time as they are now: the environment with the store's values on
-    /// top (``PlatformSettings``), read afresh so a change made through any replica applies to this one.
-    static func runtimeSettings(
-        _ environment: EnvironmentValues, _ store: any MetadataStore
-    ) async throws -> (crawl: CrawlSettings, liveWeb: LiveWebSettings) {
-        try PlatformSettings.resolve(environment, stored: try await store.platformSettings())
-    }
-
+    /// The settings an admin may change at run time as they are now (``PlatformSettings/current(_:store:)``).
     func runtimeSettings() async throws -> (crawl: CrawlSettings, liveWeb: LiveWebSettings) {
-        try await Self.runtimeSettings(configuration.variables, store)
+        try await PlatformSettings.current(configuration.variables, store: store)
     }
 }

@@ -1,3 +1,4 @@
+import ConcurrencySupport
 import Foundation
 import Knowledge
 import Store
@@ -40,7 +41,14 @@ public struct BackupCreator: Sendable {
     /// earlier, interrupted runs first. One `create` at a time per folder (a lock file).
     public func create(in folder: URL, now: Date = Date()) async throws -> (URL, BackupManifest) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let lock = try FolderLock(folder.appendingPathComponent(".aigov-backup.lock"))
+        let lock: FileLock
+        do {
+            lock = try FileLock(path: folder.appendingPathComponent(".aigov-backup.lock").path, mode: 0o600)
+        } catch .held {
+            throw BackupError(.busy, "another backup is being written into this folder")
+        } catch {
+            throw BackupError(.io, "cannot open the lock file .aigov-backup.lock")
+        }
         defer { lock.release() }
         for stale in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         where stale.hasPrefix("." + Self.prefix) && stale.hasSuffix(".partial") {
@@ -56,7 +64,7 @@ public struct BackupCreator: Sendable {
         do {
             let manifest = try await assemble(into: partial, now: now)
             guard rename(partial.path, final.path) == 0 else { throw BackupError(.io, "cannot rename \(name)") }
-            FolderLock.flushDirectory(folder)
+            FileChores.flushDirectory(folder)
             return (final, manifest)
         } catch {
             try? FileManager.default.removeItem(at: partial)
@@ -78,7 +86,7 @@ public struct BackupCreator: Sendable {
                 _ = try await StoreCopier().copy(from: postgres, to: copy, replace: false)
             }
             try copy.close()
-            try FolderLock.removeSidecars(of: database)
+            try FileChores.removeSidecars(of: database)
         default:
             throw BackupError(.io, "this store cannot be backed up")
         }
@@ -95,7 +103,7 @@ public struct BackupCreator: Sendable {
             after = last.id
         }
         try snapshot.close()
-        try FolderLock.removeSidecars(of: database)
+        try FileChores.removeSidecars(of: database)
 
         let originals = KnowledgeBase.originalsDirectory(in: dataDirectory)
         var missing = 0
@@ -131,7 +139,7 @@ public struct BackupCreator: Sendable {
             throw BackupError(.io, "cannot write the manifest")
         }
         try FileDigest.flush(manifestURL)
-        FolderLock.flushDirectory(partial)
+        FileChores.flushDirectory(partial)
         return manifest
     }
 }

@@ -22,7 +22,7 @@ enum ProviderRequest {
 
     static func send(_ request: HTTPClientRequest, timeout: Duration) async throws(LiveWebError) -> Data {
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(timeout))
             guard (200..<300).contains(Int(response.status.code)) else {
                 throw LiveWebError(.providerUnavailable, "the search provider answered HTTP \(response.status.code)")
             }
@@ -50,13 +50,6 @@ enum ProviderRequest {
             if urls.count == limit { break }
         }
         return urls
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let parts = components
-        return parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
     }
 }
 

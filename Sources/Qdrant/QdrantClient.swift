@@ -319,12 +319,10 @@ public final class QdrantClient: Sendable {
             request.body = .bytes(body)
         }
         let timeout = min(configuration.requestTimeout, remaining)
-        let components = timeout.components
-        let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
         let response: HTTPClientResponse
         let data: NIOCore.ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: .nanoseconds(nanoseconds))
+            response = try await httpClient.execute(request, timeout: TimeAmount(timeout))
             data = try await response.body.collect(upTo: 64 << 20)
         } catch {
             throw transportFailure(error)

@@ -1,6 +1,8 @@
+import ConcurrencySupport
 import Foundation
 import LiveWeb
 import Origins
+import Store
 
 /// The settings an admin changes at run time (`GET|PUT /api/admin/dashboard/settings`, issue 17): kept in the
 /// store, so every replica reads the same values, and laid over the environment, so a stored value wins over the
@@ -69,6 +71,14 @@ public enum PlatformSettings {
         return (try CrawlSettings(merged), try LiveWebSettings(merged))
     }
 
+    /// The settings as they are now: ``resolve(_:stored:)`` over `store`'s stored values, read afresh, so a change
+    /// made through any replica applies to the next crawl or query of every one.
+    public static func current(
+        _ environment: EnvironmentValues, store: any MetadataStore
+    ) async throws -> (crawl: CrawlSettings, liveWeb: LiveWebSettings) {
+        try resolve(environment, stored: try await store.platformSettings())
+    }
+
     /// The environment-text form of one JSON value of setting `definition`; nil for JSON `null` (clear).
     /// Throws ``ConfigurationError`` (naming the JSON key) for a value of the wrong kind.
     public static func text(of value: SettingValue, for definition: Definition) throws -> String? {
@@ -122,15 +132,12 @@ public enum PlatformSettings {
         _ environment: EnvironmentValues, stored: [String: String]
     ) throws -> [(key: String, value: SettingValue, origin: String)] {
         let (crawl, live) = try resolve(environment, stored: stored)
-        func seconds(_ duration: Duration) -> Double { Double(duration.components.seconds) }
         let values: [String: SettingValue] = [
             "CRAWL_MAX_DEPTH": .number(Double(crawl.maxDepth)),
             "CRAWL_MAX_PAGES_PER_RUN": .number(Double(crawl.maxPagesPerRun)),
-            "CRAWL_TIMEOUT_SECONDS": .number(seconds(crawl.timeout)),
+            "CRAWL_TIMEOUT_SECONDS": .number(crawl.timeout.timeInterval),
             "CRAWL_RETRY_ATTEMPTS": .number(Double(crawl.retryAttempts)),
-            "CRAWL_DELAY_BETWEEN_REQUESTS": .number(
-                Double(crawl.delayBetweenRequests.components.seconds)
-                    + Double(crawl.delayBetweenRequests.components.attoseconds) / 1e18),
+            "CRAWL_DELAY_BETWEEN_REQUESTS": .number(crawl.delayBetweenRequests.timeInterval),
             "CRAWL_RESPECT_ROBOTS_TXT": .bool(crawl.respectRobotsTxt),
             "CRAWL_USER_AGENT": .string(crawl.userAgent),
             "CRAWL_ALLOWED_PATHS": .strings(crawl.allowedPaths),
@@ -141,7 +148,7 @@ public enum PlatformSettings {
             "ENABLE_REALTIME_WEB": .bool(live.enabled),
             "MIN_RESULTS": .number(Double(live.minResults)),
             "MIN_SIMILARITY_THRESHOLD": .number(live.minSimilarity),
-            "REALTIME_WEB_MAX_SECONDS": .number(seconds(live.maxDuration)),
+            "REALTIME_WEB_MAX_SECONDS": .number(live.maxDuration.timeInterval),
             "REALTIME_WEB_MAX_PAGES": .number(Double(live.maxPages)),
         ]
         return definitions.map { definition in

@@ -41,9 +41,7 @@ struct OriginsCommand: AsyncParsableCommand {
             // The dashboard's stored settings apply to a crawl from the command line too.
             let scheduler = OriginScheduler(
                 knowledgeBase: base, settings: settings,
-                settingsSource: {
-                    try PlatformSettings.resolve(EnvironmentValues(), stored: try await store.platformSettings()).crawl
-                })
+                settingsSource: { try await PlatformSettings.current(EnvironmentValues(), store: store).crawl })
             guard let (job, crawl) = try await storeCall({ try await scheduler.crawlNow(originID: id, trigger: .cli) })
             else { throw CLIError("origin \(id) is being crawled by another process") }
             printError("crawling origin \(id) (job \(job.id))")

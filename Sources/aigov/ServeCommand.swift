@@ -86,9 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = base.store
         let scheduler = OriginScheduler(
             knowledgeBase: base, settings: crawlSettings,
-            settingsSource: {
-                try PlatformSettings.resolve(environment, stored: try await store.platformSettings()).crawl
-            })
+            settingsSource: { try await PlatformSettings.current(environment, store: store).crawl })
         let application = try await buildApplication(
             configuration: configuration, knowledgeBase: base, store: base.store, chat: configuration.chat,
             logger: logger, mirror: mirror, scheduler: scheduler)

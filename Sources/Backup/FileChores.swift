@@ -4,26 +4,8 @@ import Foundation
     import Glibc
 #endif
 
-/// An exclusive `flock` on a lock file, so two backups never write into one folder at once; and the small file
-/// system chores a backup needs (flushing a folder after a rename, removing SQLite's side files).
-final class FolderLock: Sendable {
-    private let descriptor: Int32
-
-    init(_ url: URL) throws(BackupError) {
-        let descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw BackupError(.io, "cannot open the lock file \(url.lastPathComponent)") }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw BackupError(.busy, "another backup is being written into this folder")
-        }
-        self.descriptor = descriptor
-    }
-
-    func release() {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
-    }
-
+/// The small file system chores a backup needs: flushing a folder after a rename, removing SQLite's side files.
+enum FileChores {
     /// fsync of a folder, so a rename inside it survives a power cut.
     static func flushDirectory(_ url: URL) {
         let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

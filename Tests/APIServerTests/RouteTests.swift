@@ -112,7 +112,8 @@ import Testing
     }
 
     @Test func metricsCountRequestsByRouteTemplate() async throws {
-        let library = try await TestLibrary.shared()
+        // A library of its own: other suites add documents to the shared one while this one compares counts.
+        let library = try await TestLibrary.make()
         let token = try await library.token(for: library.admin)
         try await library.application().test(.router) { client in
             _ = try await client.send(.get, "/api/admin/documents/\(TestLibrary.eoDocumentID)", token: token)

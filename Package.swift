@@ -186,7 +186,8 @@ let package = Package(
         .target(
             name: "Backup",
             dependencies: [
-                "Store", "Knowledge", "ConcurrencySupport", .product(name: "Crypto", package: "swift-crypto"),
+                "Store", "Knowledge", "Documents", "ConcurrencySupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(
             name: "OriginsTests",

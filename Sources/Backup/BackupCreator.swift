@@ -37,9 +37,15 @@ public struct BackupCreator: Sendable {
         return prefix + formatter.string(from: date)
     }
 
+    /// Writes a snapshot of the Qdrant collection into the folder it is given (the backup being assembled) and
+    /// says where; it runs after the database snapshot and before the manifest, so its file is checksummed too.
+    public typealias QdrantSnapshotWriter = @Sendable (_ backup: URL) async throws -> BackupManifest.QdrantSnapshotFile
+
     /// Makes a backup inside `folder` and returns its path and manifest; removes stale `.partial` folders of
     /// earlier, interrupted runs first. One `create` at a time per folder (a lock file).
-    public func create(in folder: URL, now: Date = Date()) async throws -> (URL, BackupManifest) {
+    public func create(
+        in folder: URL, now: Date = Date(), qdrantSnapshot: QdrantSnapshotWriter? = nil
+    ) async throws -> (URL, BackupManifest) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let lock: FileLock
         do {
@@ -62,7 +68,7 @@ public struct BackupCreator: Sendable {
         }
         try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
         do {
-            let manifest = try await assemble(into: partial, now: now)
+            let manifest = try await assemble(into: partial, now: now, qdrantSnapshot: qdrantSnapshot)
             guard rename(partial.path, final.path) == 0 else { throw BackupError(.io, "cannot rename \(name)") }
             FileChores.flushDirectory(folder)
             return (final, manifest)
@@ -72,7 +78,9 @@ public struct BackupCreator: Sendable {
         }
     }
 
-    private func assemble(into partial: URL, now: Date) async throws -> BackupManifest {
+    private func assemble(
+        into partial: URL, now: Date, qdrantSnapshot: QdrantSnapshotWriter?
+    ) async throws -> BackupManifest {
         let database = partial.appendingPathComponent(BackupManifest.databaseName)
         let engine: String
         switch store {
@@ -122,6 +130,7 @@ public struct BackupCreator: Sendable {
                 embeddings.appendingPathComponent(file), to: partial.appendingPathComponent("embeddings/\(file)"))
         }
         try FileDigest.flush(database)
+        let snapshotFile = try await qdrantSnapshot?(partial)
 
         var files: [BackupManifest.File] = []
         for path in FileDigest.files(under: partial) {
@@ -131,7 +140,7 @@ public struct BackupCreator: Sendable {
         let manifest = BackupManifest(
             createdAt: now, sourceEngine: engine, schemaVersions: versions,
             modelFingerprints: cacheFiles.map { ($0 as NSString).lastPathComponent }, counts: .init(counts),
-            originalsMissing: missing, files: files)
+            originalsMissing: missing, qdrantSnapshot: snapshotFile, files: files)
         let manifestURL = partial.appendingPathComponent(BackupManifest.fileName)
         do {
             try BackupManifest.encoder.encode(manifest).write(to: manifestURL)

@@ -15,7 +15,24 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public var counts: Counts
     /// Documents whose original input was ingested before originals were kept.
     public var originalsMissing: Int
+    /// The Qdrant collection's snapshot, when the backup was asked for one (`--qdrant-snapshot`).
+    public var qdrantSnapshot: QdrantSnapshotFile?
     public var files: [File]
+
+    /// A snapshot Qdrant made of the collection while the backup ran, kept as one of the backup's files. It is
+    /// of its own moment, not the database's: restoring it is optional, since `aigov sync --repair` makes the
+    /// collection equal the restored store.
+    public struct QdrantSnapshotFile: Codable, Sendable, Equatable {
+        /// The real collection (the alias's target when the configured name is an alias).
+        public var collection: String
+        /// Its path inside the backup (`qdrant/<snapshot name>`).
+        public var path: String
+
+        public init(collection: String, path: String) {
+            self.collection = collection
+            self.path = path
+        }
+    }
 
     /// Rows per table of the backup's database.
     public struct Counts: Codable, Sendable, Equatable {
@@ -50,6 +67,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         case schemaVersions = "schema_versions"
         case modelFingerprints = "model_fingerprints"
         case originalsMissing = "originals_missing"
+        case qdrantSnapshot = "qdrant_snapshot"
     }
 
     static let encoder: JSONEncoder = {

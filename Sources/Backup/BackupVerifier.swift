@@ -28,6 +28,9 @@ public enum BackupVerifier {
         guard listed.contains(BackupManifest.databaseName) else {
             throw BackupError(.damaged, "the manifest lists no \(BackupManifest.databaseName)")
         }
+        if let snapshot = manifest.qdrantSnapshot, !listed.contains(snapshot.path) {
+            throw BackupError(.damaged, "the manifest names a Qdrant snapshot it does not list")
+        }
         for file in manifest.files {
             guard present.contains(file.path) else { throw BackupError(.damaged, "\(file.path) is missing") }
             let (hex, bytes) = try FileDigest.sha256(of: folder.appendingPathComponent(file.path))

@@ -17,7 +17,7 @@ public final class QdrantClient: Sendable {
     /// Where and how this client talks.
     public let configuration: QdrantConfiguration
     let httpClient: HTTPClient
-    private let baseURL: String
+    let baseURL: String
     let collectionPath: String
 
     /// Most points per upsert request.

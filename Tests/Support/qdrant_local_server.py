@@ -18,7 +18,12 @@ Routes served (the ones aigov's client uses):
   POST   /collections/{c}/points/delete       POST /collections/{c}/points/query
   POST   /collections/{c}/points/query/batch  POST /collections/{c}/points/count
   POST   /collections/{c}/points/scroll       GET /aliases     POST /collections/aliases
-{c} may be an alias, as in Qdrant. Collections have one unnamed vector or named dense vectors (multivectors
+  POST   /collections/{c}/snapshots           GET /collections/{c}/snapshots
+  GET    /collections/{c}/snapshots/{name}    DELETE /collections/{c}/snapshots/{name}
+{c} may be an alias, as in Qdrant, except on the snapshot routes, which take the collection's own name (aigov
+resolves the alias first, the one behaviour safe on every Qdrant version). A snapshot here is the collection's
+configuration and points as JSON, not Qdrant's archive format: it exercises aigov's create, download (size and
+SHA-256 checked against what the create answered) and delete, not restoring a snapshot into Qdrant. Collections have one unnamed vector or named dense vectors (multivectors
 included) and sparse vectors with the IDF modifier, and keep their metadata.
 Test controls (not Qdrant's):
   POST /__faults   {"faults": [FAULT, ...]}  queue faults for the next API requests, one per request, in
@@ -34,6 +39,8 @@ Test controls (not Qdrant's):
 """
 
 import argparse
+import datetime
+import hashlib
 import json
 import sys
 import threading
@@ -52,6 +59,14 @@ FAULTS = []
 REQUESTS = []
 API_KEY = None
 OUTAGE = False
+SNAPSHOTS = {}  # (collection, name) -> bytes
+
+
+class Raw:
+    """A result sent as bytes (a snapshot download), not in Qdrant's JSON envelope."""
+
+    def __init__(self, data):
+        self.data = data
 
 
 class QdrantFailure(Exception):
@@ -202,6 +217,30 @@ def handle_api(method, path, query, body):
         require_collection(name)
         result = CLIENT.count(resolve(name), count_filter=request.filter, exact=request.exact is not False)
         return dump(result)
+    if rest and rest[0] == "snapshots":
+        if not CLIENT.collection_exists(name):
+            raise QdrantFailure(404, f"Not found: Collection `{name}` doesn't exist!")
+        if rest == ["snapshots"] and method == "POST":
+            records, offset, points = None, None, []
+            while True:
+                records, offset = CLIENT.scroll(name, limit=256, offset=offset, with_payload=True, with_vectors=True)
+                points += dump(records)
+                if offset is None:
+                    break
+            data = json.dumps({"collection": dump(CLIENT.get_collection(name)), "points": points}).encode()
+            now = datetime.datetime.now(datetime.timezone.utc)
+            snapshot = f"{name}-{now.strftime('%Y-%m-%d-%H-%M-%S-%f')}.snapshot"
+            SNAPSHOTS[(name, snapshot)] = data
+            return describe_snapshot(snapshot, data, now)
+        if rest == ["snapshots"] and method == "GET":
+            return [describe_snapshot(key[1], data, None) for key, data in SNAPSHOTS.items() if key[0] == name]
+        if len(rest) == 2 and (name, rest[1]) in SNAPSHOTS:
+            if method == "GET":
+                return Raw(SNAPSHOTS[(name, rest[1])])
+            if method == "DELETE":
+                del SNAPSHOTS[(name, rest[1])]
+                return True
+        raise QdrantFailure(404, f"Not found: Snapshot {'/'.join(rest[1:])} of {name}")
     if rest == ["points", "scroll"] and method == "POST":
         request = parse(models.ScrollRequest, body)
         require_collection(name)
@@ -211,6 +250,11 @@ def handle_api(method, path, query, body):
             with_vectors=request.with_vector if request.with_vector is not None else False)
         return {"points": dump(records), "next_page_offset": offset}
     raise QdrantFailure(404, f"Not found: {method} {path}")
+
+
+def describe_snapshot(name, data, created):
+    return {"name": name, "creation_time": created.strftime("%Y-%m-%dT%H:%M:%S") if created else None,
+            "size": len(data), "checksum": hashlib.sha256(data).hexdigest()}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -337,6 +381,13 @@ class Handler(BaseHTTPRequestHandler):
         try:
             with STATE_LOCK:
                 result = handle_api(method, url.path, urllib.parse.parse_qs(url.query), body)
+            if isinstance(result, Raw):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(result.data)))
+                self.end_headers()
+                self.wfile.write(result.data)
+                return
             self.send_json(200, {"result": result, "status": "ok", "time": time.time() - started})
         except QdrantFailure as failure:
             self.send_json(failure.status, {"status": {"error": failure.message}, "time": time.time() - started})

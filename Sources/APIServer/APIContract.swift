@@ -14,6 +14,49 @@ enum APIContract {
             description: "A web page to ask questions, with answers streamed and sources shown with section and page.",
             responses: [.page]),
         APIRoute(
+            .documentsPage, .get, "/documents", access: .searchRateLimited, summary: "Documents page",
+            description: "Every document, paged (`offset`), each linking to its read page.",
+            parameters: [.pageOffset], responses: [.page, .invalidField]),
+        APIRoute(
+            .readPage, .get, "/documents/{id}", access: .searchRateLimited, summary: "Read page",
+            description:
+                "A document's passages in order with their sections and pages; each passage is the element "
+                + "`chunk-<chunk id>` (the id percent-encoded as encodeURIComponent does), which citations link to.",
+            parameters: [.documentID], responses: [.page, .pageNotFound, .invalidField]),
+        APIRoute(
+            .originalFile, .get, "/documents/{id}/original", access: .searchRateLimited, summary: "Original file",
+            description:
+                "The file the document was ingested from (PDF as application/pdf, anything else as plain text); "
+                + "without a kept original, a redirect (302) to the document's http(s) URL, else 404.",
+            parameters: [.documentID],
+            responses: [
+                APIResponse(
+                    200, "The original file",
+                    content: [
+                        MediaType("application/pdf", .inline(#"{"type": "string", "format": "binary"}"#)),
+                        MediaType("text/plain", .inline(#"{"type": "string"}"#)),
+                    ]),
+                APIResponse(302, "The document's source URL", content: []),
+                .pageNotFound, .invalidField,
+            ]),
+        APIRoute(
+            .adminPage, .get, "/admin", summary: "Administration page",
+            description: "Sign-in, documents, origins and jobs, system health; uses the admin API with the token.",
+            responses: [.page]),
+        APIRoute(
+            .asset, .get, "/assets/{name}", summary: "A page's stylesheet or script",
+            description: "Named by the pages with a `v` query parameter of their content's hash; cached for a year.",
+            parameters: [APIParameter("name", in: .path, schema: #"{"type": "string"}"#)],
+            responses: [
+                APIResponse(
+                    200, "The file",
+                    content: [
+                        MediaType("text/css", .inline(#"{"type": "string"}"#)),
+                        MediaType("text/javascript", .inline(#"{"type": "string"}"#)),
+                    ]),
+                .error(404, "No such asset"),
+            ]),
+        APIRoute(
             .health, .get, "/health", summary: "Liveness",
             responses: [
                 .ok(

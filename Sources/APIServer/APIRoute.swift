@@ -2,7 +2,7 @@ import HTTPTypes
 
 /// An operation of the API: which handler serves a route, and its OpenAPI `operationId` (the raw value).
 enum APIOperation: String, CaseIterable, Sendable {
-    case askPage, health, ready, metrics
+    case askPage, documentsPage, readPage, originalFile, adminPage, asset, health, ready, metrics
     case openAPI = "openapi"
     case docs, query, retrieve, login, me, ingestText, upload, listDocuments, getDocument, deleteDocument
     case adminHealth, listOrigins, createOrigin, updateOrigin, deleteOrigin, originStatus, crawlOrigin, listJobs, getJob
@@ -164,6 +164,10 @@ struct APIResponse: Sendable {
     }
 
     static let page = APIResponse(200, "HTML page", content: [MediaType("text/html", .inline(#"{"type": "string"}"#))])
+    /// The HTML page for a path that names nothing.
+    static let pageNotFound = APIResponse(
+        404, "HTML page saying that nothing has this id",
+        content: [MediaType("text/html", .inline(#"{"type": "string"}"#))])
     static let malformedBody = error(400, "Malformed body (not JSON, bad multipart)")
     static let unauthenticated = error(401, "Missing or invalid bearer token (WWW-Authenticate: Bearer)")
     static let forbidden = error(403, "The user is not an admin")

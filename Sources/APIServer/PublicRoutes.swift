@@ -67,24 +67,6 @@ struct PublicRoutes: Sendable {
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
     }
-
-    func docsPage() -> Response { html(WebPages.docs) }
-
-    func askPage() -> Response { html(WebPages.ask) }
-
-    private func html(_ text: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/html; charset=utf-8",
-                // Inline script and style only; no other origin may supply anything.
-                .contentSecurityPolicy:
-                    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                    + "connect-src 'self'; frame-ancestors 'none'",
-                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            ],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
 }
 
 /// The body of `GET /ready` (schema `Readiness`).

@@ -6,6 +6,7 @@ struct RouteHandlers: Sendable {
     typealias Handler = @Sendable (Request, APIRequestContext) async throws -> Response
 
     let pages: PublicRoutes
+    let web: WebRoutes
     let search: SearchRoutes
     let auth: AuthRoutes
     let content: ContentRoutes
@@ -16,6 +17,7 @@ struct RouteHandlers: Sendable {
 
     init(state: ServerState) {
         pages = PublicRoutes(state: state)
+        web = WebRoutes(state: state)
         search = SearchRoutes(state: state)
         auth = AuthRoutes(state: state)
         content = ContentRoutes(state: state)
@@ -27,12 +29,17 @@ struct RouteHandlers: Sendable {
 
     func handler(for operation: APIOperation) -> Handler {
         switch operation {
-        case .askPage: { [pages] _, _ in pages.askPage() }
+        case .askPage: { [web] _, _ in await web.askPage() }
+        case .documentsPage: web.documentsPage
+        case .readPage: web.readPage
+        case .originalFile: web.originalFile
+        case .adminPage: { [web] _, _ in web.adminPage() }
+        case .asset: web.asset
         case .health: { [pages] _, _ in pages.health() }
         case .ready: { [pages] _, context in try await pages.ready(context) }
         case .metrics: { [pages] _, _ in await pages.metrics() }
         case .openAPI: { [pages] _, _ in pages.openAPI() }
-        case .docs: { [pages] _, _ in pages.docsPage() }
+        case .docs: { [web] _, _ in web.docsPage() }
         case .query: search.query
         case .retrieve: search.retrieve
         case .login: auth.login

@@ -122,6 +122,16 @@ public final class KnowledgeBase: Sendable {
         dataDirectory.appendingPathComponent("originals")
     }
 
+    /// The kept original of `document` (the bytes it was ingested from), nil when none is kept: ingested before
+    /// originals were kept, from text rather than a file, or without a data directory.
+    public func originalFile(of document: StoredDocument) -> URL? {
+        guard let folder = originalsDirectory, let hash = document.metadata[Self.fileHashKey],
+            hash.count == 64, hash.allSatisfy(\.isHexDigit)
+        else { return nil }
+        let file = folder.appendingPathComponent(hash)
+        return FileManager.default.fileExists(atPath: file.path) ? file : nil
+    }
+
     /// Opens the knowledge base of `dataDirectory` (its index in `index/`, locked against other processes),
     /// or an in-memory index when `dataDirectory` is nil, then repairs the index against the store.
     ///

@@ -41,6 +41,16 @@ import Testing
         Call(method: .get, path: "/metrics"),
         Call(method: .get, path: "/openapi.json"),
         Call(method: .get, path: "/docs"),
+        Call(method: .get, path: "/admin"),
+        Call(method: .get, path: "/documents"),
+        Call(method: .get, path: "/documents?offset=-1"),
+        Call(method: .get, path: "/documents/\(TestLibrary.eoDocumentID)"),
+        Call(method: .get, path: "/documents/no-such-document"),
+        Call(method: .get, path: "/documents/\(TestLibrary.eoDocumentID)/original"),
+        Call(method: .get, path: "/documents/no-such-document/original"),
+        Call(method: .get, path: WebAssets.path("ask.js")),
+        Call(method: .get, path: WebAssets.path("site.css")),
+        Call(method: .get, path: "/assets/nothing.js"),
         Call(method: .post, path: "/api/search/query", body: #"{"question": "What does the order revoke?"}"#),
         Call(
             method: .post, path: "/api/search/query", body: #"{"question": "What does the order revoke?"}"#,
@@ -173,7 +183,7 @@ import Testing
             #expect(successes.contains(operation.rawValue), "no success seen for \(operation.rawValue)")
         }
         // The pages have no error a caller can cause; every other route has.
-        let pages: Set<APIOperation> = [.askPage, .health, .ready, .metrics, .openAPI, .docs]
+        let pages: Set<APIOperation> = [.askPage, .adminPage, .health, .ready, .metrics, .openAPI, .docs]
         for operation in APIOperation.allCases where !pages.contains(operation) {
             #expect(errors.contains(operation.rawValue), "no error seen for \(operation.rawValue)")
         }

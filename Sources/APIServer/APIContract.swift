@@ -168,6 +168,32 @@ enum APIContract {
             summary: "Component health",
             responses: [.ok("Database, index, embedding model, cache, Qdrant and LLM status", .schema("AdminHealth"))]),
         APIRoute(
+            .listUsers, .get, "/api/admin/users", access: .admin, tag: "admin", summary: "List users",
+            responses: [.ok("Every user, by name", .schema("UserList"))]),
+        APIRoute(
+            .createUser, .post, "/api/admin/users", access: .admin, tag: "admin", summary: "Create a user",
+            description:
+                "A user who can sign in (role viewer unless given); the password is at least "
+                + "\(PasswordPolicy.minimumCharacters) characters. 409 when the name is taken.",
+            requestBody: .json("NewUserRequest"),
+            responses: [
+                APIResponse(201, "The user", content: [.json("User")]), .invalidField,
+                .error(409, "The username is taken"), .error(503, "Too many password hashes in progress"),
+            ]),
+        APIRoute(
+            .updateUser, .put, "/api/admin/users/{id}", access: .admin, tag: "admin",
+            summary: "Change a user's password, role or status",
+            description:
+                "A new password or enabling the account again ends the user's earlier sessions; disabling it "
+                + "refuses its tokens at once. An admin cannot disable or demote their own account (409).",
+            parameters: [APIParameter("id", in: .path, schema: #"{"type": "integer", "minimum": 1}"#)],
+            requestBody: .json("UserChangeRequest"),
+            responses: [
+                .ok("The user as it now is", .schema("User")), .invalidField,
+                .error(404, "No such user"), .error(409, "The change would disable or demote the caller"),
+                .error(503, "Too many password hashes in progress"),
+            ]),
+        APIRoute(
             .listOrigins, .get, "/api/admin/origins", access: .admin, tag: "origins",
             summary: "List the web origins the scheduler fetches",
             responses: [.ok("Every origin, by id", .schema("OriginList"))]),

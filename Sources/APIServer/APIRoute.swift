@@ -5,7 +5,8 @@ enum APIOperation: String, CaseIterable, Sendable {
     case askPage, documentsPage, readPage, originalFile, adminPage, asset, health, ready, metrics
     case openAPI = "openapi"
     case docs, query, retrieve, login, me, ingestText, upload, listDocuments, getDocument, deleteDocument
-    case adminHealth, listOrigins, createOrigin, updateOrigin, deleteOrigin, originStatus, crawlOrigin, listJobs, getJob
+    case adminHealth, listUsers, createUser, updateUser, listOrigins, createOrigin, updateOrigin, deleteOrigin,
+        originStatus, crawlOrigin, listJobs, getJob
     case dashboardOverview, dashboardTimeseries, dashboardOrigins, dashboardOrigin, dashboardOriginConfig
     case dashboardDocuments, dashboardDocument, dashboardSettings, updateDashboardSettings
 }

@@ -31,9 +31,12 @@ struct AuthMiddleware: RouterMiddleware {
             throw APIError.unauthorized("Could not validate credentials")
         }
         // The id as well as the name: a user deleted and created again under the same name is another user.
-        // A token older than its user was not issued to it (a second's slack: `iat` is in whole seconds).
+        // A token older than its user was not issued to it (a second's slack: `iat` is in whole seconds), and one
+        // issued before the user's password last changed (or the account was enabled again) belongs to a session
+        // that change ended.
         guard let user = try await state.store.user(username: claims.sub.value), user.id == claims.uid,
-            user.isActive, claims.iat.value >= user.createdAt.addingTimeInterval(-1)
+            user.isActive, claims.iat.value >= user.createdAt.addingTimeInterval(-1),
+            claims.cv == user.credentialsChangedAt.map(AccessClaims.credentialsVersion)
         else {
             throw APIError.unauthorized("Could not validate credentials")
         }

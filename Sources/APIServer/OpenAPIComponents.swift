@@ -242,6 +242,44 @@ enum OpenAPIComponents {
                 "is_active": {"type": "boolean"}
               }
             },
+            "User": {
+              "type": "object",
+              "required": ["id", "username", "email", "role", "is_active", "created_at"],
+              "properties": {
+                "id": {"type": "integer"},
+                "username": {"type": "string"},
+                "email": {"type": ["string", "null"]},
+                "role": {"type": "string", "enum": ["admin", "viewer"]},
+                "is_active": {"type": "boolean"},
+                "created_at": {"type": "string", "format": "date-time"}
+              }
+            },
+            "UserList": {
+              "type": "object",
+              "required": ["users"],
+              "properties": {"users": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}}
+            },
+            "NewUserRequest": {
+              "type": "object",
+              "required": ["username", "password"],
+              "additionalProperties": false,
+              "properties": {
+                "username": {"type": "string", "minLength": 1, "maxLength": 150},
+                "password": {"type": "string", "minLength": \#(PasswordPolicy.minimumCharacters)},
+                "role": {"type": "string", "enum": ["admin", "viewer"], "default": "viewer"},
+                "email": {"type": "string"}
+              }
+            },
+            "UserChangeRequest": {
+              "type": "object",
+              "minProperties": 1,
+              "additionalProperties": false,
+              "properties": {
+                "password": {"type": "string", "minLength": \#(PasswordPolicy.minimumCharacters)},
+                "role": {"type": "string", "enum": ["admin", "viewer"]},
+                "is_active": {"type": "boolean"}
+              }
+            },
             "IngestRequest": {
               "type": "object",
               "required": ["title", "source", "content"],

@@ -11,6 +11,7 @@ struct RouteHandlers: Sendable {
     let auth: AuthRoutes
     let content: ContentRoutes
     let admin: AdminRoutes
+    let users: UserRoutes
     let origins: OriginRoutes
     let jobs: CrawlJobRoutes
     let dashboard: DashboardRoutes
@@ -22,6 +23,7 @@ struct RouteHandlers: Sendable {
         auth = AuthRoutes(state: state)
         content = ContentRoutes(state: state)
         admin = AdminRoutes(state: state)
+        users = UserRoutes(state: state)
         origins = OriginRoutes(state: state)
         jobs = CrawlJobRoutes(state: state)
         dashboard = DashboardRoutes(state: state)
@@ -50,6 +52,9 @@ struct RouteHandlers: Sendable {
         case .getDocument: admin.detail
         case .deleteDocument: admin.delete
         case .adminHealth: admin.health
+        case .listUsers: users.list
+        case .createUser: users.create
+        case .updateUser: users.update
         case .listOrigins: origins.list
         case .createOrigin: origins.create
         case .updateOrigin: origins.update

@@ -16,9 +16,13 @@ struct AccessClaims: JWTPayload, Equatable {
     var role: String
     var iat: IssuedAtClaim
     var exp: ExpirationClaim
+    /// The user's `credentialsChangedAt` when the token was issued, in milliseconds since 1970 (absent when the
+    /// credentials never changed): a token stops working when the password changes or the account is enabled
+    /// again, to the millisecond, which `iat` in whole seconds could not say.
+    var cv: Int64?
 
     /// A token issued by this server for the API.
-    init(sub: String, uid: Int64, role: String, iat: Date, exp: Date) {
+    init(sub: String, uid: Int64, role: String, iat: Date, exp: Date, credentials: Date? = nil) {
         iss = IssuerClaim(value: TokenService.issuer)
         aud = AudienceClaim(value: [TokenService.audience])
         self.sub = SubjectClaim(value: sub)
@@ -26,7 +30,11 @@ struct AccessClaims: JWTPayload, Equatable {
         self.role = role
         self.iat = IssuedAtClaim(value: iat)
         self.exp = ExpirationClaim(value: exp)
+        cv = credentials.map(Self.credentialsVersion)
     }
+
+    /// The `cv` of credentials changed at `date`.
+    static func credentialsVersion(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
@@ -80,7 +88,7 @@ final class TokenService: Sendable {
     func issue(for user: User, now: Date = Date()) async throws -> String {
         let claims = AccessClaims(
             sub: user.username, uid: user.id, role: user.role.rawValue, iat: now,
-            exp: now.addingTimeInterval(lifetime))
+            exp: now.addingTimeInterval(lifetime), credentials: user.credentialsChangedAt)
         return try await keys.sign(claims)
     }
 

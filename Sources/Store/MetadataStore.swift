@@ -71,6 +71,10 @@ public protocol MetadataStore: Sendable {
     func user(username: String) async throws -> User?
     /// All users by username.
     func users() async throws -> [User]
+    /// The user with `id`, or nil.
+    func user(id: Int64) async throws -> User?
+    /// Applies `change` to the user with `id` and returns the user as it now is; nil when there is none.
+    func updateUser(id: Int64, _ change: UserChange) async throws -> User?
     /// Deletes the user with `id`; false when there is none. Ids are never reused, so tokens naming the old id
     /// stop working even when the name is taken again.
     @discardableResult

@@ -10,6 +10,7 @@ struct PostgresMigration: Sendable {
     static let all: [PostgresMigration] = [
         documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings, crawlJobs,
         platformSettings,
+        userCredentials,
     ]
 
     /// Key of the transaction-scoped advisory lock that serialises migrations across replicas ("aigov" in hex).
@@ -235,4 +236,8 @@ struct PostgresMigration: Sendable {
             "ALTER TABLE crawl_jobs ADD COLUMN pages_irrelevant BIGINT NOT NULL DEFAULT 0",
             "ALTER TABLE crawl_pages ADD COLUMN links JSONB NOT NULL DEFAULT '[]'",
         ])
+
+    static let userCredentials = PostgresMigration(
+        version: 8, name: "user_credentials",
+        statements: ["ALTER TABLE users ADD COLUMN credentials_changed_at TIMESTAMPTZ"])
 }

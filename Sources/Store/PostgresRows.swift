@@ -12,7 +12,7 @@ enum PostgresRows {
         chunk_id, document_id, ordinal, text, section, heading_path::text AS heading_path, page_start, page_end, \
         char_start, char_end, token_count, content_hash
         """
-    static let userColumns = "id, username, email, password_hash, role, is_active, created_at"
+    static let userColumns = "id, username, email, password_hash, role, is_active, created_at, credentials_changed_at"
     static let originColumns = """
         id, url, title, source, frequency_hours, last_fetched_at, last_status, enabled, country_code, \
         topic_tags::text AS topic_tags, crawl_priority, allowed_path_patterns::text AS allowed_path_patterns, \
@@ -88,7 +88,8 @@ enum PostgresRows {
             passwordHash: try value(row, "password_hash", String.self),
             role: role,
             isActive: try value(row, "is_active", Bool.self),
-            createdAt: try date(row, "created_at"))
+            createdAt: try date(row, "created_at"),
+            credentialsChangedAt: try optionalDate(row, "credentials_changed_at"))
     }
 
     static func origin(_ row: PostgresRandomAccessRow) throws -> Origin {

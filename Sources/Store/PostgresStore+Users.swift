@@ -46,6 +46,29 @@ extension PostgresStore {
         }
     }
 
+    public func user(id: Int64) async throws -> User? {
+        try await read { connection in
+            try await rows(
+                "SELECT \(unescaped: PostgresRows.userColumns) FROM users WHERE id = \(id)", on: connection
+            ).first.map(PostgresRows.user)
+        }
+    }
+
+    public func updateUser(id: Int64, _ change: UserChange) async throws -> User? {
+        let renewed: Date? = change.renewsCredentials ? PostgresRows.now() : nil
+        return try await transaction { connection in
+            try await rows(
+                """
+                UPDATE users SET password_hash = coalesce(\(change.passwordHash), password_hash),
+                    role = coalesce(\(change.role?.rawValue), role), is_active = coalesce(\(change.isActive), is_active),
+                    credentials_changed_at = coalesce(\(renewed), credentials_changed_at)
+                WHERE id = \(id)
+                RETURNING \(unescaped: PostgresRows.userColumns)
+                """, on: connection
+            ).first.map(PostgresRows.user)
+        }
+    }
+
     @discardableResult
     public func deleteUser(id: Int64) async throws -> Bool {
         try await transaction { connection in

@@ -8,6 +8,7 @@ struct SQLiteMigration: Sendable {
     static let all: [SQLiteMigration] = [
         documentsAndChunks, usersOriginsJobs, qdrantOutbox, changeFeedAndVectors, originCrawlSettings, crawlJobs,
         platformSettings,
+        userCredentials,
     ]
 
     static let bookkeeping = """
@@ -206,5 +207,13 @@ struct SQLiteMigration: Sendable {
             );
             ALTER TABLE crawl_jobs ADD COLUMN pages_irrelevant INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE crawl_pages ADD COLUMN links TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(links));
+            """)
+
+    // When a user's password last changed (or the account was re-enabled): tokens issued before it no longer
+    // authenticate, so a password reset logs out every session of the old one. NULL for users never changed.
+    static let userCredentials = SQLiteMigration(
+        version: 8, name: "user_credentials",
+        sql: """
+            ALTER TABLE users ADD COLUMN credentials_changed_at TEXT;
             """)
 }

@@ -9,7 +9,7 @@ enum SQLiteRows {
         chunk_id, document_id, ordinal, text, section, heading_path, page_start, page_end, char_start, char_end, \
         token_count, content_hash
         """
-    static let userColumns = "id, username, email, password_hash, role, is_active, created_at"
+    static let userColumns = "id, username, email, password_hash, role, is_active, created_at, credentials_changed_at"
     static let originColumns = """
         id, url, title, source, frequency_hours, last_fetched_at, last_status, enabled, country_code, topic_tags, \
         crawl_priority, allowed_path_patterns, excluded_path_patterns, sitemap_url, max_depth, max_pages, next_run
@@ -60,7 +60,8 @@ enum SQLiteRows {
             passwordHash: try row.decode(forColumn: "password_hash"),
             role: userRole,
             isActive: try row.decode(forColumn: "is_active"),
-            createdAt: try row.decode(forColumn: "created_at"))
+            createdAt: try row.decode(forColumn: "created_at"),
+            credentialsChangedAt: try row.decode(forColumn: "credentials_changed_at"))
     }
 
     static func origin(_ row: Row) throws -> Origin {

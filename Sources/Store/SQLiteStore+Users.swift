@@ -41,6 +41,32 @@ extension SQLiteStore {
         }
     }
 
+    public func user(id: Int64) async throws -> User? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.userColumns) FROM users WHERE id = ?", arguments: [id])
+                .map(SQLiteRows.user)
+        }
+    }
+
+    public func updateUser(id: Int64, _ change: UserChange) async throws -> User? {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE users SET password_hash = coalesce(?, password_hash), role = coalesce(?, role),
+                        is_active = coalesce(?, is_active),
+                        credentials_changed_at = CASE WHEN ? THEN ? ELSE credentials_changed_at END
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    change.passwordHash, change.role?.rawValue, change.isActive, change.renewsCredentials, Date(), id,
+                ])
+            return try Row.fetchOne(
+                db, sql: "SELECT \(SQLiteRows.userColumns) FROM users WHERE id = ?", arguments: [id]
+            )
+            .map(SQLiteRows.user)
+        }
+    }
+
     @discardableResult
     public func deleteUser(id: Int64) async throws -> Bool {
         try await write { db in

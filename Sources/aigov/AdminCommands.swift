@@ -7,7 +7,68 @@ extension UserRole: ExpressibleByArgument {}
 
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Manage API users.", subcommands: [Create.self])
+        commandName: "admin", abstract: "Manage API users.", subcommands: [Create.self, Passwd.self])
+
+    /// The first line of standard input as a password, checked against ``PasswordPolicy``.
+    static func passwordFromStandardInput() throws -> String {
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        guard let text = String(data: input, encoding: .utf8) else {
+            throw CLIError("the password on standard input is not UTF-8")
+        }
+        let password = String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        if let problem = PasswordPolicy.problem(with: password) { throw CLIError("the password \(problem)") }
+        return password
+    }
+
+    static func hash(_ password: String) throws -> String {
+        do {
+            return try PasswordHasher().hash(password)
+        } catch {
+            throw CLIError("cannot hash the password")
+        }
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's password; the user's sessions signed in before it end.",
+            discussion: """
+                The new password is the first line of standard input: `printf '%s\\n' "$PASSWORD" | aigov admin \
+                passwd --username alice --password-stdin`. With --enable a disabled account is enabled again.
+                """)
+
+        @OptionGroup var data: DataOptions
+
+        @Option(help: "The user's login name (case-insensitive).")
+        var username: String
+
+        @Flag(help: "Read the password from standard input (required).")
+        var passwordStdin = false
+
+        @Flag(help: "Also enable the account if it was disabled.")
+        var enable = false
+
+        func validate() throws {
+            guard passwordStdin else {
+                throw ValidationError("pass the password on standard input with --password-stdin")
+            }
+        }
+
+        func run() async throws {
+            let hash = try AdminCommand.hash(try AdminCommand.passwordFromStandardInput())
+            let store = try await openStore(data)
+            do {
+                guard let user = try await store.user(username: username),
+                    let changed = try await store.updateUser(
+                        id: user.id, UserChange(passwordHash: hash, isActive: enable ? true : nil))
+                else { throw CLIError("no user is named \(username)") }
+                printError(
+                    "password of \(changed.username) changed\(changed.isActive ? "" : " (the account stays disabled)")")
+            } catch let error as StoreError {
+                throw CLIError(error.message)
+            }
+        }
+    }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -35,8 +96,6 @@ struct AdminCommand: AsyncParsableCommand {
         @Flag(help: "Print the created user as JSON on stdout.")
         var json = false
 
-        static let minimumPasswordLength = 12
-
         func validate() throws {
             guard passwordStdin else {
                 throw ValidationError("pass the password on standard input with --password-stdin")
@@ -48,22 +107,7 @@ struct AdminCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let input = FileHandle.standardInput.readDataToEndOfFile()
-            guard let text = String(data: input, encoding: .utf8) else {
-                throw CLIError("the password on standard input is not UTF-8")
-            }
-            let password = String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)[0])
-                .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-            guard password.count >= Self.minimumPasswordLength else {
-                throw CLIError("the password must be at least \(Self.minimumPasswordLength) characters")
-            }
-            guard password.utf8.count <= 1024 else { throw CLIError("the password is over 1024 bytes") }
-            let hash: String
-            do {
-                hash = try PasswordHasher().hash(password)
-            } catch {
-                throw CLIError("cannot hash the password")
-            }
+            let hash = try AdminCommand.hash(try AdminCommand.passwordFromStandardInput())
             let store = try await openStore(data)
             let user: User
             do {

@@ -89,6 +89,16 @@ import Testing
         Call(method: .get, path: "/api/admin/documents/no-such-document", token: "admin"),
         Call(method: .delete, path: "/api/admin/documents/contract-upload", token: "admin"),
         Call(method: .delete, path: "/api/admin/documents/contract-upload", token: "admin"),
+        Call(method: .get, path: "/api/admin/users", token: "admin"),
+        Call(method: .get, path: "/api/admin/users", token: "viewer"),
+        Call(
+            method: .post, path: "/api/admin/users",
+            body: #"{"username": "contract-user", "password": "contract user password"}"#, token: "admin"),
+        Call(
+            method: .post, path: "/api/admin/users", body: #"{"username": "contract-user", "password": "x"}"#,
+            token: "admin"),
+        Call(method: .put, path: "/api/admin/users/1", body: #"{"role": "admin"}"#, token: "admin"),
+        Call(method: .put, path: "/api/admin/users/99999", body: #"{"role": "admin"}"#, token: "admin"),
         Call(method: .get, path: "/api/admin/health", token: "admin"),
         Call(method: .get, path: "/api/admin/health", token: "viewer"),
         Call(method: .put, path: "/api/admin/health", token: "admin"),

@@ -8,13 +8,13 @@ import Testing
             let path = directory.appendingPathComponent("aigov.sqlite").path
             let store = try SQLiteStore(path: path)
             let first = try await store.migrate()
-            #expect(first.applied == [1, 2, 3, 4, 5, 6, 7])
-            #expect(first.versions == [1, 2, 3, 4, 5, 6, 7])
-            #expect(first.current == 7)
+            #expect(first.applied == [1, 2, 3, 4, 5, 6, 7, 8])
+            #expect(first.versions == [1, 2, 3, 4, 5, 6, 7, 8])
+            #expect(first.current == 8)
 
             let again = try await store.migrate()
             #expect(again.applied == [])
-            #expect(again.versions == [1, 2, 3, 4, 5, 6, 7])
+            #expect(again.versions == [1, 2, 3, 4, 5, 6, 7, 8])
         }
     }
 
@@ -30,7 +30,7 @@ import Testing
             let reopened = try SQLiteStore(path: path)
             let report = try await reopened.migrate()
             #expect(report.applied == [])
-            #expect(report.versions == [1, 2, 3, 4, 5, 6, 7])
+            #expect(report.versions == [1, 2, 3, 4, 5, 6, 7, 8])
             #expect(try await reopened.counts() == StoreCounts(documents: 1, chunks: 1))
         }
     }

@@ -127,9 +127,9 @@ private let serverTests = ConditionTrait.enabled(
         try await PostgresTestServer.withDatabase { url in
             let store = try await PostgresStore.connect(url: url)
             let first = try await store.migrate()
-            #expect(first.applied == [1, 2, 3, 4, 5, 6, 7] && first.versions == [1, 2, 3, 4, 5, 6, 7])
+            #expect(first.applied == [1, 2, 3, 4, 5, 6, 7, 8] && first.versions == [1, 2, 3, 4, 5, 6, 7, 8])
             let again = try await store.migrate()
-            #expect(again.applied == [] && again.versions == [1, 2, 3, 4, 5, 6, 7])
+            #expect(again.applied == [] && again.versions == [1, 2, 3, 4, 5, 6, 7, 8])
             await store.close()
         }
     }
@@ -143,8 +143,8 @@ private let serverTests = ConditionTrait.enabled(
                 for try await report in group { reports.append(report) }
                 return reports
             }
-            #expect(reports.allSatisfy { $0.versions == [1, 2, 3, 4, 5, 6, 7] })
-            #expect(reports.map(\.applied).sorted { $0.count < $1.count } == [[], [1, 2, 3, 4, 5, 6, 7]])
+            #expect(reports.allSatisfy { $0.versions == [1, 2, 3, 4, 5, 6, 7, 8] })
+            #expect(reports.map(\.applied).sorted { $0.count < $1.count } == [[], [1, 2, 3, 4, 5, 6, 7, 8]])
             for store in stores { await store.close() }
         }
     }

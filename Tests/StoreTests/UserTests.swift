@@ -43,4 +43,25 @@ import Testing
             #expect(code == .invalidInput)
         }
     }
+
+    @Test(arguments: Engine.all) func aChangeAppliesOnlyItsFieldsAndRenewsCredentials(engine: Engine) async throws {
+        try await withStore(engine) { store in
+            let user = try await store.createUser(NewUser(username: "bob", passwordHash: "h1", role: .viewer))
+            #expect(user.credentialsChangedAt == nil)
+            let promoted = try #require(try await store.updateUser(id: user.id, UserChange(role: .admin)))
+            #expect(promoted.role == .admin && promoted.passwordHash == "h1" && promoted.isActive)
+            #expect(promoted.credentialsChangedAt == nil)
+            let disabled = try #require(try await store.updateUser(id: user.id, UserChange(isActive: false)))
+            #expect(!disabled.isActive && disabled.credentialsChangedAt == nil && disabled.role == .admin)
+            let before = Date().addingTimeInterval(-1)
+            let renewed = try #require(
+                try await store.updateUser(id: user.id, UserChange(passwordHash: "h2", isActive: true)))
+            #expect(renewed.passwordHash == "h2" && renewed.isActive)
+            #expect((renewed.credentialsChangedAt ?? .distantPast) >= before)
+            #expect(try await store.user(id: user.id) == renewed)
+            #expect(try await store.user(username: "bob") == renewed)
+            #expect(try await store.updateUser(id: 9_999, UserChange(isActive: false)) == nil)
+            #expect(try await store.user(id: 9_999) == nil)
+        }
+    }
 }

@@ -38,6 +38,34 @@ import Testing
         #expect(noStdin.status != 0 && noStdin.stderr.contains("--password-stdin"))
     }
 
+    @Test func adminPasswdSetsAPasswordFromStandardInput() async throws {
+        let (data, _) = try Self.workspace()
+        let created = try await Self.run(
+            ["admin", "create", "--data-dir", data, "--username", "alice", "--password-stdin"],
+            stdin: "a sufficiently long password\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        let short = try await Self.run(
+            ["admin", "passwd", "--data-dir", data, "--username", "alice", "--password-stdin"], stdin: "short\n")
+        #expect(short.status == 1 && short.stderr.contains("at least 12"))
+        let nobody = try await Self.run(
+            ["admin", "passwd", "--data-dir", data, "--username", "nobody", "--password-stdin"],
+            stdin: "a new long password\n")
+        #expect(nobody.status == 1 && nobody.stderr.contains("no user is named nobody"))
+        let changed = try await Self.run(
+            ["admin", "passwd", "--data-dir", data, "--username", "ALICE", "--password-stdin"],
+            stdin: "a new long password\n")
+        #expect(changed.status == 0 && changed.stderr.contains("password of alice changed"), "\(changed.stderr)")
+        // The server signs alice in with the new password only.
+        let server = try await ServerProcess.start(data: data)
+        defer { server.stop() }
+        let old = try await Self.post(
+            server.base + "/api/auth/login", #"{"username": "alice", "password": "a sufficiently long password"}"#)
+        #expect(old.0 == 401)
+        let new = try await Self.post(
+            server.base + "/api/auth/login", #"{"username": "alice", "password": "a new long password"}"#)
+        #expect(new.0 == 200 && new.1["access_token"] is String)
+    }
+
     @Test func productionRequiresASecretKey() async throws {
         let (data, _) = try Self.workspace()
         let result = try await Self.run(

@@ -25,6 +25,7 @@ enum AdminPage {
             <nav aria-label="Administration" class="actions">
             <button type="button" class="secondary" data-panel="documents-panel" aria-controls="documents-panel">Documents</button>
             <button type="button" class="secondary" data-panel="origins-panel" aria-controls="origins-panel">Origins and jobs</button>
+            <button type="button" class="secondary" data-panel="users-panel" aria-controls="users-panel">Users</button>
             <button type="button" class="secondary" data-panel="health-panel" aria-controls="health-panel">System health</button>
             </nav>
             <p id="admin-status" role="status" aria-live="polite"></p>
@@ -84,6 +85,35 @@ enum AdminPage {
             <h3 id="job-title"></h3>
             <pre id="job-body"></pre>
             </section>
+            </section>
+
+            <section id="users-panel" class="panel" hidden aria-labelledby="users-title">
+            <h2 id="users-title">Users</h2>
+            <form id="user-form" class="ask">
+            <div class="filters">
+            <label for="new-username">User name<input id="new-username" type="text" required maxlength="150"
+              autocomplete="off"></label>
+            <label for="new-password">Password (12 characters or more)<input id="new-password" type="password"
+              required minlength="12" maxlength="1024" autocomplete="new-password"></label>
+            <label for="new-role">Role<select id="new-role"><option value="viewer">viewer</option>
+            <option value="admin">admin</option></select></label>
+            </div>
+            <div class="actions"><button type="submit">Create user</button></div>
+            </form>
+            <table>
+            <thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Active</th>
+            <th scope="col">Actions</th></tr></thead>
+            <tbody id="users"></tbody>
+            </table>
+            <form id="password-form" class="ask">
+            <h3>Change a password</h3>
+            <div class="filters">
+            <label for="password-user">User<select id="password-user" required></select></label>
+            <label for="changed-password">New password<input id="changed-password" type="password" required
+              minlength="12" maxlength="1024" autocomplete="new-password"></label>
+            </div>
+            <div class="actions"><button type="submit">Change password</button></div>
+            </form>
             </section>
 
             <section id="health-panel" class="panel" hidden aria-labelledby="health-title">

@@ -90,12 +90,62 @@ enum AdminScript {
           }
 
           function showPanel(id) {
-            for (const panel of ["documents-panel", "origins-panel", "health-panel"]) $(panel).hidden = panel !== id;
+            for (const panel of ["documents-panel", "origins-panel", "users-panel", "health-panel"]) {
+              $(panel).hidden = panel !== id;
+            }
             for (const button of document.querySelectorAll("[data-panel]")) {
               button.setAttribute("aria-pressed", button.getAttribute("data-panel") === id ? "true" : "false");
             }
             if (id === "origins-panel") loadOrigins();
             if (id === "health-panel") loadHealth();
+            if (id === "users-panel") loadUsers();
+          }
+
+          async function loadUsers() {
+            try {
+              const list = await api("GET", "/api/admin/users");
+              const body = $("users");
+              const select = $("password-user");
+              body.replaceChildren();
+              select.replaceChildren();
+              for (const u of list.users || []) {
+                const toggle = el("button", {type: "button", className: "secondary",
+                  text: u.is_active ? "Disable" : "Enable", "aria-label": (u.is_active ? "Disable " : "Enable ") +
+                  u.username});
+                toggle.addEventListener("click", async () => {
+                  try {
+                    await api("PUT", "/api/admin/users/" + u.id, {is_active: !u.is_active});
+                    status((u.is_active ? "Disabled " : "Enabled ") + u.username + ".");
+                    loadUsers();
+                  } catch (e) { status("Could not change " + u.username + ": " + e.message, true); }
+                });
+                body.append(el("tr", {"data-user": u.username}, [el("td", {text: u.username}),
+                  el("td", {text: u.role}), el("td", {text: u.is_active ? "yes" : "no"}), el("td", {}, [toggle])]));
+                select.append(el("option", {value: String(u.id), text: u.username}));
+              }
+            } catch (e) { status("Could not list the users: " + e.message, true); }
+          }
+
+          async function createUser(event) {
+            event.preventDefault();
+            try {
+              const user = await api("POST", "/api/admin/users", {username: $("new-username").value.trim(),
+                password: $("new-password").value, role: $("new-role").value});
+              $("user-form").reset();
+              status("Created " + user.role + " " + user.username + ".");
+              loadUsers();
+            } catch (e) { status("Could not create the user: " + e.message, true); }
+          }
+
+          async function changePassword(event) {
+            event.preventDefault();
+            const select = $("password-user");
+            const name = select.options[select.selectedIndex] ? select.options[select.selectedIndex].text : "";
+            try {
+              await api("PUT", "/api/admin/users/" + select.value, {password: $("changed-password").value});
+              $("changed-password").value = "";
+              status("Password of " + name + " changed; their earlier sessions are ended.");
+            } catch (e) { status("Could not change the password: " + e.message, true); }
           }
 
           async function loadDocuments() {
@@ -285,6 +335,8 @@ enum AdminScript {
           $("logout").addEventListener("click", () => signOut("Signed out."));
           $("upload-form").addEventListener("submit", upload);
           $("origin-form").addEventListener("submit", addOrigin);
+          $("user-form").addEventListener("submit", createUser);
+          $("password-form").addEventListener("submit", changePassword);
           $("document-filter").addEventListener("input", renderDocuments);
           $("documents-previous").addEventListener("click", () => {
             documentsOffset = Math.max(0, documentsOffset - PAGE); loadDocuments();

@@ -94,6 +94,14 @@ public final class InterceptingStore: MetadataStore {
         try intercept("users")
         return try await base.users()
     }
+    public func user(id: Int64) async throws -> User? {
+        try intercept("user(id:)")
+        return try await base.user(id: id)
+    }
+    public func updateUser(id: Int64, _ change: UserChange) async throws -> User? {
+        try intercept("updateUser(id:_:)")
+        return try await base.updateUser(id: id, change)
+    }
     public func deleteUser(id: Int64) async throws -> Bool {
         try intercept("deleteUser(id:)")
         return try await base.deleteUser(id: id)

@@ -21,7 +21,8 @@ public enum BackupArchive {
 
     /// Makes a backup into the archive `file` by way of a hidden staging folder beside it: the folder backup is
     /// written there, packed into `.<file>.partial`, flushed and renamed to `file`. A kill leaves hidden
-    /// leftovers (removed by the next run into the same place), never a file at `file`.
+    /// leftovers (removed by the next run into the same place), never a file at `file`; the staging folder goes
+    /// before the rename, so once `file` exists nothing hidden is left beside it.
     public static func create(
         _ file: URL, with creator: BackupCreator, qdrantSnapshot: BackupCreator.QdrantSnapshotWriter? = nil
     ) async throws -> BackupManifest {
@@ -33,6 +34,7 @@ public enum BackupArchive {
         let staging = parent.appendingPathComponent(".\(file.lastPathComponent).staging")
         let partial = parent.appendingPathComponent(".\(file.lastPathComponent).partial")
         try? FileManager.default.removeItem(at: partial)
+        try? FileManager.default.removeItem(at: staging)
         defer { try? FileManager.default.removeItem(at: staging) }
         let (folder, manifest) = try await creator.create(in: staging, qdrantSnapshot: qdrantSnapshot)
         do {
@@ -41,6 +43,7 @@ public enum BackupArchive {
                 folder.lastPathComponent,
             ])
             try FileDigest.flush(partial)
+            try FileManager.default.removeItem(at: staging)
         } catch {
             try? FileManager.default.removeItem(at: partial)
             throw error

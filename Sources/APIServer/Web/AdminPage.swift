@@ -68,7 +68,8 @@ enum AdminPage {
             <label for="origin-hours">Every (hours)<input id="origin-hours" type="text" value="24"
               inputmode="numeric"></label>
             </div>
-            <div class="actions"><button type="submit">Add origin</button></div>
+            <div class="actions"><button type="submit" id="origin-submit">Add origin</button>
+            <button type="button" id="origin-cancel" class="secondary" hidden>Cancel edit</button></div>
             </form>
             <table>
             <thead><tr><th scope="col">Name</th><th scope="col">URL</th><th scope="col">Enabled</th>

@@ -274,24 +274,54 @@ enum AdminScript {
                     loadOrigins();
                   } catch (e) { status("Could not change the origin: " + e.message, true); }
                 });
+                const edit = el("button", {type: "button", className: "secondary", text: "Edit",
+                  "aria-label": "Edit " + o.name});
+                edit.addEventListener("click", () => editOrigin(o));
                 body.append(el("tr", {}, [el("td", {text: o.name}), el("td", {text: o.url}),
                   el("td", {text: o.enabled ? "yes" : "no"}), el("td", {text: (o.last_run || "never") +
-                  (o.last_status ? " (" + o.last_status + ")" : "")}), el("td", {}, [crawl, " ", toggle])]));
+                  (o.last_status ? " (" + o.last_status + ")" : "")}),
+                  el("td", {}, [crawl, " ", edit, " ", toggle])]));
               }
             } catch (e) { status("Could not list the origins: " + e.message, true); }
             loadJobs();
           }
 
-          async function addOrigin(event) {
+          // The one origin form adds, or saves the origin being edited (its id kept here, not in the page).
+          let editing = null;
+
+          function editOrigin(origin) {
+            editing = origin.id;
+            $("origin-name").value = origin.name;
+            $("origin-url").value = origin.url;
+            $("origin-hours").value = String(origin.frequency_hours);
+            $("origin-submit").textContent = "Save origin";
+            $("origin-cancel").hidden = false;
+            $("origin-name").focus();
+          }
+
+          function endEdit() {
+            editing = null;
+            $("origin-form").reset();
+            $("origin-submit").textContent = "Add origin";
+            $("origin-cancel").hidden = true;
+          }
+
+          async function saveOrigin(event) {
             event.preventDefault();
             const hours = Number($("origin-hours").value);
+            const fields = {name: $("origin-name").value.trim(), url: $("origin-url").value.trim(),
+              frequency_hours: Number.isInteger(hours) ? hours : 24};
             try {
-              await api("POST", "/api/admin/origins", {name: $("origin-name").value.trim(),
-                url: $("origin-url").value.trim(), frequency_hours: Number.isFinite(hours) ? hours : 24});
-              $("origin-form").reset();
-              status("Origin added.");
+              if (editing === null) {
+                await api("POST", "/api/admin/origins", fields);
+                status("Origin added.");
+              } else {
+                await api("PUT", "/api/admin/origins/" + editing, fields);
+                status("Origin saved.");
+              }
+              endEdit();
               loadOrigins();
-            } catch (e) { status("Could not add the origin: " + e.message, true); }
+            } catch (e) { status("Could not save the origin: " + e.message, true); }
           }
 
           async function loadJobs() {
@@ -334,7 +364,8 @@ enum AdminScript {
           $("login-form").addEventListener("submit", signIn);
           $("logout").addEventListener("click", () => signOut("Signed out."));
           $("upload-form").addEventListener("submit", upload);
-          $("origin-form").addEventListener("submit", addOrigin);
+          $("origin-form").addEventListener("submit", saveOrigin);
+          $("origin-cancel").addEventListener("click", endEdit);
           $("user-form").addEventListener("submit", createUser);
           $("password-form").addEventListener("submit", changePassword);
           $("document-filter").addEventListener("input", renderDocuments);

@@ -54,6 +54,7 @@ enum SiteStyle {
         table { border-collapse: collapse; width: 100%; }
         th, td { text-align: left; padding: .35rem .4rem; border-bottom: 1px solid var(--border); vertical-align: top;
                  overflow-wrap: anywhere; }
+        th { overflow-wrap: normal; }
         .panel { border: 1px solid var(--border); border-radius: 6px; padding: .8rem; margin: .8rem 0; }
         .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .8rem; }
         progress { width: 100%; }

@@ -43,6 +43,10 @@ struct PublicRoutes: Sendable {
         var snapshot = ServerMetrics.Snapshot(
             indexVectors: base.index.count, documents: nil, chunks: nil, cacheEntries: statistics?.entries,
             cacheHits: statistics?.hits, cacheMisses: statistics?.misses)
+        if let batching = base.queryEmbedder.batching?.statistics {
+            snapshot.queryBatches = batching.batches
+            snapshot.queryBatchTexts = batching.texts
+        }
         do {
             let counts = try await state.store.counts()
             snapshot.documents = counts.documents

@@ -132,7 +132,8 @@ struct SearchRoutes: Sendable {
     private func search(
         _ text: String, _ topK: Int, _ mode: SearchMode, _ filters: SearchFilters?
     ) async throws -> ([Citation], Double) {
-        try await state.searchGate.run { try await gatedSearch(text, topK, mode, filters) }
+        try await state.knowledgeBase.prepareQuestion(text, mode: mode)
+        return try await state.searchGate.run { try await gatedSearch(text, topK, mode, filters) }
     }
 
     private func gatedSearch(

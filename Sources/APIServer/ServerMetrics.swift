@@ -66,6 +66,9 @@ final class ServerMetrics: Sendable {
         var cacheEntries: Int?
         var cacheHits: Int?
         var cacheMisses: Int?
+        /// Batches of question embeddings and the questions in them (nil without query batching).
+        var queryBatches: Int?
+        var queryBatchTexts: Int?
         /// 1 when the metadata store answered the counts, else 0.
         var storeUp = 1
         /// Qdrant outbox entries not yet applied (nil without a store answer).
@@ -91,6 +94,11 @@ final class ServerMetrics: Sendable {
         gauge("embedding_cache_entries", "Vectors in the persistent embedding cache.", snapshot.cacheEntries)
         gauge("embedding_cache_hits", "Embedding cache hits since the server started.", snapshot.cacheHits)
         gauge("embedding_cache_misses", "Embedding cache misses since the server started.", snapshot.cacheMisses)
+        gauge(
+            "query_embedding_batches", "Passes of the model over batched questions since start.", snapshot.queryBatches)
+        gauge(
+            "query_embedding_batch_texts", "Questions embedded in those passes (divide for the mean batch).",
+            snapshot.queryBatchTexts)
         gauge("store_up", "1 when the metadata store answered this scrape, else 0.", snapshot.storeUp)
         gauge("outbox_pending", "Qdrant outbox entries waiting to be applied.", snapshot.outboxPending)
         gauge("qdrant_up", "1 when the last Qdrant probe (at most 15 s old) succeeded, else 0.", snapshot.qdrantUp)

@@ -12,19 +12,23 @@ public struct QueryEmbedder: Embedder {
     public let memory: QueryEmbeddingCache
 
     /// A query embedder over `cached`'s model that reads `cached`'s persistent cache and remembers up to
-    /// `memoryBytes` of keys and vectors.
-    public init(reading cached: CachedEmbedder, memoryBytes: Int) {
-        base = cached.base
+    /// `memoryBytes` of keys and vectors. With `batching`, concurrent questions missing from both caches are
+    /// embedded together (``BatchingEmbedder``).
+    public init(reading cached: CachedEmbedder, memoryBytes: Int, batching: BatchingEmbedder.Settings? = nil) {
+        base = batching.map { BatchingEmbedder(base: cached.base, settings: $0) } ?? cached.base
         persistent = cached.cache
         memory = QueryEmbeddingCache(capacityBytes: memoryBytes)
     }
 
     /// A query embedder over `base` with no persistent cache, remembering up to `memoryBytes`.
-    public init(base: any Embedder, memoryBytes: Int) {
-        self.base = base
+    public init(base: any Embedder, memoryBytes: Int, batching: BatchingEmbedder.Settings? = nil) {
+        self.base = batching.map { BatchingEmbedder(base: base, settings: $0) } ?? base
         persistent = nil
         memory = QueryEmbeddingCache(capacityBytes: memoryBytes)
     }
+
+    /// The batching stage in front of the model, when there is one.
+    public var batching: BatchingEmbedder? { base as? BatchingEmbedder }
 
     public var dimension: Int { base.dimension }
     public var fingerprint: String { base.fingerprint }

@@ -51,6 +51,16 @@ extension KnowledgeBase {
         return try await citations(for: hits)
     }
 
+    /// Embeds the question a `mode` search of `text` will need into the in-memory question cache, so the search
+    /// itself finds it there; a no-op for lexical search or when that cache is off (the search would embed it
+    /// twice). The server calls it before a search takes its place in the search gate: embedding then happens
+    /// outside the gate, where any number of questions can wait together for one batched pass of the model
+    /// (``BatchingEmbedder``), while the gate still bounds the index and store work.
+    public func prepareQuestion(_ text: String, mode: SearchMode) async throws {
+        guard mode != .lexical, queryEmbedder.memory.capacityBytes > 0 else { return }
+        _ = try await queryEmbedder.embed([options.ranking.denseText(text)])
+    }
+
     /// Joins hits with their stored chunks and documents.
     func citations(for hits: [SearchHit]) async throws -> [Citation] {
         try await citations(for: hits.map { (id: $0.id, score: $0.score) })

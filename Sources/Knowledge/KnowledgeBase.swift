@@ -30,6 +30,9 @@ public final class KnowledgeBase: Sendable {
         /// Budget of the in-memory cache of question vectors (`QUERY_CACHE_MB`); questions never enter the
         /// persistent embedding cache.
         public var queryCacheBytes: Int
+        /// How concurrent questions are gathered into one pass of the model (`QUERY_BATCH_SIZE`,
+        /// `QUERY_BATCH_WINDOW_MS`); nil embeds each call on its own.
+        public var queryBatching: BatchingEmbedder.Settings?
         /// Fusion weights and structure priors of hybrid search (default: plain RRF).
         public var ranking: RankingOptions
         /// Whether ingest embeds each chunk's windows (``PassageWindows``) into its index record: exactly when
@@ -104,10 +107,12 @@ public final class KnowledgeBase: Sendable {
         if let cached = embedder as? CachedEmbedder {
             let cache = cached.cache
             cacheStatistics = { cache.statistics }
-            queryEmbedder = QueryEmbedder(reading: cached, memoryBytes: options.queryCacheBytes)
+            queryEmbedder = QueryEmbedder(
+                reading: cached, memoryBytes: options.queryCacheBytes, batching: options.queryBatching)
         } else {
             cacheStatistics = nil
-            queryEmbedder = QueryEmbedder(base: embedder, memoryBytes: options.queryCacheBytes)
+            queryEmbedder = QueryEmbedder(
+                base: embedder, memoryBytes: options.queryCacheBytes, batching: options.queryBatching)
         }
     }
 

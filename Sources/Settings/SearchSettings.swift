@@ -30,6 +30,12 @@ public struct SearchSettings: Sendable, Equatable {
     /// `RETRIEVAL_BACKEND=qdrant`, makes a stateless replica: no index on disk or in memory, every search answered
     /// by the hybrid collection, no local fallback when Qdrant fails.
     public var localIndex: Bool
+    /// Most questions embedded in one pass of the model (`QUERY_BATCH_SIZE`, 1-256, default 32; 1 embeds each
+    /// question on its own).
+    public var queryBatchSize: Int
+    /// Milliseconds a question waits for others while the model is busy on another core
+    /// (`QUERY_BATCH_WINDOW_MS`, 0-50, default 2); a question reaching an idle model never waits.
+    public var queryBatchWindowMilliseconds: Int
 
     /// Reads the settings; throws ``ConfigurationError`` naming the first variable that cannot be used.
     public init(_ environment: EnvironmentValues = EnvironmentValues()) throws {
@@ -41,6 +47,8 @@ public struct SearchSettings: Sendable, Equatable {
         rerankerDirectory = environment.text("RERANKER_MODEL_DIR")
         rerankerTopN = try environment.integer("RERANKER_TOP_N", default: Self.defaultRerankerTopN, range: 1...1000)
         localIndex = try environment.flag("QDRANT_LOCAL_INDEX", default: true)
+        queryBatchSize = try environment.integer("QUERY_BATCH_SIZE", default: 32, range: 1...256)
+        queryBatchWindowMilliseconds = try environment.integer("QUERY_BATCH_WINDOW_MS", default: 2, range: 0...50)
         guard localIndex || retrievalBackend == .qdrant else {
             throw ConfigurationError(
                 variable: "QDRANT_LOCAL_INDEX", message: "false needs RETRIEVAL_BACKEND=qdrant (searches need an index)"

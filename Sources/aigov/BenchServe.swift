@@ -155,7 +155,9 @@ struct BenchServe: AsyncParsableCommand {
         var runs: [WrkRun] = []
         var floods: [WrkRun] = []
         var uploads: [BenchUpload.Outcome] = []
+        var batching: [[String: Any]] = []
         for (index, count) in counts.enumerated() {
+            let batchesBefore = await Self.queryBatches(base)
             let documentID = "bench-upload-\(nonce)-\(index)"
             let upload = uploader.map { uploader in
                 Task.detached { try await uploader.upload(documentID: documentID) }
@@ -174,6 +176,18 @@ struct BenchServe: AsyncParsableCommand {
                 seconds: duration, salt: nonce + "r\(index)")
             runs.append(result)
             if !json { printError("  " + result.summaryLine) }
+            if let before = batchesBefore, let after = await Self.queryBatches(base), after.batches > before.batches {
+                let (passes, questions) = (after.batches - before.batches, after.texts - before.texts)
+                batching.append(["passes": passes, "questions": questions, "mean": Double(questions) / Double(passes)])
+                if !json {
+                    printError(
+                        String(
+                            format: "  question embedding: %d passes, %.1f questions each", passes,
+                            Double(questions) / Double(passes)))
+                }
+            } else {
+                batching.append([:])
+            }
             if let flood {
                 let figures = try await flood.value
                 floods.append(figures)
@@ -194,6 +208,7 @@ struct BenchServe: AsyncParsableCommand {
                 var entry = run.dictionary
                 if index < floods.count { entry["login_flood"] = floods[index].dictionary }
                 if index < uploads.count { entry["upload"] = uploads[index].dictionary }
+                if index < batching.count, !batching[index].isEmpty { entry["query_embedding"] = batching[index] }
                 return entry
             },
             "login_flood_connections": loginFlood,
@@ -215,6 +230,25 @@ struct BenchServe: AsyncParsableCommand {
             for run in runs { print(run.tableLine) }
             if let peakRSS { print("server peak RSS: \(peakRSS) MB") }
         }
+    }
+
+    /// The server's count of batched passes of the model over questions, and of the questions in them, from
+    /// `/metrics`; nil when it does not batch (an older build, `QUERY_BATCH_SIZE=1`) or does not answer.
+    private static func queryBatches(_ base: String) async -> (batches: Int, texts: Int)? {
+        guard
+            let response = try? await HTTPClient.shared.execute(
+                HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(10)),
+            response.status.code == 200, let body = try? await response.body.collect(upTo: 4 << 20)
+        else { return nil }
+        var values: [String: Int] = [:]
+        for line in String(buffer: body).split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let value = Double(parts[1]) { values[String(parts[0])] = Int(value) }
+        }
+        guard let batches = values["aigov_query_embedding_batches"],
+            let texts = values["aigov_query_embedding_batch_texts"]
+        else { return nil }
+        return (batches, texts)
     }
 
     private func loadQuestions() throws -> [String] {

@@ -45,6 +45,10 @@ func openKnowledgeBase(
         options.queueOutbox = options.queueOutbox || settings.qdrant != nil
         options.localIndex = settings.localIndex
         options.queryCacheBytes = settings.queryCacheMegabytes << 20
+        if settings.queryBatchSize > 1 {
+            options.queryBatching = BatchingEmbedder.Settings(
+                window: .milliseconds(settings.queryBatchWindowMilliseconds), maxTexts: settings.queryBatchSize)
+        }
         // An explicit index configuration (eval's --no-stemming) wins over the environment.
         if options.index == nil, !settings.bm25Stemming {
             options.index = IndexConfiguration(dimension: embedder.dimension, stemming: false)

@@ -58,10 +58,13 @@ struct TestLibrary {
         return try CachedEmbedder(base: base, cache: cache)
     }
 
-    func open() async throws -> (KnowledgeBase, KnowledgeBase.RepairReport) {
+    func open(
+        options: KnowledgeBase.Options = KnowledgeBase.Options()
+    ) async throws -> (KnowledgeBase, KnowledgeBase.RepairReport) {
         guard let tokenizer = Fixtures.tokenizer else { throw TestSetupError.noTokenizer }
         return try await KnowledgeBase.open(
-            dataDirectory: directory, store: try await store(), embedder: try embedder(), tokenCounter: tokenizer)
+            dataDirectory: directory, store: try await store(), embedder: try embedder(), tokenCounter: tokenizer,
+            options: options)
     }
 
     /// A copy of a fixture in this library's folder, so tests can edit it.

@@ -42,4 +42,42 @@ import Testing
         #expect(more.failures == [] && more.chunksEmbedded > 0)
         #expect(try fingerprint(of: cacheDirectory) != before)
     }
+
+    /// The server embeds a question before the search gate (``KnowledgeBase/prepareQuestion(_:mode:)``): the
+    /// search then finds its vector in memory, and questions prepared together share a pass of the model.
+    @Test func preparedQuestionsAreBatchedAndTheSearchReusesTheirVectors() async throws {
+        let library = try TestLibrary()
+        defer { library.remove() }
+        var options = KnowledgeBase.Options()
+        options.queryBatching = BatchingEmbedder.Settings(window: .milliseconds(50), maxTexts: 8, lanes: 1)
+        let (kb, _) = try await library.open(options: options)
+        #expect(await kb.ingest(files: [try library.copy(Fixtures.eo14179)]).failures == [])
+        let batching = try #require(kb.queryEmbedder.batching)
+        let embeddedBefore = library.base.embedded
+
+        try await kb.prepareQuestion("who reviews the artificial intelligence policy?", mode: .lexical)
+        #expect(batching.statistics.batches == 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<24 {
+                group.addTask { try await kb.prepareQuestion("which office leads policy number \(i)?", mode: .hybrid) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(library.base.embedded == embeddedBefore + 24)
+        #expect(batching.statistics.texts == 24 && batching.statistics.largest <= 8)
+        for i in 0..<24 {
+            _ = try await kb.search("which office leads policy number \(i)?", mode: i % 2 == 0 ? .hybrid : .dense)
+        }
+        #expect(library.base.embedded == embeddedBefore + 24)
+        #expect(batching.statistics.texts == 24)
+
+        // Without the memory cache the vector would be thrown away, so nothing is prepared.
+        var uncached = options
+        uncached.queryCacheBytes = 0
+        let other = try TestLibrary()
+        defer { other.remove() }
+        let (plain, _) = try await other.open(options: uncached)
+        try await plain.prepareQuestion("which office leads policy number 1?", mode: .dense)
+        #expect(plain.queryEmbedder.batching?.statistics.batches == 0)
+    }
 }

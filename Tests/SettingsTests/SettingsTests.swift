@@ -30,9 +30,13 @@ import Testing
         #expect(set.queryCacheMegabytes == 64 && !set.bm25Stemming && set.rerankerDirectory == "/models/x")
         #expect(set.rerankerTopN == 12 && set.searchQdrant != nil)
         #expect(try SearchSettings(EnvironmentValues(["QUERY_CACHE_MB": "0"])).queryCacheMegabytes == 0)
+        #expect(defaults.queryBatchSize == 32 && defaults.queryBatchWindowMilliseconds == 2)
+        let batching = try SearchSettings(EnvironmentValues(["QUERY_BATCH_SIZE": "1", "QUERY_BATCH_WINDOW_MS": "0"]))
+        #expect(batching.queryBatchSize == 1 && batching.queryBatchWindowMilliseconds == 0)
         for (name, bad) in [
             ("QUERY_CACHE_MB", "-1"), ("QUERY_CACHE_MB", "1.5"), ("QUERY_CACHE_MB", "65537"),
-            ("RERANKER_TOP_N", "many"),
+            ("RERANKER_TOP_N", "many"), ("QUERY_BATCH_SIZE", "0"), ("QUERY_BATCH_SIZE", "257"),
+            ("QUERY_BATCH_WINDOW_MS", "-1"), ("QUERY_BATCH_WINDOW_MS", "51"), ("QUERY_BATCH_WINDOW_MS", "2.5"),
             ("RERANKER_TOP_N", "0"), ("BM25_STEMMING", "sometimes"), ("RETRIEVAL_BACKEND", "qdrant"),
         ] {
             let error = #expect(throws: ConfigurationError.self) { try SearchSettings(EnvironmentValues([name: bad])) }

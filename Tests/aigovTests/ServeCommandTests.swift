@@ -173,6 +173,11 @@ import Testing
                     && (run["p99_ms"] as? Double ?? -1) >= (run["p50_ms"] as? Double ?? 0))
             #expect(run["errors"] as? Int == 0 && run["non_2xx"] as? Int == 0)
         }
+        // The server batches question embeddings (on by default) and says so in /metrics, which the report reads.
+        let batching = runs.compactMap { $0["query_embedding"] as? [String: Any] }
+        #expect(
+            !batching.isEmpty
+                && batching.allSatisfy { ($0["passes"] as? Int ?? 0) >= 1 && ($0["mean"] as? Double ?? 0) >= 1 })
         let bad = try await Self.run(["bench", "serve", "--data-dir", data, "--connections", "0"])
         #expect(bad.status != 0 && bad.stderr.contains("--connections"))
     }

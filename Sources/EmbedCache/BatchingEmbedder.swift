@@ -143,7 +143,14 @@ public final class BatchingEmbedder: Embedder {
             let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.windowEnded() }
         case .run(let batch):
-            Task { await self.run(batch) }
+            if let model = base as? any SynchronousEmbedder {
+                // A thread of its own per busy lane, ended when nothing waits (see SynchronousEmbedder).
+                let thread = Thread { self.runBlocking(batch, on: model) }
+                thread.name = "aigov-query-batch"
+                thread.start()
+            } else {
+                Task { await self.run(batch) }
+            }
         }
     }
 
@@ -162,32 +169,58 @@ public final class BatchingEmbedder: Embedder {
         while true {
             let texts = batch.flatMap(\.texts)
             do {
-                let vectors = try await base.embed(texts)
-                guard vectors.count == texts.count else {
-                    throw EmbedError(
-                        .providerMismatch, "the embedder returned \(vectors.count) vectors for \(texts.count) texts")
-                }
-                var offset = 0
-                for request in batch {
-                    let count = request.texts.count
-                    request.continuation.resume(returning: Array(vectors[offset..<offset + count]))
-                    offset += count
-                }
+                answer(batch, with: .success(try await base.embed(texts)))
             } catch {
-                for request in batch { request.continuation.resume(throwing: error) }
+                answer(batch, with: .failure(error))
             }
-            // This lane goes on with the first waiting batch; more than one batch waiting starts idle lanes too.
-            let next = state.withLock { state -> [[Request]] in
-                state.running -= 1
-                var batches: [[Request]] = []
-                while !state.pending.isEmpty, batches.isEmpty || state.running < settings.lanes {
-                    batches.append(state.takeBatch(limit: settings.maxTexts))
-                }
-                return batches
-            }
-            guard let first = next.first else { return }
-            for other in next.dropFirst() { perform(.run(other)) }
-            batch = first
+            guard let next = finished() else { return }
+            batch = next
         }
+    }
+
+    /// `run` for a model that computes on the calling thread, this lane's own.
+    private func runBlocking(_ batch: [Request], on model: any SynchronousEmbedder) {
+        var batch = batch
+        while true {
+            answer(batch, with: .success(model.embedBlocking(batch.flatMap(\.texts))))
+            guard let next = finished() else { return }
+            batch = next
+        }
+    }
+
+    /// Gives each caller of `batch` its slice of `result`.
+    private func answer(_ batch: [Request], with result: Result<[[Float]], any Error>) {
+        let total = batch.reduce(0) { $0 + $1.texts.count }
+        var result = result
+        if case .success(let vectors) = result, vectors.count != total {
+            result = .failure(
+                EmbedError(.providerMismatch, "the embedder returned \(vectors.count) vectors for \(total) texts"))
+        }
+        switch result {
+        case .success(let vectors):
+            var offset = 0
+            for request in batch {
+                let count = request.texts.count
+                request.continuation.resume(returning: Array(vectors[offset..<offset + count]))
+                offset += count
+            }
+        case .failure(let error):
+            for request in batch { request.continuation.resume(throwing: error) }
+        }
+    }
+
+    /// Ends a lane's batch: the lane goes on with the first waiting batch (nil: it stops), and more than one batch
+    /// waiting starts idle lanes too.
+    private func finished() -> [Request]? {
+        let next = state.withLock { state -> [[Request]] in
+            state.running -= 1
+            var batches: [[Request]] = []
+            while !state.pending.isEmpty, batches.isEmpty || state.running < settings.lanes {
+                batches.append(state.takeBatch(limit: settings.maxTexts))
+            }
+            return batches
+        }
+        for other in next.dropFirst() { perform(.run(other)) }
+        return next.first
     }
 }

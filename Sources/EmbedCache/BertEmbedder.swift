@@ -11,7 +11,7 @@ import Synchronization
 /// `maxBatchTokens` tokens each), so packing wastes nothing and scratch memory stays bounded. Batches run on
 /// `threads` worker threads, each with single-threaded BLAS: one level of parallelism, never two pools
 /// fighting over the cores.
-public final class BertEmbedder: Embedder {
+public final class BertEmbedder: SynchronousEmbedder {
     public let tokenizer: WordPieceTokenizer
     public let encoder: BertEncoder
     public let fingerprint: String

@@ -44,6 +44,28 @@ private final class RecordingEmbedder: Embedder {
     }
 }
 
+/// A model that computes on the calling thread, as the built-in one does: each pass spins (holding its thread
+/// busy, as a long matrix product would) until `release` is set or 20 s pass.
+private final class SpinningEmbedder: SynchronousEmbedder {
+    let dimension = 1
+    let fingerprint = "spinning"
+    let release = Atomic<Bool>(false)
+    let passes = Atomic<Int>(0)
+
+    func embedBlocking(_ texts: [String]) -> [[Float]] {
+        passes.add(1, ordering: .relaxed)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !release.load(ordering: .relaxed) && ContinuousClock.now < deadline {}
+        return texts.map { [Float($0) ?? -1] }
+    }
+
+    func embed(_ texts: [String]) async throws -> [[Float]] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.embedBlocking(texts)) }
+        }
+    }
+}
+
 @Suite struct BatchingEmbedderTests {
     /// Waits (up to 20 s) until `count` texts wait in `batcher`.
     private func waitUntil(_ batcher: BatchingEmbedder, holds count: Int) async throws {
@@ -191,5 +213,35 @@ private final class RecordingEmbedder: Embedder {
         #expect(model.batches.count == 2 && model.batches[1].count == 3, "\(model.batches)")
         model.release()
         await holder.value
+    }
+
+    /// Passes of a model that computes on the calling thread run on the batcher's own threads: with every lane
+    /// busy, work queued on Dispatch's shared pool (where the searches' index and store calls go) still runs at
+    /// once. On the shared pool, as wide as the machine has cores, the passes held every thread of it, and searches
+    /// waited for the model (a search stage 287 ms long in `aigov bench serve --uncached` at 64 connections).
+    @Test func passesOfASynchronousModelLeaveTheSharedPoolFree() async throws {
+        let model = SpinningEmbedder()
+        let lanes = 2 * ProcessInfo.processInfo.activeProcessorCount
+        let batcher = BatchingEmbedder(base: model, settings: .init(window: .zero, maxTexts: 1, lanes: lanes))
+        let callers = (0..<lanes).map { number in Task { try await batcher.embed(["\(number)"]) } }
+        let start = ContinuousClock.now
+        while model.passes.load(ordering: .relaxed) < lanes && ContinuousClock.now - start < .seconds(15) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let allRunning = ContinuousClock.now - start
+        let queued = ContinuousClock.now
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume() }
+        }
+        let waited = ContinuousClock.now - queued
+        model.release.store(true, ordering: .relaxed)
+        for (number, caller) in callers.enumerated() {
+            #expect(try await caller.value == [[Float(number)]])
+        }
+        // On the shared pool the third pass could not start before the first ended (20 s of spinning), and even the
+        // wake-up of this test's Task.sleep, a Dispatch timer, waited for it.
+        #expect(
+            allRunning < .seconds(10) && waited < .seconds(10),
+            "all \(lanes) passes running after \(allRunning), the shared pool free after \(waited)")
     }
 }

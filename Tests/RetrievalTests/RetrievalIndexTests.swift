@@ -153,6 +153,31 @@ import Testing
         #expect(hits.map(\.id) == expected.map { records[$0].id })
     }
 
+    /// Above the exact-scan fraction the graph walk answers filtered queries (issue 20): a filter admitting 1 in
+    /// 10 of 3,000 records still finds nearly all of the true top 10 among them, never fewer than k hits.
+    @Test func aModeratelySelectiveFilterKeepsItsRecallOnTheGraph() throws {
+        var random = TestRandom(23)
+        let records = (0..<3_000).map { i in
+            IndexRecord(
+                id: "r\(i)", vector: random.vector(32), text: "record \(i)",
+                documentID: i % 10 == 0 ? "tenth" : "other",
+                source: "eu", docType: "law")
+        }
+        let index = RetrievalIndex(configuration: Self.configuration(dimension: 32, exactThreshold: 0))
+        try index.upsert(records)
+        var found = 0
+        for _ in 0..<50 {
+            let query = random.vector(32)
+            let hits = try index.search(
+                SearchQuery(vector: query, mode: .dense, k: 10, filter: SearchFilter(documentIDs: ["tenth"])))
+            #expect(hits.count == 10 && hits.allSatisfy { $0.id.dropFirst().hasSuffix("0") })
+            let expected = Naive.topK(records.map(\.vector), query, k: 10, metric: .cosine) { $0 % 10 == 0 }
+            found += Set(hits.map(\.id)).intersection(expected.map { records[$0].id }).count
+        }
+        let recall = Double(found) / 500
+        #expect(recall >= 0.95, "recall@10 under a 10% filter: \(recall)")
+    }
+
     @Test func concurrentSearchesDuringWrites() async throws {
         let records = Self.corpus()
         let index = RetrievalIndex(configuration: Self.configuration(exactThreshold: 0))

@@ -16,9 +16,11 @@ package struct DefinitionLookup {
         }
         let text = RuleFile.normalise(question)
         var found: [String] = []
-        for pattern in Self.patterns {
-            guard let match = text.firstMatch(of: pattern) else { continue }
-            var term = String(match.1)
+        let matches = Self.patterns.withPatterns { patterns in
+            patterns.compactMap { text.firstMatch(of: $0).map { String($0.1) } }
+        }
+        for match in matches {
+            var term = match
             for stop in Self.trailers {
                 if let range = term.range(of: stop) { term = String(term[..<range.lowerBound]) }
             }
@@ -33,8 +35,8 @@ package struct DefinitionLookup {
         terms = found
     }
 
-    /// Built per lookup: `Regex` is not `Sendable`, so it cannot be a shared static.
-    static var patterns: [Regex<(Substring, Substring)>] {
+    /// The ways a question asks for a definition, the term captured.
+    static let patterns = RegexPool<(Substring, Substring)> {
         [
             #/^what (?:exactly )?(?:is|are) (?:a |an |the )?(.+)$/#,
             #/\bcounts? as (?:a |an |the )?(.+)$/#,
@@ -51,7 +53,10 @@ package struct DefinitionLookup {
 
     /// Whether a passage's text defines one of the terms: the term in quotes followed by "means".
     package func defines(_ text: String) -> Bool {
-        let folded = text.lowercased().replacingOccurrences(of: "’", with: "'").replacingOccurrences(
+        // Most passages define nothing: the folding below is for the few that say "means".
+        let lower = text.lowercased()
+        guard lower.contains("means") else { return false }
+        let folded = lower.replacingOccurrences(of: "’", with: "'").replacingOccurrences(
             of: "‘", with: "'"
         ).replacingOccurrences(of: "“", with: "'").replacingOccurrences(of: "”", with: "'")
             .split(whereSeparator: \.isWhitespace).joined(separator: " ")

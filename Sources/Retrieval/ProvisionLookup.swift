@@ -16,18 +16,20 @@ package struct ProvisionLookup {
         }
         let text = question.lowercased()
         var found: [String] = []
-        for pattern in Self.patterns {
-            for match in text.matches(of: pattern) {
-                let label = match.1.lowercased() + " " + match.2.lowercased()
-                if !found.contains(label) { found.append(label) }
+        Self.patterns.withPatterns { patterns in
+            for pattern in patterns {
+                for match in text.matches(of: pattern) {
+                    let label = match.1.lowercased() + " " + match.2.lowercased()
+                    if !found.contains(label) { found.append(label) }
+                }
             }
         }
         labels = found
     }
 
-    /// Built per lookup: `Regex` is not `Sendable`, so it cannot be a shared static. A number followed by a
-    /// letter or digit ("Article 5a" aside) or by ".digit" is a different label, hence the look-aheads.
-    static var patterns: [Regex<(Substring, Substring, Substring)>] {
+    /// The ways a question names a provision. A number followed by a letter or digit ("Article 5a" aside) or by
+    /// ".digit" is a different label, hence the look-aheads.
+    static let patterns = RegexPool<(Substring, Substring, Substring)> {
         [
             #/\b(article|recital) (\d{1,3})(?![\d.]\d|[a-z])/#,
             #/\b(annex) ([ivxlc]{1,6})(?![a-z])/#,

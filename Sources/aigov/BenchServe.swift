@@ -18,8 +18,10 @@ struct BenchServe: AsyncParsableCommand {
             --corpus folder is ingested first when its store is empty) and RATE_LIMIT_PER_MINUTE raised so that \
             the limiter counts but never refuses. A short warm-up run precedes the measured ones, so the question \
             embeddings are cached as they would be on a server answering recurring questions; --uncached makes \
-            every request's question unique, so each one is embedded. Other settings (SEARCH_CONCURRENCY, ...) \
-            pass through from the environment.
+            every request's question unique, so each one is embedded. Other settings (SEARCH_CONCURRENCY, \
+            QUERY_BATCH_SIZE, ...) pass through from the environment. Each run reports `query_embedding`: the \
+            passes of the model over batched questions during it and the mean questions per pass, read from the \
+            server's /metrics.
 
             --login-flood N runs a second wrk beside each measured run: N connections sending wrong-password logins \
             for ever-new account names, each from a new client address (X-Forwarded-For values in 198.18.0.0/15, \

@@ -113,6 +113,9 @@ public final class BatchingEmbedder: Embedder {
     /// Counts so far.
     public var statistics: Statistics { state.withLock { $0.statistics } }
 
+    /// The name of the threads that run a synchronous model's passes (in `top -H`, `perf`).
+    public static let threadName = "aigov-embedding"
+
     /// Texts waiting for a batch.
     public var waiting: Int { state.withLock { $0.pendingTexts } }
 
@@ -145,9 +148,11 @@ public final class BatchingEmbedder: Embedder {
         case .run(let batch):
             if let model = base as? any SynchronousEmbedder {
                 // A thread of its own per busy lane, ended when nothing waits (see SynchronousEmbedder).
-                let thread = Thread { self.runBlocking(batch, on: model) }
-                thread.name = "aigov-query-batch"
-                thread.start()
+                // Named from inside: Linux takes a thread's name from the thread itself, 15 characters at most.
+                Thread {
+                    Thread.current.name = BatchingEmbedder.threadName
+                    self.runBlocking(batch, on: model)
+                }.start()
             } else {
                 Task { await self.run(batch) }
             }

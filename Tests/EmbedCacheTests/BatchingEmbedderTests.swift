@@ -44,18 +44,20 @@ private final class RecordingEmbedder: Embedder {
     }
 }
 
-/// A model that computes on the calling thread, as the built-in one does: each pass spins (holding its thread
-/// busy, as a long matrix product would) until `release` is set or 20 s pass.
-private final class SpinningEmbedder: SynchronousEmbedder {
+/// A model that computes on the calling thread, as the built-in one does. Each pass records the name of the
+/// thread it ran on and holds it (as a long matrix product would) until ``release()`` or 60 s.
+private final class HoldingEmbedder: SynchronousEmbedder {
     let dimension = 1
-    let fingerprint = "spinning"
-    let release = Atomic<Bool>(false)
-    let passes = Atomic<Int>(0)
+    let fingerprint = "holding"
+    let threads = Mutex<[String]>([])
+    let released = Atomic<Bool>(false)
+    private let gate = DispatchSemaphore(value: 0)
+
+    var passes: Int { threads.withLock { $0.count } }
 
     func embedBlocking(_ texts: [String]) -> [[Float]] {
-        passes.add(1, ordering: .relaxed)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !release.load(ordering: .relaxed) && ContinuousClock.now < deadline {}
+        threads.withLock { $0.append(Thread.current.name ?? "") }
+        if gate.wait(timeout: .now() + 60) == .success { gate.signal() }
         return texts.map { [Float($0) ?? -1] }
     }
 
@@ -63,6 +65,11 @@ private final class SpinningEmbedder: SynchronousEmbedder {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: self.embedBlocking(texts)) }
         }
+    }
+
+    func release() {
+        released.store(true, ordering: .sequentiallyConsistent)
+        gate.signal()
     }
 }
 
@@ -88,6 +95,19 @@ private final class SpinningEmbedder: SynchronousEmbedder {
         let deadline = ContinuousClock.now + .seconds(20)
         while model.batches.count < count && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Embeds each of `numbers` as a caller of its own, all at once; each must get its own vector.
+    private func embedConcurrently(_ batcher: BatchingEmbedder, _ numbers: ClosedRange<Int>) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in numbers {
+                group.addTask {
+                    let vectors = try await batcher.embed(["\(number)"])
+                    #expect(vectors == [[Float(number)]])
+                }
+            }
+            try await group.waitForAll()
         }
     }
 
@@ -180,15 +200,7 @@ private final class SpinningEmbedder: SynchronousEmbedder {
         let holder = occupyALane(batcher)
         try await waitForBatches(model, 1)
         // The first lane stays busy throughout: the three are answered by the second, once the window ends.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for number in 1...3 {
-                group.addTask {
-                    let vectors = try await batcher.embed(["\(number)"])
-                    #expect(vectors == [[Float(number)]])
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await embedConcurrently(batcher, 1...3)
         #expect(model.batches.count == 2 && Set(model.batches[1]) == ["1", "2", "3"], "\(model.batches)")
         model.release()
         await holder.value
@@ -200,48 +212,37 @@ private final class SpinningEmbedder: SynchronousEmbedder {
         let holder = occupyALane(batcher)
         try await waitForBatches(model, 1)
         let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for number in 1...3 {
-                group.addTask {
-                    let vectors = try await batcher.embed(["\(number)"])
-                    #expect(vectors == [[Float(number)]])
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await embedConcurrently(batcher, 1...3)
         #expect(ContinuousClock.now - start < .seconds(60))
         #expect(model.batches.count == 2 && model.batches[1].count == 3, "\(model.batches)")
         model.release()
         await holder.value
     }
 
-    /// Passes of a model that computes on the calling thread run on the batcher's own threads: with every lane
-    /// busy, work queued on Dispatch's shared pool (where the searches' index and store calls go) still runs at
-    /// once. On the shared pool, as wide as the machine has cores, the passes held every thread of it, and searches
-    /// waited for the model (a search stage 287 ms long in `aigov bench serve --uncached` at 64 connections).
+    /// Passes of a model that computes on the calling thread run on the batcher's own threads, so with every lane
+    /// busy, work queued on Dispatch's shared pool (where the searches' index and store calls go) still runs. On the
+    /// shared pool, as wide as the machine has cores, the passes held every thread of it and searches waited for the
+    /// model (a search stage 287 ms long in `aigov bench serve --uncached` at 64 connections).
     @Test func passesOfASynchronousModelLeaveTheSharedPoolFree() async throws {
-        let model = SpinningEmbedder()
+        let model = HoldingEmbedder()
         let lanes = 2 * ProcessInfo.processInfo.activeProcessorCount
         let batcher = BatchingEmbedder(base: model, settings: .init(window: .zero, maxTexts: 1, lanes: lanes))
         let callers = (0..<lanes).map { number in Task { try await batcher.embed(["\(number)"]) } }
-        let start = ContinuousClock.now
-        while model.passes.load(ordering: .relaxed) < lanes && ContinuousClock.now - start < .seconds(15) {
-            try await Task.sleep(for: .milliseconds(5))
+        let deadline = ContinuousClock.now + .seconds(50)
+        while model.passes < lanes && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
         }
-        let allRunning = ContinuousClock.now - start
-        let queued = ContinuousClock.now
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume() }
+        let sharedPoolRanWhileHeld = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: !model.released.load(ordering: .sequentiallyConsistent))
+            }
         }
-        let waited = ContinuousClock.now - queued
-        model.release.store(true, ordering: .relaxed)
+        model.release()
         for (number, caller) in callers.enumerated() {
             #expect(try await caller.value == [[Float(number)]])
         }
-        // On the shared pool the third pass could not start before the first ended (20 s of spinning), and even the
-        // wake-up of this test's Task.sleep, a Dispatch timer, waited for it.
-        #expect(
-            allRunning < .seconds(10) && waited < .seconds(10),
-            "all \(lanes) passes running after \(allRunning), the shared pool free after \(waited)")
+        let names = model.threads.withLock { $0 }
+        #expect(names.count == lanes && names.allSatisfy { $0 == BatchingEmbedder.threadName }, "\(names)")
+        #expect(sharedPoolRanWhileHeld)
     }
 }

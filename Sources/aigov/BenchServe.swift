@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Documents
+import EmbedCache
 import Foundation
 import Knowledge
 
@@ -21,7 +22,9 @@ struct BenchServe: AsyncParsableCommand {
             every request's question unique, so each one is embedded. Other settings (SEARCH_CONCURRENCY, \
             QUERY_BATCH_SIZE, ...) pass through from the environment. Each run reports `query_embedding`: the \
             passes of the model over batched questions during it and the mean questions per pass, read from the \
-            server's /metrics.
+            server's /metrics. With --uncached, the built-in encoder is then timed alone in this process on \
+            questions shaped as the runs sent them (`encoder`), and each run's `encoder_share` is its requests/s \
+            over that rate.
 
             --login-flood N runs a second wrk beside each measured run: N connections sending wrong-password logins \
             for ever-new account names, each from a new client address (X-Forwarded-For values in 198.18.0.0/15, \
@@ -205,7 +208,12 @@ struct BenchServe: AsyncParsableCommand {
             }
         }
         let peakRSS = server.peakRSSMegabytes()
-        let report: [String: Any] = [
+        var encoder: [String: Any]?
+        if uncached {
+            server.stop()  // the encoder is measured alone, on the cores the server had
+            encoder = try encoderRate(questions: texts, salt: nonce + "e")
+        }
+        var report: [String: Any] = [
             "runs": zip(runs.indices, runs).map { index, run in
                 var entry = run.dictionary
                 if index < floods.count { entry["login_flood"] = floods[index].dictionary }
@@ -225,13 +233,58 @@ struct BenchServe: AsyncParsableCommand {
             "server_peak_rss_mb": peakRSS.map { $0 as Any } ?? NSNull(),
             "cores": ProcessInfo.processInfo.activeProcessorCount,
         ]
+        if let encoder, let rate = encoder["texts_per_second"] as? Double, rate > 0 {
+            report["encoder"] = encoder
+            report["runs"] = (report["runs"] as? [[String: Any]] ?? []).map { run in
+                var run = run
+                run["encoder_share"] = (run["requests_per_second"] as? Double ?? 0) / rate
+                return run
+            }
+        }
         if json {
             try printJSON(report)
         } else {
             print("connections  req/s      p50 ms   p99 ms   errors  non-2xx")
             for run in runs { print(run.tableLine) }
             if let peakRSS { print("server peak RSS: \(peakRSS) MB") }
+            if let rate = encoder?["texts_per_second"] as? Double {
+                print(
+                    String(
+                        format:
+                            "the encoder alone on such questions: %.1f texts/s (best run at %d connections: %.2f of it)",
+                        rate, runs.max { $0.requestsPerSecond < $1.requestsPerSecond }?.connections ?? 0,
+                        (runs.map(\.requestsPerSecond).max() ?? 0) / rate))
+            }
         }
+    }
+
+    /// The built-in encoder alone, in this process, on texts shaped as the uncached runs send them (each question
+    /// with a salt, a thread number and a counter appended, which adds about 15 tokens): the rate the server's
+    /// batched question embedding is measured against. Batches of 32 on one thread per core; the best of 3 passes.
+    private func encoderRate(questions: [String], salt: String) throws -> [String: Any] {
+        let embedder: BertEmbedder
+        do {
+            embedder = try BertEmbedder(
+                modelDirectory: ModelLocator.modelDirectory(explicit: modelDir),
+                threads: ProcessInfo.processInfo.activeProcessorCount)
+        } catch let error as EmbedError {
+            throw CLIError(error.description)
+        }
+        let texts = (0..<max(questions.count, 512)).map { i in
+            questions[i % questions.count] + " (\(salt)-\(i % 2)-\(i + 1))"
+        }
+        _ = embedder.embedBlocking(Array(texts.prefix(32)))
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = monotonicSeconds()
+            _ = embedder.embedBlocking(texts)
+            best = min(best, monotonicSeconds() - start)
+        }
+        let tokens = embedder.tokenize(texts).reduce(0) { $0 + $1.count }
+        return [
+            "texts": texts.count, "mean_tokens": Double(tokens) / Double(texts.count),
+            "texts_per_second": Double(texts.count) / best, "threads": embedder.threads,
+        ]
     }
 
     /// The server's count of batched passes of the model over questions, and of the questions in them, from

@@ -178,6 +178,18 @@ import Testing
         #expect(
             !batching.isEmpty
                 && batching.allSatisfy { ($0["passes"] as? Int ?? 0) >= 1 && ($0["mean"] as? Double ?? 0) >= 1 })
+        // --uncached: every question embedded, and the encoder alone timed on questions of the same shape.
+        let uncached = try await Self.run([
+            "bench", "serve", "--data-dir", data, "--corpus", corpus, "--connections", "8", "--duration", "1",
+            "--warmup", "0", "--threads", "1", "--uncached", "--json",
+        ])
+        #expect(uncached.status == 0, "\(uncached.stderr)")
+        let measured = try #require(
+            try JSONSerialization.jsonObject(with: Data(uncached.stdout.utf8)) as? [String: Any])
+        let encoder = try #require(measured["encoder"] as? [String: Any])
+        #expect((encoder["texts_per_second"] as? Double ?? 0) > 0 && (encoder["mean_tokens"] as? Double ?? 0) > 10)
+        let share = (measured["runs"] as? [[String: Any]])?.first?["encoder_share"] as? Double
+        #expect((share ?? 0) > 0, "\(measured)")
         let bad = try await Self.run(["bench", "serve", "--data-dir", data, "--connections", "0"])
         #expect(bad.status != 0 && bad.stderr.contains("--connections"))
     }

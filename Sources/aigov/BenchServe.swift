@@ -211,7 +211,8 @@ struct BenchServe: AsyncParsableCommand {
         var encoder: [String: Any]?
         if uncached {
             server.stop()  // the encoder is measured alone, on the cores the server had
-            encoder = try encoderRate(questions: texts, salt: nonce + "e")
+            let perThread = (runs.map(\.requests).max() ?? 0) / max(1, threads)
+            encoder = try encoderRate(questions: texts, salt: nonce + "r0", counters: max(1, perThread))
         }
         var report: [String: Any] = [
             "runs": zip(runs.indices, runs).map { index, run in
@@ -259,9 +260,10 @@ struct BenchServe: AsyncParsableCommand {
     }
 
     /// The built-in encoder alone, in this process, on texts shaped as the uncached runs send them (each question
-    /// with a salt, a thread number and a counter appended, which adds about 15 tokens): the rate the server's
-    /// batched question embedding is measured against. Batches of 32 on one thread per core; the best of 3 passes.
-    private func encoderRate(questions: [String], salt: String) throws -> [String: Any] {
+    /// with a salt of the same length, a thread number and a counter up to `counters` appended, about 15 tokens
+    /// more): the rate the server's batched question embedding is measured against. Batches of 32 on one thread
+    /// per core; the best of 3 passes.
+    private func encoderRate(questions: [String], salt: String, counters: Int) throws -> [String: Any] {
         let embedder: BertEmbedder
         do {
             embedder = try BertEmbedder(
@@ -271,7 +273,7 @@ struct BenchServe: AsyncParsableCommand {
             throw CLIError(error.description)
         }
         let texts = (0..<max(questions.count, 512)).map { i in
-            questions[i % questions.count] + " (\(salt)-\(i % 2)-\(i + 1))"
+            questions[i % questions.count] + " (\(salt)-\(i % max(1, threads))-\(counters - i % counters))"
         }
         _ = embedder.embedBlocking(Array(texts.prefix(32)))
         var best = Double.infinity

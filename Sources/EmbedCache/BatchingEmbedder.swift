@@ -116,6 +116,11 @@ public final class BatchingEmbedder: Embedder {
     /// The name of the threads that run a synchronous model's passes (in `top -H`, `perf`).
     public static let threadName = "aigov-embedding"
 
+    private static let laneMark = "aigov.BatchingEmbedder.lane"
+
+    /// Whether the calling thread is one of the batcher's own (a synchronous model's pass runs on one).
+    public static var isLaneThread: Bool { Thread.current.threadDictionary[laneMark] as? Bool == true }
+
     /// Texts waiting for a batch.
     public var waiting: Int { state.withLock { $0.pendingTexts } }
 
@@ -148,9 +153,11 @@ public final class BatchingEmbedder: Embedder {
         case .run(let batch):
             if let model = base as? any SynchronousEmbedder {
                 // A thread of its own per busy lane, ended when nothing waits (see SynchronousEmbedder).
-                // Named from inside: Linux takes a thread's name from the thread itself, 15 characters at most.
                 Thread {
+                    // The name is for `top -H` and `perf` (best effort: set from inside, 15 characters at most);
+                    // the mark is what ``isLaneThread`` reads.
                     Thread.current.name = BatchingEmbedder.threadName
+                    Thread.current.threadDictionary[BatchingEmbedder.laneMark] = true
                     self.runBlocking(batch, on: model)
                 }.start()
             } else {

@@ -27,6 +27,28 @@ public func buildApplication(
     configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
     chat: ChatConfiguration?, logger: Logger, mirror: QdrantMirror? = nil, scheduler: OriginScheduler? = nil
 ) async throws -> some ApplicationProtocol {
+    try await buildApplication(
+        configuration: configuration, knowledgeBase: knowledgeBase, store: store, chat: chat, logger: logger,
+        mirror: mirror, scheduler: scheduler, passwords: PasswordWork())
+}
+
+/// Where an application's password hashes run and how costly new ones are.
+///
+/// A server uses the process's ``HashingPool/shared`` and the production cost. Tests give an application a pool
+/// of its own when they count on its logins being answered promptly: on the shared pool, whose threads run at
+/// nice 10, another suite's 600,000-round hashes queued ahead of them on a loaded 2-core machine and a login
+/// waited past the test client's 20-second timeout.
+struct PasswordWork: Sendable {
+    var pool: HashingPool = .shared
+    /// The hasher of passwords set through the API; verification reads each stored hash's own cost.
+    var hasher = PasswordHasher()
+}
+
+func buildApplication(
+    configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
+    chat: ChatConfiguration?, logger: Logger, mirror: QdrantMirror?, scheduler: OriginScheduler?,
+    passwords: PasswordWork
+) async throws -> some ApplicationProtocol {
     let client = try chat.map { try ChatClient(configuration: $0) }
     guard let secret = configuration.secretKey else {
         throw ConfigurationError(
@@ -37,7 +59,7 @@ public func buildApplication(
     let state = ServerState(
         configuration: configuration, knowledgeBase: knowledgeBase, store: store,
         answerer: .over(knowledgeBase, chat: client),
-        tokens: tokens, logger: logger, mirror: mirror, search: search, scheduler: scheduler)
+        tokens: tokens, logger: logger, mirror: mirror, search: search, scheduler: scheduler, passwords: passwords)
     let timeouts = configuration.connectionTimeouts
     return Application(
         router: buildRouter(state),

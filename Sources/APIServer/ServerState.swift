@@ -29,6 +29,8 @@ final class ServerState: Sendable {
     let loginThrottle: LoginThrottle
     /// Where password hashes run (threads apart from search's).
     let hashing: HashingPool
+    /// Hashes passwords set through the API.
+    let newPasswords: PasswordHasher
     let logger: Logger
     /// The Qdrant mirror whose loop `serve` runs, for health; nil when `QDRANT_URL` is unset.
     let mirror: QdrantMirror?
@@ -43,7 +45,7 @@ final class ServerState: Sendable {
         configuration: ServerConfiguration, knowledgeBase: KnowledgeBase, store: any MetadataStore,
         answerer: Answerer, tokens: TokenService, logger: Logger, mirror: QdrantMirror? = nil,
         search: SearchService? = nil, scheduler: OriginScheduler? = nil, loginThrottle: LoginThrottle = LoginThrottle(),
-        hashing: HashingPool = .shared
+        passwords: PasswordWork = PasswordWork()
     ) {
         let environment = configuration.variables
         let startCrawl = (try? CrawlSettings(environment)) ?? CrawlSettings()
@@ -56,7 +58,8 @@ final class ServerState: Sendable {
             knowledgeBase: knowledgeBase, fetcher: startCrawl.fetcher(),
             provider: (try? LiveWebSettings(environment))?.provider.map(makeWebSearchProvider))
         self.loginThrottle = loginThrottle
-        self.hashing = hashing
+        hashing = passwords.pool
+        newPasswords = passwords.hasher
         self.mirror = mirror
         // The local index when none is given: route tests build the state without configuration parsing.
         self.search = search ?? SearchService(knowledgeBase: knowledgeBase)

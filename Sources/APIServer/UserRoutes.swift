@@ -132,7 +132,8 @@ struct UserRoutes: Sendable {
     }
 
     private func hashed(_ password: String) async throws -> String {
-        guard let hash = await state.hashing.run({ try? PasswordHasher().hash(password) }) else {
+        let hasher = state.newPasswords
+        guard let hash = await state.hashing.run({ try? hasher.hash(password) }) else {
             throw AuthRoutes.hashingBusy
         }
         guard let hash else { throw APIError.unavailable("cannot hash the password") }

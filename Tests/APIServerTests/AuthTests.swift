@@ -150,6 +150,11 @@ import Testing
         }
     }
 
+    @Test func serversHashNewPasswordsAtTheProductionCostOnTheSharedPool() {
+        let work = PasswordWork()
+        #expect(work.hasher.iterations == 600_000 && work.pool === HashingPool.shared)
+    }
+
     @Test func passwordHashesAreSaltedAndSelfDescribing() throws {
         let hasher = PasswordHasher(iterations: 1000)
         let first = try hasher.hash("s3cret passphrase")

@@ -81,14 +81,15 @@ final class TestLibrary: Sendable {
 
     /// An application over the shared library.
     func application(
-        _ configuration: ServerConfiguration? = nil, chat: ChatConfiguration? = nil, scheduler: OriginScheduler? = nil
+        _ configuration: ServerConfiguration? = nil, chat: ChatConfiguration? = nil, scheduler: OriginScheduler? = nil,
+        passwords: PasswordWork = PasswordWork()
     ) async throws -> some ApplicationProtocol {
         let settings = try configuration ?? Self.configuration()
         var logger = Logger(label: "aigov-test")
         logger.logLevel = settings.logLevel
         return try await buildApplication(
             configuration: settings, knowledgeBase: knowledgeBase, store: store, chat: chat, logger: logger,
-            scheduler: scheduler)
+            mirror: nil, scheduler: scheduler, passwords: passwords)
     }
 
     /// A bearer token for `user`, signed with the test applications' key.

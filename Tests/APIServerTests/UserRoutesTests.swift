@@ -14,7 +14,10 @@ import Testing
         let library = try await TestLibrary.make()
         let admin = try await library.token(for: library.admin)
         let viewer = try await library.token(for: library.viewer)
-        try await library.application().test(.router) { client in
+        // A pool of its own and a cheap cost: the shared pool's nice-10 threads, loaded by the other suites, made
+        // this test's eight hashes (600,000 rounds each) wait for tens of seconds on a 2-core machine.
+        let passwords = PasswordWork(pool: HashingPool(workers: 1), hasher: PasswordHasher(iterations: 2_000))
+        try await library.application(passwords: passwords).test(.router) { client in
             func login(_ name: String, _ password: String) async throws -> (HTTPResponse.Status, String?) {
                 let response = try await client.send(
                     .post, "/api/auth/login", body: #"{"username": "\#(name)", "password": "\#(password)"}"#)
@@ -27,6 +30,9 @@ import Testing
                 token: admin)
             #expect(created.status == .created && created.json["role"] as? String == "viewer")
             let id = try #require(created.json["id"] as? Int)
+            // The application's hasher made the stored hash, with its cost.
+            let stored = try await library.store.user(username: "carol")?.passwordHash
+            #expect(stored?.hasPrefix("pbkdf2_sha256$2000$") == true, "\(stored ?? "none")")
             let taken = try await client.send(
                 .post, "/api/admin/users", body: #"{"username": "CAROL", "password": "another long password"}"#,
                 token: admin)

@@ -2,9 +2,9 @@
 """hnswlib side of `aigov bench ann`: same files, parameters and JSON shape.
 
     python3 scripts/bench_hnswlib.py --base B.fvecs --query Q.fvecs --groundtruth G.ivecs \
-        [--metric cosine|l2] [--k 10] [--m 16] [--ef-construction 200] [--ef 10,20,40,80,160,320] [--threads 1]
+        [--metric cosine|l2] [--k 10] [--m 16] [--ef-construction 200] [--ef 10,20,40,80,160,320] [--threads 1] [--build-threads 1]
 
-Build and queries are single-threaded (num_threads=1). `qps` and the latencies come from one
+The build uses --build-threads threads (add_items' num_threads, default 1), the queries --threads. `qps` and the latencies come from one
 `knn_query` call per query, like the Swift side; since that includes Python call overhead (a few
 microseconds), `qps_batch` also reports one `knn_query` call over all queries (num_threads=1), which is
 hnswlib's best case and the figure to compare against.
@@ -43,6 +43,7 @@ def main():
     p.add_argument("--ef-construction", type=int, default=200)
     p.add_argument("--ef", default="10,20,40,80,160,320")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--build-threads", type=int, default=1)
     a = p.parse_args()
 
     base = read_fvecs(a.base)
@@ -54,7 +55,7 @@ def main():
     index.init_index(max_elements=n, M=a.m, ef_construction=a.ef_construction, random_seed=100)
     index.set_num_threads(1)
     t0 = time.monotonic()
-    index.add_items(base, np.arange(n), num_threads=1)
+    index.add_items(base, np.arange(n), num_threads=a.build_threads)
     build_seconds = time.monotonic() - t0
     del base
 
@@ -101,6 +102,7 @@ def main():
                 "m": a.m,
                 "ef_construction": a.ef_construction,
                 "threads": a.threads,
+                "build_threads": a.build_threads,
                 "build_seconds": build_seconds,
                 "index_bytes": index_bytes,
                 "raw_vector_bytes": n * dim * 4,

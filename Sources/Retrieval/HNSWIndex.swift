@@ -1,5 +1,6 @@
 import ConcurrencySupport
 import Foundation
+import Synchronization
 
 /// Construction and search parameters of an HNSW graph.
 public struct HNSWParameters: Sendable, Equatable, Codable {
@@ -64,6 +65,11 @@ public final class HNSWIndex: @unchecked Sendable {
     var maxLevel = -1
     private let visitedPool = VisitedSetPool()
     private let buildVisited = VisitedSet(capacity: 1024)
+    /// Parallel inserts only (``add(contentsOf:count:threads:)``): every link-list read of a planning thread and
+    /// every write of a publishing one holds its node's stripe, since those threads run outside `lock`.
+    private let stripes = LinkStripes()
+    /// Parallel inserts read the entry point under this lock (writes hold it and `lock` exclusively).
+    private let entryLock = Lock()
 
     /// Creates an empty graph for vectors of `dimension` components.
     public init(dimension: Int, metric: Metric, parameters: HNSWParameters = .init(), capacity: Int = 0) {
@@ -147,11 +153,64 @@ public final class HNSWIndex: @unchecked Sendable {
                 prepare(UInt32(label))
                 return UInt32(label)
             }
-            let plan = planLinks(node)
+            let plan = planLinks(node, entry: entryPoint, top: maxLevel, visited: buildVisited)
             lock.withWriteLock { publish(plan) }
             return node
         }
     }
+
+    /// Inserts `count` vectors of `dimension` floats, stored one after another, linking them on `threads` threads
+    /// (hnswlib's `add_items` with `num_threads`); returns their labels, consecutive.
+    ///
+    /// All rows are appended first (exclusive `lock`, a moment), then each thread takes the next unlinked row,
+    /// works out its neighbours outside `lock` while searches and the other threads go on, and writes its links:
+    /// the row's own lists, then each neighbour's list with the row added, re-selected from that neighbour's
+    /// list as it is at that moment (so no thread overwrites another's link). Planning threads read link lists
+    /// under per-node stripe locks and every write holds the stripe and `lock` exclusively, so searches (which
+    /// read under `lock` shared) and planners both see whole lists. Rows inserted at the same time may not see
+    /// each other, as in hnswlib, so the graph differs from a one-thread build's and from run to run: the
+    /// first 1,024 rows of a graph are always linked one at a time, and `threads` 1 gives exactly the graph of
+    /// ``add(_:)-(UnsafePointer<Float>)`` called row by row.
+    ///
+    /// - Throws: `invalidVector` for a non-finite or (cosine) zero row: the rows before it are added and
+    ///   linked, none after it.
+    @discardableResult
+    public func add(contentsOf vectors: UnsafePointer<Float>, count: Int, threads: Int) throws(RetrievalError)
+        -> Range<Int>
+    {
+        guard count > 0 else { return store.count..<store.count }
+        return try writer.withLock { () throws(RetrievalError) -> Range<Int> in
+            var failure: RetrievalError?
+            let (first, end) = lock.withWriteLock { () -> (Int, Int) in
+                let first = store.count
+                store.reserve(first + count)
+                growGraph(to: first + count)
+                for row in 0..<count {
+                    do throws(RetrievalError) {
+                        let label = try store.append(vectors + row &* dimension)
+                        prepare(UInt32(label))
+                    } catch {
+                        failure = error
+                        break
+                    }
+                }
+                return (first, store.count)
+            }
+            // One at a time until the graph has some body: concurrent inserts into a near-empty graph would all
+            // start from the same few nodes and link poorly.
+            let sequentialEnd = threads <= 1 ? end : min(end, max(first, Self.sequentialPrefix))
+            for node in first..<sequentialEnd {
+                let plan = planLinks(UInt32(node), entry: entryPoint, top: maxLevel, visited: buildVisited)
+                lock.withWriteLock { publish(plan) }
+            }
+            if sequentialEnd < end { linkInParallel(sequentialEnd..<end, threads: min(threads, end - sequentialEnd)) }
+            if let failure { throw failure }
+            return first..<end
+        }
+    }
+
+    /// Rows of a graph always linked one at a time by ``add(contentsOf:count:threads:)``.
+    static let sequentialPrefix = 1024
 
     /// Marks a row deleted; it stops appearing in results. Returns false if it already was.
     @discardableResult
@@ -326,23 +385,28 @@ public final class HNSWIndex: @unchecked Sendable {
 
     /// Walks greedily towards `query` on one upper layer, returning the closest node found.
     private func greedyClosest(
-        _ query: UnsafePointer<Float>, _ start: UInt32, _ startDistance: Float, level: Int
+        _ query: UnsafePointer<Float>, _ start: UInt32, _ startDistance: Float, level: Int,
+        stripes: LinkStripes? = nil
     ) -> (UInt32, Float) {
         var current = start
         var currentDistance = startDistance
         var changed = true
         while changed {
             changed = false
-            let list = linkList(current, level)
-            for j in 0..<Int(list[0]) {
-                let candidate = list[1 + j]
-                let d = distanceTo(query, candidate)
-                if d < currentDistance {
-                    current = candidate
-                    currentDistance = d
-                    changed = true
+            let node = current
+            func scan() {
+                let list = linkList(node, level)
+                for j in 0..<Int(list[0]) {
+                    let candidate = list[1 + j]
+                    let d = distanceTo(query, candidate)
+                    if d < currentDistance {
+                        current = candidate
+                        currentDistance = d
+                        changed = true
+                    }
                 }
             }
+            if let stripes { stripes.withLock(node, scan) } else { scan() }
         }
         return (current, currentDistance)
     }
@@ -352,7 +416,7 @@ public final class HNSWIndex: @unchecked Sendable {
     /// routing, but never enter the results; with `checkAcceptance` false every node is accepted.
     private func searchLayer(
         _ query: UnsafePointer<Float>, entry: UInt32, entryDistance: Float, ef: Int, level: Int,
-        visited: VisitedSet, filter: ((UInt32) -> Bool)?, checkAcceptance: Bool
+        visited: VisitedSet, filter: ((UInt32) -> Bool)?, checkAcceptance: Bool, stripes: LinkStripes? = nil
     ) -> DistanceHeap {
         var results = DistanceHeap(capacity: ef + 1)
         var candidates = DistanceHeap(capacity: 4 * ef)
@@ -377,13 +441,15 @@ public final class HNSWIndex: @unchecked Sendable {
         while !candidates.isEmpty {
             if -candidates.topKey > bound && results.count >= ef { break }
             let current = candidates.pop().id
-            let list = linkList(current, level)
-            let degree = Int(list[0])
             var count = 0
-            for j in 1..<(degree + 1) where !visited.testAndSet(list[j]) {
-                pending[count] = list[j]
-                count += 1
+            func gather() {
+                let list = linkList(current, level)
+                for j in 1..<(Int(list[0]) + 1) where !visited.testAndSet(list[j]) {
+                    pending[count] = list[j]
+                    count += 1
+                }
             }
+            if let stripes { stripes.withLock(current, gather) } else { gather() }
             scoreBatch(query, pending, count, into: pendingDistances)
             for i in 0..<count {
                 let d = pendingDistances[i]
@@ -430,32 +496,42 @@ public final class HNSWIndex: @unchecked Sendable {
         var lists: [(node: UInt32, layer: Int, links: [UInt32])] = []
     }
 
-    /// Works out the links of a prepared row (the paper's INSERT) without writing any. Caller holds `writer`
-    /// only: it reads the graph, which no one else changes meanwhile.
-    private func planLinks(_ node: UInt32) -> LinkPlan {
+    /// Works out the links of a prepared row (the paper's INSERT) without writing any, from the graph's entry
+    /// point `entry` on its top layer `top`.
+    ///
+    /// Without `stripes` the caller holds `writer` only: it reads the graph, which no one else changes
+    /// meanwhile, and the plan holds the neighbours' new lists too. With `stripes` (parallel inserts) other
+    /// threads write lists meanwhile, so every list is read under its stripe and the plan holds the row's own
+    /// lists only; ``linkInParallel(_:threads:)`` works out the neighbours' lists as it writes them.
+    private func planLinks(
+        _ node: UInt32, entry: UInt32, top: Int, visited: VisitedSet, stripes: LinkStripes? = nil
+    ) -> LinkPlan {
         var plan = LinkPlan(node: node)
         let level = Int(levels[Int(node)])
-        guard maxLevel >= 0 else { return plan }
+        guard top >= 0 else { return plan }
         let query = UnsafePointer(store.row(Int(node)))
-        var current = entryPoint
+        var current = entry
         var currentDistance = distanceTo(query, current)
-        if level < maxLevel {
-            for layer in stride(from: maxLevel, to: level, by: -1) {
-                (current, currentDistance) = greedyClosest(query, current, currentDistance, level: layer)
+        if level < top {
+            for layer in stride(from: top, to: level, by: -1) {
+                (current, currentDistance) = greedyClosest(
+                    query, current, currentDistance, level: layer, stripes: stripes)
             }
         }
-        for layer in stride(from: min(level, maxLevel), through: 0, by: -1) {
-            buildVisited.reset(count: store.count)
+        for layer in stride(from: min(level, top), through: 0, by: -1) {
+            visited.reset(count: store.count)
             var found = searchLayer(
                 query, entry: current, entryDistance: currentDistance, ef: parameters.efConstruction,
-                level: layer, visited: buildVisited, filter: nil, checkAcceptance: false)
+                level: layer, visited: visited, filter: nil, checkAcceptance: false, stripes: stripes)
             let sorted = found.drainAscending()
             let chosen = selectNeighbors(sorted, limit: maxM)
             plan.lists.append((node, layer, chosen))
             // A neighbour's list changes once per layer at most (the chosen are distinct), and no layer's
             // search reads another layer's lists, so planning all before writing any gives the same graph.
-            for neighbor in chosen {
-                plan.lists.append((neighbor, layer, linksAdding(node, to: neighbor, level: layer)))
+            if stripes == nil {
+                for neighbor in chosen {
+                    plan.lists.append((neighbor, layer, linksAdding(node, to: neighbor, level: layer)))
+                }
             }
             if let nearest = sorted.first {
                 current = nearest.id
@@ -475,9 +551,71 @@ public final class HNSWIndex: @unchecked Sendable {
         }
         let level = Int(levels[Int(plan.node)])
         if maxLevel < 0 || level > maxLevel {
-            entryPoint = plan.node
-            maxLevel = level
+            entryLock.withLock {
+                entryPoint = plan.node
+                maxLevel = level
+            }
         }
+    }
+
+    /// Links the appended, prepared rows `labels` on `threads` threads of their own (see
+    /// ``add(contentsOf:count:threads:)``). Caller holds `writer`, so no row is appended meanwhile.
+    private func linkInParallel(_ labels: Range<Int>, threads: Int) {
+        let cursor = Cursor(labels.lowerBound)
+        let done = DispatchGroup()
+        for _ in 0..<threads {
+            done.enter()
+            let thread = Thread { [self] in
+                defer { done.leave() }
+                let visited = VisitedSet(capacity: store.count)
+                while true {
+                    let next = cursor.take()
+                    guard next < labels.upperBound else { break }
+                    link(UInt32(next), visited: visited)
+                }
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        done.wait()
+    }
+
+    /// One row of a parallel insert: plan from the current entry point, write the row's own lists, then each
+    /// neighbour's, and raise the entry point when the row is the highest.
+    private func link(_ node: UInt32, visited: VisitedSet) {
+        let (entry, top) = entryLock.withLock { (entryPoint, maxLevel) }
+        let plan = planLinks(node, entry: entry, top: top, visited: visited, stripes: stripes)
+        for (_, layer, links) in plan.lists {
+            stripes.withLock(node) { lock.withWriteLock { write(links, to: node, layer: layer) } }
+        }
+        for (_, layer, chosen) in plan.lists {
+            for neighbor in chosen {
+                // The neighbour's list as it is now, under its stripe until written: another thread may have
+                // changed it since this row's search read it.
+                stripes.withLock(neighbor) {
+                    let links = linksAdding(node, to: neighbor, level: layer)
+                    lock.withWriteLock { write(links, to: neighbor, layer: layer) }
+                }
+            }
+        }
+        let level = Int(levels[Int(node)])
+        if level > top {
+            lock.withWriteLock {
+                entryLock.withLock {
+                    if level > maxLevel {
+                        entryPoint = node
+                        maxLevel = level
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func write(_ links: [UInt32], to node: UInt32, layer: Int) {
+        let list = linkList(node, layer)
+        list[0] = UInt32(links.count)
+        for (j, label) in links.enumerated() { list[1 + j] = label }
     }
 
     /// The paper's neighbour-selection heuristic (its Algorithm 4, as hnswlib applies it): walking the
@@ -538,4 +676,24 @@ public final class HNSWIndex: @unchecked Sendable {
         tombstones = newTombstones
         capacity = newCapacity
     }
+}
+
+/// Striped mutexes over nodes' link lists for parallel inserts: 4,096 of them, so two threads rarely wait for
+/// the same one, at a fixed 160 KB whatever the graph's size (a mutex per node would cost 40 bytes a row).
+final class LinkStripes: Sendable {
+    private let locks: [Lock] = (0..<4096).map { _ in Lock() }
+
+    @inline(__always)
+    func withLock<T>(_ node: UInt32, _ body: () -> T) -> T {
+        locks[Int(node) & 4095].withLock(body)
+    }
+}
+
+/// The next row to link, shared by the threads of a parallel insert.
+private final class Cursor: Sendable {
+    private let next: Atomic<Int>
+
+    init(_ start: Int) { next = Atomic(start) }
+
+    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TextAnalysis
 
 /// Settings of a ``RetrievalIndex``. The dimension and metric are fixed when the index is created; a
@@ -21,6 +22,10 @@ public struct IndexConfiguration: Sendable {
     /// Whether BM25 reduces words to their Porter stems (see ``Tokenizer``). Not stored with the index: BM25
     /// is rebuilt from the record texts at every open, so either setting opens any index.
     public var stemming: Bool
+    /// Threads that link the rows of a large write (at least ``parallelInsertRows`` records) or of a rebuild into
+    /// the graph (``HNSWIndex/add(contentsOf:count:threads:)``); default every core. 1 links one row at a time,
+    /// which gives the same graph on every run.
+    public var insertThreads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Fault injection for crash tests: called at named points of the write path. Production code leaves
     /// it nil.
     public var writePointHook: (@Sendable (WritePoint) -> Void)?
@@ -42,6 +47,11 @@ public struct IndexConfiguration: Sendable {
         self.stemming = stemming
         self.writePointHook = writePointHook
     }
+}
+
+extension IndexConfiguration {
+    /// Writes of fewer records are linked one at a time: threads cost more than they save on a few rows.
+    public static let parallelInsertRows = 256
 }
 
 /// Named points of the write path, where crash tests stop the process.

@@ -143,11 +143,44 @@ public final class RetrievalIndex: @unchecked Sendable {
     /// `writer`, so `state` cannot be replaced meanwhile.
     private func apply(_ records: [IndexRecord]) throws {
         let current = state
-        for record in records {
-            let label = try current.graph.add(record.vector)
-            let tokens = tokenizer.tokens(record.text)
-            lock.withWriteLock { current.register(label: label, fields: StoredFields(record), tokens: tokens) }
+        let threads = configuration.insertThreads
+        guard threads > 1, records.count >= IndexConfiguration.parallelInsertRows else {
+            for record in records {
+                let label = try current.graph.add(record.vector)
+                let tokens = tokenizer.tokens(record.text)
+                lock.withWriteLock { current.register(label: label, fields: StoredFields(record), tokens: tokens) }
+            }
+            return
         }
+        // A large write links its rows on several threads. Rows linked before they are registered are not live,
+        // so searches skip them until the registration below.
+        for record in records where record.vector.count != configuration.dimension {
+            throw RetrievalError(
+                .dimensionMismatch,
+                "vector has \(record.vector.count) dimensions, index has \(configuration.dimension)")
+        }
+        var flat = [Float]()
+        flat.reserveCapacity(records.count * configuration.dimension)
+        for record in records { flat += record.vector }
+        var failure: Error?
+        let labels: Range<Int>
+        let first = current.graph.count
+        do {
+            labels = try flat.withUnsafeBufferPointer { buffer throws(RetrievalError) in
+                try current.graph.add(contentsOf: buffer.baseAddress!, count: records.count, threads: threads)
+            }
+        } catch {
+            // The rows before the bad one are in the graph: register those, as one-at-a-time writes would have.
+            failure = error
+            labels = first..<current.graph.count
+        }
+        let tokens = records.prefix(labels.count).map { tokenizer.tokens($0.text) }
+        lock.withWriteLock {
+            for (offset, label) in labels.enumerated() {
+                current.register(label: UInt32(label), fields: StoredFields(records[offset]), tokens: tokens[offset])
+            }
+        }
+        if let failure { throw failure }
     }
 
     private func applyDelete(_ ids: [String]) {
@@ -172,10 +205,24 @@ public final class RetrievalIndex: @unchecked Sendable {
         let rebuilt = IndexState(configuration: configuration)
         rebuilt.graph.reserveCapacity(old.liveCount)
         try lock.withReadLock {
+            var kept: [(label: Int, fields: StoredFields)] = []
+            var flat = [Float]()
+            flat.reserveCapacity(old.liveCount * configuration.dimension)
             for (index, fields) in old.fields.enumerated() {
                 guard let fields else { continue }
-                let label = try rebuilt.graph.add(old.graph.vector(UInt32(index)))
-                rebuilt.register(label: label, fields: fields, tokens: tokenizer.tokens(fields.text))
+                kept.append((index, fields))
+                flat += old.graph.vector(UInt32(index))
+            }
+            // The rebuilt graph is searched by no one until it is swapped in: every core links it.
+            let labels =
+                kept.isEmpty
+                ? 0..<0
+                : try flat.withUnsafeBufferPointer { buffer throws(RetrievalError) in
+                    try rebuilt.graph.add(
+                        contentsOf: buffer.baseAddress!, count: kept.count, threads: configuration.insertThreads)
+                }
+            for (label, item) in zip(labels, kept) {
+                rebuilt.register(label: UInt32(label), fields: item.fields, tokens: tokenizer.tokens(item.fields.text))
             }
         }
         lock.withWriteLock { state = rebuilt }

@@ -24,7 +24,13 @@ struct BenchANN: AsyncParsableCommand {
     @Option(help: "HNSW M (2M links on layer 0).") var m: Int = 16
     @Option(help: "HNSW efConstruction.") var efConstruction: Int = 200
     @Option(help: "Comma-separated efSearch values.") var ef: String = "10,20,40,80,160,320"
-    @Option(help: "Query threads (the build is single-threaded).") var threads: Int = 1
+    @Option(help: "Query threads.") var threads: Int = 1
+    @Option(
+        help: """
+            Threads that link the rows while the index builds (HNSWIndex.add(contentsOf:count:threads:), as \
+            hnswlib's add_items with num_threads); 1 builds row by row.
+            """)
+    var buildThreads: Int = 1
     @Flag(help: "Print one JSON object.") var json = false
     @Flag(
         help: """
@@ -59,6 +65,7 @@ struct BenchANN: AsyncParsableCommand {
             }
             return value
         }
+        guard (1...256).contains(buildThreads) else { throw ValidationError("--build-threads must be from 1 to 256") }
         let queryRows = try VectorFile.readFvecs(query)
         let truth = try VectorFile.readIvecs(groundtruth)
         guard truth.count == queryRows.count, truth.allSatisfy({ $0.count >= k }) else {
@@ -74,7 +81,11 @@ struct BenchANN: AsyncParsableCommand {
         let prober = searchDuringBuild ? ConcurrentSearches(index: index, queries: queryRows, k: k, ef: efs[0]) : nil
         let started = monotonicSeconds()
         try VectorFile.forEachFvecsChunk(base, rowsPerChunk: 4096) { pointer, count in
-            for r in 0..<count { try index.add(pointer + r * header.dimension) }
+            if buildThreads > 1 {
+                try index.add(contentsOf: pointer, count: count, threads: buildThreads)
+            } else {
+                for r in 0..<count { try index.add(pointer + r * header.dimension) }
+            }
             progress.advance(by: count)
         }
         let buildSeconds = monotonicSeconds() - started
@@ -109,7 +120,7 @@ struct BenchANN: AsyncParsableCommand {
         var summary: [String: Any] = [
             "implementation": "aigov-swift",
             "rows": header.rows, "dim": header.dimension, "metric": metric.rawValue, "k": k, "m": m,
-            "ef_construction": efConstruction, "threads": threads,
+            "ef_construction": efConstruction, "threads": threads, "build_threads": buildThreads,
             "build_seconds": buildSeconds,
             "index_bytes": index.memoryBytes,
             "raw_vector_bytes": header.rows * header.dimension * 4,

@@ -178,7 +178,7 @@ public final class HNSWIndex: @unchecked Sendable {
     public func add(contentsOf vectors: UnsafePointer<Float>, count: Int, threads: Int) throws(RetrievalError)
         -> Range<Int>
     {
-        guard count > 0 else { return store.count..<store.count }
+        guard count > 0 else { return lock.withReadLock { store.count..<store.count } }
         return try writer.withLock { () throws(RetrievalError) -> Range<Int> in
             var failure: RetrievalError?
             let (first, end) = lock.withWriteLock { () -> (Int, Int) in

@@ -26,6 +26,7 @@ enum AdminPage {
             <button type="button" class="secondary" data-panel="documents-panel" aria-controls="documents-panel">Documents</button>
             <button type="button" class="secondary" data-panel="origins-panel" aria-controls="origins-panel">Origins and jobs</button>
             <button type="button" class="secondary" data-panel="users-panel" aria-controls="users-panel">Users</button>
+            <button type="button" class="secondary" data-panel="settings-panel" aria-controls="settings-panel">Settings</button>
             <button type="button" class="secondary" data-panel="health-panel" aria-controls="health-panel">System health</button>
             </nav>
             <p id="admin-status" role="status" aria-live="polite"></p>
@@ -114,6 +115,21 @@ enum AdminPage {
               minlength="12" maxlength="1024" autocomplete="new-password"></label>
             </div>
             <div class="actions"><button type="submit">Change password</button></div>
+            </form>
+            </section>
+
+            <section id="settings-panel" class="panel" hidden aria-labelledby="settings-title">
+            <h2 id="settings-title">Settings</h2>
+            <p class="muted">Crawling and live web settings, shared by every replica. A saved value wins over the
+            server's environment; "Reset" clears it, and the environment's value (or the default) applies again.
+            Lists are comma-separated.</p>
+            <form id="settings-form">
+            <table>
+            <thead><tr><th scope="col">Setting</th><th scope="col">Value</th><th scope="col">From</th>
+            <th scope="col">Actions</th></tr></thead>
+            <tbody id="settings"></tbody>
+            </table>
+            <div class="actions"><button id="settings-save" type="submit">Save settings</button></div>
             </form>
             </section>
 

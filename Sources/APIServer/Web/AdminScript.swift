@@ -90,7 +90,7 @@ enum AdminScript {
           }
 
           function showPanel(id) {
-            for (const panel of ["documents-panel", "origins-panel", "users-panel", "health-panel"]) {
+            for (const panel of ["documents-panel", "origins-panel", "users-panel", "settings-panel", "health-panel"]) {
               $(panel).hidden = panel !== id;
             }
             for (const button of document.querySelectorAll("[data-panel]")) {
@@ -99,6 +99,7 @@ enum AdminScript {
             if (id === "origins-panel") loadOrigins();
             if (id === "health-panel") loadHealth();
             if (id === "users-panel") loadUsers();
+            if (id === "settings-panel") loadSettings();
           }
 
           async function loadUsers() {
@@ -348,6 +349,75 @@ enum AdminScript {
             } catch (e) { status("Could not list the jobs: " + e.message, true); }
           }
 
+          // The settings as last read, to send only what the admin changed.
+          let settingsShown = {};
+
+          function settingInput(key, value) {
+            const id = "setting-" + key;
+            if (typeof value === "boolean") return el("input", {id: id, type: "checkbox", checked: value});
+            const text = Array.isArray(value) ? value.join(", ") : (value === null ? "" : String(value));
+            return el("input", {id: id, type: "text", value: text, autocomplete: "off",
+              inputmode: typeof value === "number" ? "decimal" : null});
+          }
+
+          // The JSON value of an input, of the kind the setting had when it was read.
+          function settingValue(key) {
+            const input = $("setting-" + key);
+            const old = settingsShown[key];
+            if (typeof old === "boolean") return input.checked;
+            const text = input.value.trim();
+            if (Array.isArray(old)) return text ? text.split(",").map((p) => p.trim()).filter((p) => p) : [];
+            if (typeof old === "number") {
+              const number = Number(text);
+              if (!text || !Number.isFinite(number)) throw new Error(key + " must be a number");
+              return number;
+            }
+            return text;
+          }
+
+          async function loadSettings() {
+            try {
+              showSettings(await api("GET", "/api/admin/dashboard/settings"));
+            } catch (e) { status("Could not read the settings: " + e.message, true); }
+          }
+
+          function showSettings(reply) {
+            settingsShown = reply.settings || {};
+            const body = $("settings");
+            body.replaceChildren();
+            for (const key of Object.keys(settingsShown).sort()) {
+              const reset = el("button", {type: "button", className: "secondary", text: "Reset",
+                "aria-label": "Reset " + key, disabled: reply.sources[key] !== "store"});
+              reset.addEventListener("click", async () => {
+                try {
+                  const body = {};
+                  body[key] = null;
+                  showSettings(await api("PUT", "/api/admin/dashboard/settings", body));
+                  status("Reset " + key + ".");
+                } catch (e) { status("Could not reset " + key + ": " + e.message, true); }
+              });
+              body.append(el("tr", {}, [
+                el("th", {scope: "row"}, [el("label", {for: "setting-" + key, text: key})]),
+                el("td", {}, [settingInput(key, settingsShown[key])]),
+                el("td", {text: reply.sources[key] || ""}), el("td", {}, [reset])]));
+            }
+          }
+
+          async function saveSettings(event) {
+            event.preventDefault();
+            try {
+              const changes = {};
+              for (const key of Object.keys(settingsShown)) {
+                const value = settingValue(key);
+                if (JSON.stringify(value) !== JSON.stringify(settingsShown[key])) changes[key] = value;
+              }
+              const count = Object.keys(changes).length;
+              if (count === 0) { status("No setting changed."); return; }
+              showSettings(await api("PUT", "/api/admin/dashboard/settings", changes));
+              status("Saved " + count + (count === 1 ? " setting." : " settings."));
+            } catch (e) { status("Could not save the settings: " + e.message, true); }
+          }
+
           async function loadHealth() {
             try {
               const health = await api("GET", "/api/admin/health");
@@ -368,6 +438,7 @@ enum AdminScript {
           $("origin-cancel").addEventListener("click", endEdit);
           $("user-form").addEventListener("submit", createUser);
           $("password-form").addEventListener("submit", changePassword);
+          $("settings-form").addEventListener("submit", saveSettings);
           $("document-filter").addEventListener("input", renderDocuments);
           $("documents-previous").addEventListener("click", () => {
             documentsOffset = Math.max(0, documentsOffset - PAGE); loadDocuments();

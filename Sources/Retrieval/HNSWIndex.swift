@@ -544,17 +544,18 @@ public final class HNSWIndex: @unchecked Sendable {
     /// Writes a plan's link lists and makes the row the entry point when it is the highest. Caller holds `lock`
     /// exclusively.
     private func publish(_ plan: LinkPlan) {
-        for (node, layer, links) in plan.lists {
-            let list = linkList(node, layer)
-            list[0] = UInt32(links.count)
-            for (j, label) in links.enumerated() { list[1 + j] = label }
-        }
-        let level = Int(levels[Int(plan.node)])
-        if maxLevel < 0 || level > maxLevel {
-            entryLock.withLock {
-                entryPoint = plan.node
-                maxLevel = level
-            }
+        for (node, layer, links) in plan.lists { write(links, to: node, layer: layer) }
+        raiseEntryPoint(to: plan.node)
+    }
+
+    /// Makes `node` the entry point when it is higher than the current one (or the graph had none). Caller holds
+    /// `lock` exclusively; parallel inserts read the entry point under `entryLock`, so it is written under both.
+    private func raiseEntryPoint(to node: UInt32) {
+        let level = Int(levels[Int(node)])
+        guard level > maxLevel else { return }
+        entryLock.withLock {
+            entryPoint = node
+            maxLevel = level
         }
     }
 
@@ -598,17 +599,7 @@ public final class HNSWIndex: @unchecked Sendable {
                 }
             }
         }
-        let level = Int(levels[Int(node)])
-        if level > top {
-            lock.withWriteLock {
-                entryLock.withLock {
-                    if level > maxLevel {
-                        entryPoint = node
-                        maxLevel = level
-                    }
-                }
-            }
-        }
+        if Int(levels[Int(node)]) > top { lock.withWriteLock { raiseEntryPoint(to: node) } }
     }
 
     @inline(__always)
@@ -681,11 +672,13 @@ public final class HNSWIndex: @unchecked Sendable {
 /// Striped mutexes over nodes' link lists for parallel inserts: 4,096 of them, so two threads rarely wait for
 /// the same one, at a fixed 160 KB whatever the graph's size (a mutex per node would cost 40 bytes a row).
 final class LinkStripes: Sendable {
-    private let locks: [Lock] = (0..<4096).map { _ in Lock() }
+    /// A power of two, so a node's stripe is a mask of its label.
+    private static let count = 4096
+    private let locks: [Lock] = (0..<count).map { _ in Lock() }
 
     @inline(__always)
     func withLock<T>(_ node: UInt32, _ body: () -> T) -> T {
-        locks[Int(node) & 4095].withLock(body)
+        locks[Int(node) & (Self.count - 1)].withLock(body)
     }
 }
 

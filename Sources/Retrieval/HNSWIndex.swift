@@ -51,6 +51,8 @@ public final class HNSWIndex: @unchecked Sendable {
     /// graph without `lock` (see ``add(_:)-(UnsafePointer<Float>)``).
     private let writer = Lock()
     let store: VectorStore
+    /// Byte codes of the rows once ``quantize(spillingRowsTo:)`` ran: searches walk the graph on them and rescore with `store`.
+    var quantized: QuantizedRows?
     let maxM: Int
     let maxM0: Int
     let levelMultiplier: Double
@@ -106,13 +108,14 @@ public final class HNSWIndex: @unchecked Sendable {
     /// Number of rows marked deleted.
     public var deletedCount: Int { lock.withReadLock { deletedTotal } }
 
-    /// Bytes held by vectors and links.
+    /// Heap bytes held by vectors, codes and links (float rows spilled into a file mapping are not counted:
+    /// ``quantize(spillingRowsTo:)``).
     public var memoryBytes: Int {
         lock.withReadLock {
             var upper = 0
             for i in 0..<store.count where levels[i] > 0 { upper += Int(levels[i]) * (maxM + 1) * 4 }
-            return store.bytes + capacity * ((maxM0 + 1) * 4 + MemoryLayout<UnsafeMutableRawPointer?>.stride + 2)
-                + upper
+            return store.bytes + (quantized?.bytes ?? 0)
+                + capacity * ((maxM0 + 1) * 4 + MemoryLayout<UnsafeMutableRawPointer?>.stride + 2) + upper
         }
     }
 
@@ -121,6 +124,7 @@ public final class HNSWIndex: @unchecked Sendable {
         writer.withLock {
             lock.withWriteLock {
                 store.reserve(rows)
+                quantized?.reserve(rows)
                 growGraph(to: rows)
             }
         }
@@ -149,6 +153,7 @@ public final class HNSWIndex: @unchecked Sendable {
         try writer.withLock { () throws(RetrievalError) -> UInt32 in
             let node = try lock.withWriteLock { () throws(RetrievalError) -> UInt32 in
                 let label = try store.append(vector)
+                quantized?.append(store.row(label))
                 if label >= capacity { growGraph(to: max(label + 1, capacity * 2)) }
                 prepare(UInt32(label))
                 return UInt32(label)
@@ -184,10 +189,12 @@ public final class HNSWIndex: @unchecked Sendable {
             let (first, end) = lock.withWriteLock { () -> (Int, Int) in
                 let first = store.count
                 store.reserve(first + count)
+                quantized?.reserve(first + count)
                 growGraph(to: first + count)
                 for row in 0..<count {
                     do throws(RetrievalError) {
                         let label = try store.append(vectors + row &* dimension)
+                        quantized?.append(store.row(label))
                         prepare(UInt32(label))
                     } catch {
                         failure = error
@@ -209,8 +216,51 @@ public final class HNSWIndex: @unchecked Sendable {
         }
     }
 
+    /// A quantized search rescores its best `rescoreFactor × k` candidates on the floats (Qdrant's oversampling):
+    /// the codes' error is a few thousandths of a distance, so the true `k` nearest are among them (recall within
+    /// 0.008 of the float walk at every `ef` up to 1M rows, docs/BENCHMARKS.md "int8 vectors").
+    static let rescoreFactor = 3
+
     /// Rows of a graph always linked one at a time by ``add(contentsOf:count:threads:)``.
     static let sequentialPrefix = 1024
+
+    /// Bytes held by the byte codes (``quantize(spillingRowsTo:)``), nil before.
+    public var quantizedBytes: Int? { lock.withReadLock { quantized?.bytes } }
+
+    /// Whether searches walk the graph on byte codes (``quantize(spillingRowsTo:)``).
+    public var isQuantized: Bool { lock.withReadLock { quantized != nil } }
+
+    /// Encodes every row, and every row added later, as one byte per dimension (``ScalarQuantizer``, trained on
+    /// the rows the graph holds now) and makes searches walk the graph on those codes, a quarter of the floats'
+    /// bytes, re-ranking the candidates they keep on the float rows. Inserts still link on the floats, so the
+    /// graph is the one a float build makes. Does nothing when the graph is empty or already quantized.
+    ///
+    /// With `spillPath`, the float rows then move from the heap into a mapping of a new file there (unlinked at
+    /// once; see `VectorStore.spill(toFile:exclusively:)`): the heap keeps the codes and the links, and the float
+    /// rows become file pages the kernel may reclaim and read back when rescoring needs them.
+    ///
+    /// The codes are not part of a snapshot: they are a pure function of the rows, so an owner calls this again
+    /// after loading (a million rows of 384 dimensions: about 10 s, on the writer's thread while searches go on).
+    ///
+    /// - Throws: `io` when the spill file cannot be made; the graph is quantized all the same, its floats on the
+    ///   heap.
+    public func quantize(spillingRowsTo spillPath: String? = nil) throws(RetrievalError) {
+        try writer.withLock { () throws(RetrievalError) in
+            let count = lock.withReadLock { store.count }
+            guard count > 0 else { return }
+            if lock.withReadLock({ quantized == nil }) {
+                // Encoded outside `lock`: the writer lock keeps the rows as they are, and searches go on meanwhile.
+                let quantizer = ScalarQuantizer(training: store.rows, count: count, dimension: dimension)
+                let rows = QuantizedRows(quantizer: quantizer, metric: metric, capacity: capacity)
+                for row in 0..<count { rows.append(store.row(row)) }
+                lock.withWriteLock { quantized = rows }
+            }
+            if let spillPath { try store.spill(toFile: spillPath) { body in lock.withWriteLock(body) } }
+        }
+    }
+
+    /// Whether the float rows are mapped from a file rather than held on the heap (``quantize(spillingRowsTo:)``).
+    public var rowsSpilled: Bool { lock.withReadLock { store.isSpilled } }
 
     /// Marks a row deleted; it stops appearing in results. Returns false if it already was.
     @discardableResult
@@ -302,21 +352,45 @@ public final class HNSWIndex: @unchecked Sendable {
         return lock.withReadLock {
             guard maxLevel >= 0 else { return [] }
             let breadth = max(ef ?? parameters.efSearch, k)
-            var current = entryPoint
-            var currentDistance = distanceTo(query, current)
-            if maxLevel > 0 {
-                for level in stride(from: maxLevel, to: 0, by: -1) {
-                    (current, currentDistance) = greedyClosest(query, current, currentDistance, level: level)
-                }
+            let exact = FloatScorer(metric: metric, query: query, rows: store.rows, dimension: dimension)
+            guard let quantized else {
+                var results = walk(exact, breadth: breadth, filter: filter)
+                while results.count > k { results.pop() }
+                return results.drainAscending().map { Neighbor(label: $0.id, distance: $0.key) }
             }
-            let needsCheck = filter != nil || deletedTotal > 0
-            var results = visitedPool.withVisitedSet(count: store.count) { visited in
-                searchLayer(
-                    query, entry: current, entryDistance: currentDistance, ef: breadth, level: 0,
-                    visited: visited, filter: filter, checkAcceptance: needsCheck)
+            // The walk ranks by byte codes; its best `rescoreFactor × k` rows are re-ranked on their floats, so a
+            // code's rounding can only move a row within those, never return it with an approximate distance. The
+            // rest of the `breadth` rows it keeps are not read: each float row read is a page the spilled store may
+            // have to fault back in.
+            let prepared = quantized.quantizer.prepare(query)
+            var candidates = prepared.scaled.withUnsafeBufferPointer { scaled in
+                walk(
+                    QuantizedScorer(rows: quantized, query: prepared, scaled: scaled.baseAddress!), breadth: breadth,
+                    filter: filter)
             }
-            while results.count > k { results.pop() }
-            return results.drainAscending().map { Neighbor(label: $0.id, distance: $0.key) }
+            var rescored = candidates.drainAscending().prefix(Self.rescoreFactor * k).map {
+                Neighbor(label: $0.id, distance: exact.distance($0.id))
+            }
+            rescored.sort { ($0.distance, $0.label) < ($1.distance, $1.label) }
+            return Array(rescored.prefix(k))
+        }
+    }
+
+    /// The descent through the upper layers and the search of layer 0 (the paper's K-NN-SEARCH) with `scorer`'s
+    /// distances; a max-heap of at most `breadth` accepted rows. Caller holds `lock` shared.
+    private func walk<Scorer: RowScorer>(_ scorer: Scorer, breadth: Int, filter: ((UInt32) -> Bool)?) -> DistanceHeap {
+        var current = entryPoint
+        var currentDistance = scorer.distance(current)
+        if maxLevel > 0 {
+            for level in stride(from: maxLevel, to: 0, by: -1) {
+                (current, currentDistance) = greedyClosest(scorer, current, currentDistance, level: level)
+            }
+        }
+        let needsCheck = filter != nil || deletedTotal > 0
+        return visitedPool.withVisitedSet(count: store.count) { visited in
+            searchLayer(
+                scorer, entry: current, entryDistance: currentDistance, ef: breadth, level: 0,
+                visited: visited, filter: filter, checkAcceptance: needsCheck)
         }
     }
 
@@ -339,42 +413,8 @@ public final class HNSWIndex: @unchecked Sendable {
     }
 
     @inline(__always)
-    private func distanceTo(_ query: UnsafePointer<Float>, _ label: UInt32) -> Float {
-        distance(metric, query, store.rows + Int(label) &* dimension, dimension)
-    }
-
-    @inline(__always)
     private func distanceBetween(_ a: UInt32, _ b: UInt32) -> Float {
         distance(metric, store.rows + Int(a) &* dimension, store.rows + Int(b) &* dimension, dimension)
-    }
-
-    /// Distances from `query` to `count` rows, four at a time.
-    @inline(__always)
-    private func scoreBatch(
-        _ query: UnsafePointer<Float>, _ labels: UnsafePointer<UInt32>, _ count: Int,
-        into out: UnsafeMutablePointer<Float>
-    ) {
-        let rows = store.rows
-        let dim = dimension
-        var i = 0
-        while i + 8 <= count {
-            distances8(metric, query, rows, labels + i, dim, into: out + i)
-            i += 8
-        }
-        while i + 4 <= count {
-            let d = distances4(
-                metric, query, rows + Int(labels[i]) &* dim, rows + Int(labels[i + 1]) &* dim,
-                rows + Int(labels[i + 2]) &* dim, rows + Int(labels[i + 3]) &* dim, dim)
-            out[i] = d[0]
-            out[i + 1] = d[1]
-            out[i + 2] = d[2]
-            out[i + 3] = d[3]
-            i += 4
-        }
-        while i < count {
-            out[i] = distanceTo(query, labels[i])
-            i += 1
-        }
     }
 
     /// The link list of `node` on `level`: a count followed by up to M (2M on layer 0) labels.
@@ -384,8 +424,8 @@ public final class HNSWIndex: @unchecked Sendable {
     }
 
     /// Walks greedily towards `query` on one upper layer, returning the closest node found.
-    private func greedyClosest(
-        _ query: UnsafePointer<Float>, _ start: UInt32, _ startDistance: Float, level: Int,
+    private func greedyClosest<Scorer: RowScorer>(
+        _ scorer: Scorer, _ start: UInt32, _ startDistance: Float, level: Int,
         stripes: LinkStripes? = nil
     ) -> (UInt32, Float) {
         var current = start
@@ -398,7 +438,7 @@ public final class HNSWIndex: @unchecked Sendable {
                 let list = linkList(node, level)
                 for j in 0..<Int(list[0]) {
                     let candidate = list[1 + j]
-                    let d = distanceTo(query, candidate)
+                    let d = scorer.distance(candidate)
                     if d < currentDistance {
                         current = candidate
                         currentDistance = d
@@ -414,8 +454,8 @@ public final class HNSWIndex: @unchecked Sendable {
     /// Best-first search of one layer (the paper's SEARCH-LAYER). Returns a max-heap of at most `ef`
     /// accepted nodes. Rejected nodes (deleted, or refused by `filter`) are still expanded, so they keep
     /// routing, but never enter the results; with `checkAcceptance` false every node is accepted.
-    private func searchLayer(
-        _ query: UnsafePointer<Float>, entry: UInt32, entryDistance: Float, ef: Int, level: Int,
+    private func searchLayer<Scorer: RowScorer>(
+        _ scorer: Scorer, entry: UInt32, entryDistance: Float, ef: Int, level: Int,
         visited: VisitedSet, filter: ((UInt32) -> Bool)?, checkAcceptance: Bool, stripes: LinkStripes? = nil
     ) -> DistanceHeap {
         var results = DistanceHeap(capacity: ef + 1)
@@ -450,7 +490,7 @@ public final class HNSWIndex: @unchecked Sendable {
                 }
             }
             if let stripes { stripes.withLock(current, gather) } else { gather() }
-            scoreBatch(query, pending, count, into: pendingDistances)
+            scorer.distances(pending, count, into: pendingDistances)
             for i in 0..<count {
                 let d = pendingDistances[i]
                 if results.count < ef || d < bound {
@@ -509,19 +549,20 @@ public final class HNSWIndex: @unchecked Sendable {
         var plan = LinkPlan(node: node)
         let level = Int(levels[Int(node)])
         guard top >= 0 else { return plan }
-        let query = UnsafePointer(store.row(Int(node)))
+        let scorer = FloatScorer(
+            metric: metric, query: UnsafePointer(store.row(Int(node))), rows: store.rows, dimension: dimension)
         var current = entry
-        var currentDistance = distanceTo(query, current)
+        var currentDistance = scorer.distance(current)
         if level < top {
             for layer in stride(from: top, to: level, by: -1) {
                 (current, currentDistance) = greedyClosest(
-                    query, current, currentDistance, level: layer, stripes: stripes)
+                    scorer, current, currentDistance, level: layer, stripes: stripes)
             }
         }
         for layer in stride(from: min(level, top), through: 0, by: -1) {
             visited.reset(count: store.count)
             var found = searchLayer(
-                query, entry: current, entryDistance: currentDistance, ef: parameters.efConstruction,
+                scorer, entry: current, entryDistance: currentDistance, ef: parameters.efConstruction,
                 level: layer, visited: visited, filter: nil, checkAcceptance: false, stripes: stripes)
             let sorted = found.drainAscending()
             let chosen = selectNeighbors(sorted, limit: maxM)

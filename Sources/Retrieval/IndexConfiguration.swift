@@ -26,6 +26,10 @@ public struct IndexConfiguration: Sendable {
     /// the graph (``HNSWIndex/add(contentsOf:count:threads:)``); default every core. 1 links one row at a time,
     /// which gives the same graph on every run.
     public var insertThreads: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// From this many graph rows on, searches walk the graph on one byte per dimension and rescore their
+    /// candidates on the floats (``HNSWIndex/quantize(spillingRowsTo:)``); nil never. Below it the floats are walked: a small
+    /// graph's rows stay in the CPU caches, where bytes save nothing (docs/BENCHMARKS.md, "int8 vectors").
+    public var quantizeFromRows: Int? = IndexConfiguration.defaultQuantizeFromRows
     /// Fault injection for crash tests: called at named points of the write path. Production code leaves
     /// it nil.
     public var writePointHook: (@Sendable (WritePoint) -> Void)?
@@ -52,6 +56,8 @@ public struct IndexConfiguration: Sendable {
 extension IndexConfiguration {
     /// Writes of fewer records are linked one at a time: threads cost more than they save on a few rows.
     public static let parallelInsertRows = 256
+    /// The default of ``quantizeFromRows``.
+    public static let defaultQuantizeFromRows = 100_000
 }
 
 /// Named points of the write path, where crash tests stop the process.

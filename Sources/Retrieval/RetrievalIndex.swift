@@ -55,6 +55,7 @@ public final class RetrievalIndex: @unchecked Sendable {
                 }
             }
             try index.rebuildIfNeeded()
+            index.quantizeIfLarge(index.state)
         }
         return index
     }
@@ -189,6 +190,7 @@ public final class RetrievalIndex: @unchecked Sendable {
 
     private func afterWrite() throws {
         try rebuildIfNeeded()
+        quantizeIfLarge(state)
         if let directory, directory.logBytes > configuration.checkpointLogBytes {
             try lock.withReadLock { try directory.checkpoint(state) }
         }
@@ -225,8 +227,25 @@ public final class RetrievalIndex: @unchecked Sendable {
                 rebuilt.register(label: UInt32(label), fields: item.fields, tokens: tokenizer.tokens(item.fields.text))
             }
         }
+        quantizeIfLarge(rebuilt)
         lock.withWriteLock { state = rebuilt }
     }
+
+    /// Gives `state`'s graph byte codes once it reaches ``IndexConfiguration/quantizeFromRows``, its float rows
+    /// moved into a scratch file of the index directory (``HNSWIndex/quantize(spillingRowsTo:)``). Caller holds
+    /// `writer`; searches go on meanwhile.
+    private func quantizeIfLarge(_ state: IndexState) {
+        guard let threshold = configuration.quantizeFromRows, state.graph.count >= threshold,
+            !state.graph.isQuantized
+        else { return }
+        let spillPath = directory.map { $0.path + "/" + Self.spillFileName }
+        if let spillPath { unlink(spillPath) }  // one left by a crash in the moment between its creation and unlink
+        // A spill that fails (a full disk) leaves the floats on the heap: more memory, the same answers.
+        try? state.graph.quantize(spillingRowsTo: spillPath)
+    }
+
+    /// The scratch file of a quantized graph's float rows, unlinked as soon as it is made.
+    static let spillFileName = ".rows-spill"
 
     // MARK: - Search
 
@@ -522,6 +541,8 @@ public final class RetrievalIndex: @unchecked Sendable {
         public var segmentBytes: Int
         /// Writes in the log since the last snapshot.
         public var logRecords: Int
+        /// Whether the graph is walked on byte codes (``IndexConfiguration/quantizeFromRows``).
+        public var quantized = false
     }
 
     /// Checks that the id map, stored fields, BM25 index and graph agree on the live records; that every
@@ -558,7 +579,7 @@ public final class RetrievalIndex: @unchecked Sendable {
                 let files = try directory?.verifyFiles() ?? (segmentBytes: 0, logRecords: 0)
                 return VerificationReport(
                     liveRecords: state.liveCount, graphRows: graphRows, deletedRows: deleted,
-                    segmentBytes: files.segmentBytes, logRecords: files.logRecords)
+                    segmentBytes: files.segmentBytes, logRecords: files.logRecords, quantized: state.graph.isQuantized)
             }
         }
     }

@@ -37,6 +37,13 @@ public struct SearchSettings: Sendable, Equatable {
     /// (`QUERY_BATCH_WINDOW_MS`, 0-50, default 2); a question reaching an idle model never waits.
     public var queryBatchWindowMilliseconds: Int
 
+    /// From how many graph rows on the dense index walks its graph on one byte per dimension and keeps its float
+    /// rows in a file mapping (`INDEX_QUANTIZE_FROM_ROWS`, default 100,000; 0 never): nil for never.
+    public var indexQuantizeFromRows: Int?
+
+    /// The default of `INDEX_QUANTIZE_FROM_ROWS` (`IndexConfiguration.defaultQuantizeFromRows`).
+    public static let defaultIndexQuantizeFromRows = 100_000
+
     /// Reads the settings; throws ``ConfigurationError`` naming the first variable that cannot be used.
     public init(_ environment: EnvironmentValues = EnvironmentValues()) throws {
         qdrant = try Self.qdrant(environment)
@@ -49,6 +56,9 @@ public struct SearchSettings: Sendable, Equatable {
         localIndex = try environment.flag("QDRANT_LOCAL_INDEX", default: true)
         queryBatchSize = try environment.integer("QUERY_BATCH_SIZE", default: 32, range: 1...256)
         queryBatchWindowMilliseconds = try environment.integer("QUERY_BATCH_WINDOW_MS", default: 2, range: 0...50)
+        let quantizeFrom = try environment.integer(
+            "INDEX_QUANTIZE_FROM_ROWS", default: Self.defaultIndexQuantizeFromRows, range: 0...1_000_000_000)
+        indexQuantizeFromRows = quantizeFrom == 0 ? nil : quantizeFrom
         guard localIndex || retrievalBackend == .qdrant else {
             throw ConfigurationError(
                 variable: "QDRANT_LOCAL_INDEX", message: "false needs RETRIEVAL_BACKEND=qdrant (searches need an index)"

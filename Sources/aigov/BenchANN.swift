@@ -31,6 +31,13 @@ struct BenchANN: AsyncParsableCommand {
             hnswlib's add_items with num_threads); 1 builds row by row.
             """)
     var buildThreads: Int = 1
+    @Flag(
+        help: """
+            After the float runs, encode the rows as bytes (HNSWIndex.quantize(): one byte per dimension) and run \
+            every ef again with searches that walk the graph on the codes and rescore their candidates on the \
+            floats ("quantized_runs"): both on the same graph, in the same process.
+            """)
+    var quantize = false
     @Flag(help: "Print one JSON object.") var json = false
     @Flag(
         help: """
@@ -92,6 +99,87 @@ struct BenchANN: AsyncParsableCommand {
         let duringBuild = prober?.stop()
         progress.finish()
 
+        let runs = sweep(index: index, efs: efs, queries: queryRows, truth: truth, label: "float")
+        var quantizeSeconds: Double?
+        var quantizedRuns: [[String: Any]]?
+        var rssAfterQuantize = 0
+        var splitAfterQuantize = (anonymous: 0, file: 0)
+        let floatBytes = index.memoryBytes
+        let rssBeforeQuantize = currentRSSBytes()
+        let splitBeforeQuantize = residentSplitBytes()
+        if quantize {
+            let started = monotonicSeconds()
+            let spill = NSTemporaryDirectory() + "aigov-bench-rows-\(getpid())"
+            try index.quantize(spillingRowsTo: spill)
+            quantizeSeconds = monotonicSeconds() - started
+            rssAfterQuantize = currentRSSBytes()
+            splitAfterQuantize = residentSplitBytes()
+            quantizedRuns = sweep(index: index, efs: efs, queries: queryRows, truth: truth, label: "int8")
+        }
+        var summary: [String: Any] = [
+            "implementation": "aigov-swift",
+            "rows": header.rows, "dim": header.dimension, "metric": metric.rawValue, "k": k, "m": m,
+            "ef_construction": efConstruction, "threads": threads, "build_threads": buildThreads,
+            "build_seconds": buildSeconds,
+            "index_bytes": floatBytes,
+            "raw_vector_bytes": header.rows * header.dimension * 4,
+            "peak_rss_bytes": peakRSSBytes(),
+            "runs": runs,
+        ]
+        if let quantizeSeconds, let quantizedRuns, let codes = index.quantizedBytes {
+            summary["quantize_seconds"] = quantizeSeconds
+            summary["quantized_runs"] = quantizedRuns
+            summary["code_bytes"] = codes
+            summary["index_bytes_quantized"] = index.memoryBytes
+            summary["rss_before_quantize_bytes"] = rssBeforeQuantize
+            summary["rss_after_quantize_bytes"] = rssAfterQuantize
+            summary["rss_after_quantized_runs_bytes"] = currentRSSBytes()
+            let splitAfterRuns = residentSplitBytes()
+            summary["rss_anonymous_bytes"] = [
+                "before_quantize": splitBeforeQuantize.anonymous, "after_quantize": splitAfterQuantize.anonymous,
+                "after_quantized_runs": splitAfterRuns.anonymous,
+            ]
+            summary["rss_file_bytes"] = [
+                "before_quantize": splitBeforeQuantize.file, "after_quantize": splitAfterQuantize.file,
+                "after_quantized_runs": splitAfterRuns.file,
+            ]
+            summary["rows_spilled"] = index.rowsSpilled
+        }
+        if let duringBuild {
+            summary["search_during_build"] = [
+                "searches": duringBuild.count, "p50_us": duringBuild.p50 * 1e6, "p99_us": duringBuild.p99 * 1e6,
+                "max_us": duringBuild.max * 1e6,
+            ]
+            if !json {
+                print(
+                    String(
+                        format: "searches during build: %d, p50=%.1fus p99=%.1fus max=%.1fus", duringBuild.count,
+                        duringBuild.p50 * 1e6, duringBuild.p99 * 1e6, duringBuild.max * 1e6))
+            }
+        }
+        if json {
+            try printJSON(summary)
+        } else {
+            print(
+                String(
+                    format: "rows=%d dim=%d build=%.2fs index=%.1f MiB (raw %.1f MiB) peak RSS=%.1f MiB", header.rows,
+                    header.dimension, buildSeconds, Double(floatBytes) / 1_048_576,
+                    Double(header.rows * header.dimension * 4) / 1_048_576, Double(peakRSSBytes()) / 1_048_576))
+            if let quantizeSeconds, let codes = index.quantizedBytes {
+                print(
+                    String(
+                        format:
+                            "int8 codes: %.1f MiB, encoded in %.2fs; RSS %.1f MiB before, %.1f after, %.1f after the runs",
+                        Double(codes) / 1_048_576, quantizeSeconds, Double(rssBeforeQuantize) / 1_048_576,
+                        Double(rssAfterQuantize) / 1_048_576, Double(currentRSSBytes()) / 1_048_576))
+            }
+        }
+    }
+
+    /// Runs every query at each ef and scores recall@k; one JSON-ready object per ef.
+    private func sweep(
+        index: HNSWIndex, efs: [Int], queries queryRows: [[Float]], truth: [[Int32]], label: String
+    ) -> [[String: Any]] {
         var runs: [[String: Any]] = []
         for efValue in efs {
             let (results, latencies, wall) = runQueries(index: index, queries: queryRows, efValue: efValue)
@@ -111,43 +199,14 @@ struct BenchANN: AsyncParsableCommand {
             runs.append(run)
             if !json {
                 print(
-                    String(
-                        format: "ef=%4d recall@%d=%.4f qps=%9.1f p50=%8.1fus p99=%8.1fus", efValue, k,
-                        run["recall"] as! Double, run["qps"] as! Double, run["p50_us"] as! Double,
-                        run["p99_us"] as! Double))
+                    label
+                        + String(
+                            format: " ef=%4d recall@%d=%.4f qps=%9.1f p50=%8.1fus p99=%8.1fus", efValue, k,
+                            run["recall"] as! Double, run["qps"] as! Double, run["p50_us"] as! Double,
+                            run["p99_us"] as! Double))
             }
         }
-        var summary: [String: Any] = [
-            "implementation": "aigov-swift",
-            "rows": header.rows, "dim": header.dimension, "metric": metric.rawValue, "k": k, "m": m,
-            "ef_construction": efConstruction, "threads": threads, "build_threads": buildThreads,
-            "build_seconds": buildSeconds,
-            "index_bytes": index.memoryBytes,
-            "raw_vector_bytes": header.rows * header.dimension * 4,
-            "peak_rss_bytes": peakRSSBytes(),
-            "runs": runs,
-        ]
-        if let duringBuild {
-            summary["search_during_build"] = [
-                "searches": duringBuild.count, "p50_us": duringBuild.p50 * 1e6, "p99_us": duringBuild.p99 * 1e6,
-                "max_us": duringBuild.max * 1e6,
-            ]
-            if !json {
-                print(
-                    String(
-                        format: "searches during build: %d, p50=%.1fus p99=%.1fus max=%.1fus", duringBuild.count,
-                        duringBuild.p50 * 1e6, duringBuild.p99 * 1e6, duringBuild.max * 1e6))
-            }
-        }
-        if json {
-            try printJSON(summary)
-        } else {
-            print(
-                String(
-                    format: "rows=%d dim=%d build=%.2fs index=%.1f MiB (raw %.1f MiB) peak RSS=%.1f MiB", header.rows,
-                    header.dimension, buildSeconds, Double(index.memoryBytes) / 1_048_576,
-                    Double(header.rows * header.dimension * 4) / 1_048_576, Double(peakRSSBytes()) / 1_048_576))
-        }
+        return runs
     }
 
     /// Runs every query at one ef; returns labels per query, per-query latencies and the wall time.

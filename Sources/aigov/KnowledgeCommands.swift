@@ -50,8 +50,12 @@ func openKnowledgeBase(
                 window: .milliseconds(settings.queryBatchWindowMilliseconds), maxTexts: settings.queryBatchSize)
         }
         // An explicit index configuration (eval's --no-stemming) wins over the environment.
-        if options.index == nil, !settings.bm25Stemming {
-            options.index = IndexConfiguration(dimension: embedder.dimension, stemming: false)
+        if options.index == nil,
+            !settings.bm25Stemming || settings.indexQuantizeFromRows != IndexConfiguration.defaultQuantizeFromRows
+        {
+            var index = IndexConfiguration(dimension: embedder.dimension, stemming: settings.bm25Stemming)
+            index.quantizeFromRows = settings.indexQuantizeFromRows
+            options.index = index
         }
         if options.ranking == .plain { options.ranking = try rankingOptions(environment) }
         let (base, report) = try await KnowledgeBase.open(
@@ -328,6 +332,7 @@ struct IndexCommand: AsyncParsableCommand {
             if json {
                 try printJSON([
                     "ok": report.agrees, "records": report.index.liveRecords, "graph_rows": report.index.graphRows,
+                    "quantized": report.index.quantized,
                     "deleted_rows": report.index.deletedRows, "segment_bytes": report.index.segmentBytes,
                     "log_records": report.index.logRecords, "stored_chunks": report.storedChunks,
                     "stored_documents": report.storedDocuments, "extra_in_index": report.extraInIndex.count,

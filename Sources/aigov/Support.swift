@@ -11,6 +11,25 @@ func peakRSSBytes() -> Int {
     return Int(usage.ru_maxrss) * 1024
 }
 
+/// The resident set now (Linux: `/proc/self/statm`), in bytes; 0 where that file is missing.
+func currentRSSBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+/// The resident set split as Linux's `/proc/self/status` gives it: anonymous pages (the heap: with no swap they
+/// stay in memory) and file pages (mappings the kernel may drop and read back), in bytes; zeros elsewhere.
+func residentSplitBytes() -> (anonymous: Int, file: Int) {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+    func field(_ name: String) -> Int {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+        return (Int(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "") ?? 0) * 1024
+    }
+    return (field("RssAnon"), field("RssFile"))
+}
+
 /// Seconds on a monotonic clock.
 func monotonicSeconds() -> Double {
     var ts = timespec()

@@ -33,11 +33,16 @@ import Testing
         #expect(defaults.queryBatchSize == 32 && defaults.queryBatchWindowMilliseconds == 2)
         let batching = try SearchSettings(EnvironmentValues(["QUERY_BATCH_SIZE": "1", "QUERY_BATCH_WINDOW_MS": "0"]))
         #expect(batching.queryBatchSize == 1 && batching.queryBatchWindowMilliseconds == 0)
+        #expect(defaults.indexQuantizeFromRows == 100_000)
+        #expect(try SearchSettings(EnvironmentValues(["INDEX_QUANTIZE_FROM_ROWS": "0"])).indexQuantizeFromRows == nil)
+        #expect(
+            try SearchSettings(EnvironmentValues(["INDEX_QUANTIZE_FROM_ROWS": "5000"])).indexQuantizeFromRows == 5000)
         for (name, bad) in [
             ("QUERY_CACHE_MB", "-1"), ("QUERY_CACHE_MB", "1.5"), ("QUERY_CACHE_MB", "65537"),
             ("RERANKER_TOP_N", "many"), ("QUERY_BATCH_SIZE", "0"), ("QUERY_BATCH_SIZE", "257"),
             ("QUERY_BATCH_WINDOW_MS", "-1"), ("QUERY_BATCH_WINDOW_MS", "51"), ("QUERY_BATCH_WINDOW_MS", "2.5"),
             ("RERANKER_TOP_N", "0"), ("BM25_STEMMING", "sometimes"), ("RETRIEVAL_BACKEND", "qdrant"),
+            ("INDEX_QUANTIZE_FROM_ROWS", "-1"), ("INDEX_QUANTIZE_FROM_ROWS", "many"),
         ] {
             let error = #expect(throws: ConfigurationError.self) { try SearchSettings(EnvironmentValues([name: bad])) }
             #expect(error?.variable == name)

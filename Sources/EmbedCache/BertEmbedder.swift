@@ -21,10 +21,11 @@ public final class BertEmbedder: SynchronousEmbedder {
     public var dimension: Int { encoder.configuration.hiddenSize }
 
     /// Loads the model in `directory`. Throws `EmbedError` naming the file when one is missing, truncated or
-    /// of another architecture.
-    public init(modelDirectory directory: URL, threads: Int = 1, batchSize: Int = 32, maxBatchTokens: Int = 4096)
-        throws
-    {
+    /// of another architecture, or when `precision` is int8 and oneDNN is not installed.
+    public init(
+        modelDirectory directory: URL, threads: Int = 1, batchSize: Int = 32, maxBatchTokens: Int = 4096,
+        precision: EncoderPrecision = .float32
+    ) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
         else {
@@ -44,10 +45,10 @@ public final class BertEmbedder: SynchronousEmbedder {
                 "\(vocabulary.path) has \(tokenizer.vocabularySize) entries, config.json says vocab_size "
                     + "\(configuration.vocabularySize)")
         }
-        encoder = try BertEncoder(configuration: configuration, weights: weights)
+        encoder = try BertEncoder(configuration: configuration, weights: weights, precision: precision)
         fingerprint = try Self.fingerprint(
             of: [directory.appendingPathComponent("config.json"), vocabulary, weights],
-            configuration: configuration)
+            configuration: configuration, precision: precision)
         self.threads = max(1, threads)
         self.batchSize = max(1, batchSize)
         self.maxBatchTokens = max(configuration.maxSequenceLength, maxBatchTokens)
@@ -113,7 +114,11 @@ public final class BertEmbedder: SynchronousEmbedder {
         return batches
     }
 
-    private static func fingerprint(of files: [URL], configuration: BertConfiguration) throws -> String {
+    /// Vectors of int8 differ from float32's in the third decimal, so they are cached apart: the float32
+    /// fingerprint is the one caches made before int8 existed hold.
+    private static func fingerprint(
+        of files: [URL], configuration: BertConfiguration, precision: EncoderPrecision
+    ) throws -> String {
         var hasher = SHA256()
         for file in files {
             guard let handle = FileHandle(forReadingAtPath: file.path) else {
@@ -129,6 +134,7 @@ public final class BertEmbedder: SynchronousEmbedder {
             "\(configuration.maxSequenceLength)|\(configuration.pooling.rawValue)|"
             + "\(configuration.lowercase)|\(configuration.normalize)"
         hasher.update(data: Data(settings.utf8))
+        if precision != .float32 { hasher.update(data: Data("|\(precision.rawValue)".utf8)) }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

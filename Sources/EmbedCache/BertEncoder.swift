@@ -13,21 +13,29 @@ import Foundation
 /// work on padding. The instance is immutable and safe to share; each call allocates its own scratch.
 public final class BertEncoder: Sendable {
     public let configuration: BertConfiguration
+    /// The arithmetic of the linear layers.
+    public let precision: EncoderPrecision
 
     private struct Layer: Sendable {
-        let qkvWeight: [Float]  // [3H, H]: query, key and value rows stacked, so one sgemm makes all three
+        // The four weights are emptied under int8, which reads `quantized` instead (about 85 MB of MiniLM-L6).
+        var qkvWeight: [Float]  // [3H, H]: query, key and value rows stacked, so one sgemm makes all three
         let qkvBias: [Float]
-        let outWeight: [Float]  // [H, H]
+        var outWeight: [Float]  // [H, H]
         let outBias: [Float]
         let norm1Gain: [Float]
         let norm1Bias: [Float]
-        let upWeight: [Float]  // [I, H]
+        var upWeight: [Float]  // [I, H]
         let upBias: [Float]
-        let downWeight: [Float]  // [H, I]
+        var downWeight: [Float]  // [H, I]
         let downBias: [Float]
         let norm2Gain: [Float]
         let norm2Bias: [Float]
+        /// The four weights as bytes under ``EncoderPrecision/int8``: qkv, out, up, down.
+        var quantized: [QuantizedWeight] = []
     }
+
+    /// oneDNN, under ``EncoderPrecision/int8`` only.
+    private let integerGEMM: OneDNN?
 
     private let wordEmbeddings: [Float]
     private let positionEmbeddings: [Float]
@@ -36,9 +44,13 @@ public final class BertEncoder: Sendable {
     private let embeddingNormBias: [Float]
     private let layers: [Layer]
 
-    /// Loads the weights from `model.safetensors` (names with or without a `bert.` prefix).
-    public init(configuration: BertConfiguration, weights url: URL) throws {
-        self.configuration = configuration
+    /// Loads the weights from `model.safetensors` (names with or without a `bert.` prefix); under `int8` also
+    /// loads oneDNN (an `EmbedError` when it is not installed), finds each linear layer's outlier input columns
+    /// with a float32 pass over calibration tokens, and quantizes the weights.
+    public convenience init(configuration: BertConfiguration, weights url: URL, precision: EncoderPrecision = .float32)
+        throws
+    {
+        let integerGEMM = precision == .int8 ? try OneDNN.shared.get() : nil
         let file = try SafeTensorsFile(url: url)
         let prefix = file.tensors["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
         let h = configuration.hiddenSize
@@ -46,11 +58,12 @@ public final class BertEncoder: Sendable {
         func load(_ name: String, _ shape: [Int]) throws -> [Float] {
             try file.floats(prefix + name, shape: shape)
         }
-        wordEmbeddings = try load("embeddings.word_embeddings.weight", [configuration.vocabularySize, h])
-        positionEmbeddings = try load("embeddings.position_embeddings.weight", [configuration.maxPositions, h])
-        typeEmbeddings = try load("embeddings.token_type_embeddings.weight", [configuration.typeVocabularySize, h])
-        embeddingNormGain = try load("embeddings.LayerNorm.weight", [h])
-        embeddingNormBias = try load("embeddings.LayerNorm.bias", [h])
+        let embeddings = Embeddings(
+            words: try load("embeddings.word_embeddings.weight", [configuration.vocabularySize, h]),
+            positions: try load("embeddings.position_embeddings.weight", [configuration.maxPositions, h]),
+            types: try load("embeddings.token_type_embeddings.weight", [configuration.typeVocabularySize, h]),
+            normGain: try load("embeddings.LayerNorm.weight", [h]),
+            normBias: try load("embeddings.LayerNorm.bias", [h]))
         var layers: [Layer] = []
         for index in 0..<configuration.layers {
             let p = "encoder.layer.\(index)."
@@ -75,7 +88,77 @@ public final class BertEncoder: Sendable {
                     norm2Gain: try load(p + "output.LayerNorm.weight", [h]),
                     norm2Bias: try load(p + "output.LayerNorm.bias", [h])))
         }
+        if let integerGEMM {
+            let probe = BertEncoder(
+                configuration: configuration, embeddings: embeddings, layers: layers, precision: .float32,
+                integerGEMM: nil)
+            let outliers = probe.outlierColumns()
+            let levels = integerGEMM.weightLevels
+            for index in layers.indices {
+                let layer = layers[index]
+                let columns = outliers[index]
+                layers[index].quantized = [
+                    QuantizedWeight(layer.qkvWeight, rows: 3 * h, columns: h, levels: levels, outliers: columns[0]),
+                    QuantizedWeight(layer.outWeight, rows: h, columns: h, levels: levels, outliers: columns[1]),
+                    QuantizedWeight(layer.upWeight, rows: inner, columns: h, levels: levels, outliers: columns[2]),
+                    QuantizedWeight(layer.downWeight, rows: h, columns: inner, levels: levels, outliers: columns[3]),
+                ]
+                layers[index].qkvWeight = []
+                layers[index].outWeight = []
+                layers[index].upWeight = []
+                layers[index].downWeight = []
+            }
+        }
+        self.init(
+            configuration: configuration, embeddings: embeddings, layers: layers, precision: precision,
+            integerGEMM: integerGEMM)
+    }
+
+    private struct Embeddings {
+        let words: [Float]
+        let positions: [Float]
+        let types: [Float]
+        let normGain: [Float]
+        let normBias: [Float]
+    }
+
+    private init(
+        configuration: BertConfiguration, embeddings: Embeddings, layers: [Layer], precision: EncoderPrecision,
+        integerGEMM: OneDNN?
+    ) {
+        self.configuration = configuration
+        self.precision = precision
+        self.integerGEMM = integerGEMM
+        wordEmbeddings = embeddings.words
+        positionEmbeddings = embeddings.positions
+        typeEmbeddings = embeddings.types
+        embeddingNormGain = embeddings.normGain
+        embeddingNormBias = embeddings.normBias
         self.layers = layers
+    }
+
+    /// The input columns of each linear layer (per layer: qkv, out, up, down) that BERT's outlier dimensions
+    /// occupy: those whose largest magnitude over a float32 pass on calibration tokens is over
+    /// ``OneDNN/outlierRatio`` times the mean magnitude of all columns. Found once, so every pass quantizes the
+    /// same columns and a text's vector does not depend on the texts beside it. The calibration tokens are
+    /// fixed pseudo-random ids in sequences of 16 to 256: outlier dimensions are a property of the weights
+    /// (LayerNorm gains and biases), visible on any input.
+    private func outlierColumns() -> [[[Int]]] {
+        var random = UInt64(0x5EED_1234)
+        func next() -> Int {
+            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(random >> 33)
+        }
+        let vocabulary = configuration.vocabularySize
+        let sequences = [16, 48, 128, 256].map { length in
+            (0..<min(length, configuration.maxPositions)).map { _ in Int32(next() % vocabulary) }
+        }
+        let recorder = CalibrationRecorder(layers: layers.count)
+        let total = sequences.reduce(0) { $0 + $1.count }
+        var scratch = Scratch(tokens: total, longest: sequences.map(\.count).max() ?? 1, configuration: configuration)
+        defer { scratch.deallocate() }
+        run(sequences: sequences, tokenTypes: nil, scratch: &scratch, layerCount: layers.count, recorder: recorder)
+        return recorder.columns(ratio: OneDNN.outlierRatio)
     }
 
     /// The final hidden states of one sequence, `[ids.count, hidden]` row-major; `upTo` stops after that many
@@ -188,7 +271,10 @@ public final class BertEncoder: Sendable {
     }
 
     /// `tokenTypes` nil means segment 0 everywhere (a single text, as sentence embedding reads it).
-    private func run(sequences: [[Int32]], tokenTypes: [[Int32]]?, scratch s: inout Scratch, layerCount: Int) {
+    private func run(
+        sequences: [[Int32]], tokenTypes: [[Int32]]?, scratch s: inout Scratch, layerCount: Int,
+        recorder: CalibrationRecorder? = nil
+    ) {
         let c = configuration
         let h = c.hiddenSize
         let total = sequences.reduce(0) { $0 + $1.count }
@@ -217,20 +303,24 @@ public final class BertEncoder: Sendable {
         }
         layerNorm(s.x, rows: total, gain: embeddingNormGain, bias: embeddingNormBias)
 
-        for layer in layers.prefix(layerCount) {
-            attention(layer, sequences: sequences, scratch: s, total: total)
-            feedForward(layer, scratch: s, total: total)
+        for (index, layer) in layers.prefix(layerCount).enumerated() {
+            attention(layer, sequences: sequences, scratch: s, total: total, record: recorder.map { ($0, index) })
+            feedForward(layer, scratch: s, total: total, record: recorder.map { ($0, index) })
         }
     }
 
-    private func attention(_ layer: Layer, sequences: [[Int32]], scratch s: Scratch, total: Int) {
+    private func attention(
+        _ layer: Layer, sequences: [[Int32]], scratch s: Scratch, total: Int,
+        record: (CalibrationRecorder, Int)? = nil
+    ) {
         let h = configuration.hiddenSize
         let heads = configuration.heads
         let d = h / heads
         let width = 3 * h
         linear(
             input: s.x, rows: total, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias, output: s.qkv,
-            outputWidth: width)
+            outputWidth: width, quantized: layer.quantized.first)
+        record?.0.observe(layer: record!.1, slot: 0, s.x, rows: total, width: h)
         let scale = 1 / Float(d).squareRoot()
         var offset = 0
         for sequence in sequences {
@@ -259,30 +349,44 @@ public final class BertEncoder: Sendable {
         }
         linear(
             input: s.context, rows: total, inputWidth: h, weight: layer.outWeight, bias: layer.outBias,
-            output: s.projected, outputWidth: h)
+            output: s.projected, outputWidth: h, quantized: layer.quantized.isEmpty ? nil : layer.quantized[1])
+        record?.0.observe(layer: record!.1, slot: 1, s.context, rows: total, width: h)
         residualLayerNorm(s.x, adding: s.projected, rows: total, gain: layer.norm1Gain, shift: layer.norm1Bias)
     }
 
-    private func feedForward(_ layer: Layer, scratch s: Scratch, total: Int) {
+    private func feedForward(_ layer: Layer, scratch s: Scratch, total: Int, record: (CalibrationRecorder, Int)? = nil)
+    {
         let h = configuration.hiddenSize
         let inner = configuration.intermediateSize
         linear(
             input: s.x, rows: total, inputWidth: h, weight: layer.upWeight, bias: layer.upBias, output: s.inner,
-            outputWidth: inner)
+            outputWidth: inner, quantized: layer.quantized.isEmpty ? nil : layer.quantized[2])
+        record?.0.observe(layer: record!.1, slot: 2, s.x, rows: total, width: h)
         gelu(s.inner, count: total * inner, exact: configuration.exactGELU)
+        record?.0.observe(layer: record!.1, slot: 3, s.inner, rows: total, width: inner)
         linear(
             input: s.inner, rows: total, inputWidth: inner, weight: layer.downWeight, bias: layer.downBias,
-            output: s.projected, outputWidth: h)
+            output: s.projected, outputWidth: h, quantized: layer.quantized.isEmpty ? nil : layer.quantized[3])
         residualLayerNorm(s.x, adding: s.projected, rows: total, gain: layer.norm2Gain, shift: layer.norm2Bias)
     }
 
     /// `output = input · weightᵀ + bias`, with `weight` stored `[outputWidth, inputWidth]` as PyTorch does.
     /// The bias is copied into `output` first and sgemm accumulates onto it: measured cheaper than beta = 0
     /// (OpenBLAS then clears the matrix in a pass of its own) followed by a bias pass.
+    /// With `quantized` (``EncoderPrecision/int8``) the product is oneDNN's integer GEMM instead.
     private func linear(
         input: UnsafePointer<Float>, rows: Int, inputWidth: Int, weight: [Float], bias: [Float],
-        output: UnsafeMutablePointer<Float>, outputWidth: Int
+        output: UnsafeMutablePointer<Float>, outputWidth: Int, quantized: QuantizedWeight?
     ) {
+        if let quantized, let integerGEMM {
+            weight.withUnsafeBufferPointer { w in
+                bias.withUnsafeBufferPointer { b in
+                    integerGEMM.linear(
+                        input: input, rows: rows, weight: quantized, bias: b.baseAddress!, output: output)
+                }
+            }
+            return
+        }
         bias.withUnsafeBufferPointer { b in
             for r in 0..<rows {
                 (output + r * outputWidth).update(from: b.baseAddress!, count: outputWidth)

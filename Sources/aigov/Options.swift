@@ -43,6 +43,24 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Tokens per encoder batch: bounds each worker's scratch memory (about 11 KB per token).")
     var maxBatchTokens: Int = 4096
 
+    @Option(
+        help: """
+            Arithmetic of the encoder's linear layers: float32 or int8 (default: $EMBEDDING_PRECISION, else \
+            float32; int8 needs oneDNN, Debian's libdnnl2).
+            """)
+    var precision: String?
+
+    /// `--precision`, else `EMBEDDING_PRECISION`, else float32.
+    func resolvedPrecision() throws -> EncoderPrecision {
+        let environment = ProcessInfo.processInfo.environment["EMBEDDING_PRECISION"]
+        let (raw, source) =
+            precision.map { ($0, "--precision") } ?? environment.map { ($0, "EMBEDDING_PRECISION") } ?? ("float32", "")
+        guard let value = EncoderPrecision(rawValue: raw.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw CLIError("\(source)=\(raw) is not a precision: use float32 or int8")
+        }
+        return value
+    }
+
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
         guard batchSize >= 1 && batchSize <= 4096 else {
@@ -57,7 +75,8 @@ struct ModelOptions: ParsableArguments {
         let directory = ModelLocator.modelDirectory(explicit: modelDir)
         do {
             return try BertEmbedder(
-                modelDirectory: directory, threads: threads, batchSize: batchSize, maxBatchTokens: maxBatchTokens)
+                modelDirectory: directory, threads: threads, batchSize: batchSize, maxBatchTokens: maxBatchTokens,
+                precision: try resolvedPrecision())
         } catch let error as EmbedError {
             throw CLIError(error.description)
         }

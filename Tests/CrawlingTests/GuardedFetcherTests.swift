@@ -20,7 +20,7 @@ struct TableResolver: HostResolver {
 
     /// Runs `body` with the site and a fetcher allowed to reach it (and nothing else on loopback).
     func withSite<T>(
-        limits: FetchLimits = FetchLimits(timeout: .seconds(10), maxBytes: 4 << 20),
+        limits: FetchLimits = FetchLimits(timeout: .seconds(30), maxBytes: 4 << 20),
         _ body: (Int, GuardedFetcher) async throws -> T
     ) async throws -> T {
         let site = try await offThePool {

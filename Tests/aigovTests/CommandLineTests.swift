@@ -170,6 +170,34 @@ enum CLI {
         }
     }
 
+    /// `EMBEDDING_PRECISION=int8` from the environment, `--precision` over it, and a bad value named.
+    @Test func embedInInt8StaysWithinTheGoldenVectorsAndRefusesABadPrecision() async throws {
+        let lines = try CLI.fixtureLines("embeddings.jsonl")
+        let result = try await CLI.run(
+            ["embed", "--no-cache"], stdin: lines.joined(separator: "\n"), environment: ["EMBEDDING_PRECISION": "int8"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let got = try CLI.objects(result.stdout)
+        let expected = try CLI.objects(lines.joined(separator: "\n"))
+        #expect(got.count == expected.count)
+        var moved = false
+        for (g, e) in zip(got, expected) {
+            let a = (g["embedding"] as? [Double]) ?? []
+            let b = e["embedding"] as! [Double]
+            let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+            let norms = (a.reduce(0) { $0 + $1 * $1 } * b.reduce(0) { $0 + $1 * $1 }).squareRoot()
+            #expect(a.count == 384 && dot / max(norms, 1e-12) >= 0.995, "\(e["id"]!)")
+            moved = moved || zip(a, b).contains { abs($0 - $1) > 1e-4 }
+        }
+        #expect(moved, "int8 gave float32's vectors")
+        let bad = try await CLI.run(
+            ["embed", "--no-cache"], stdin: "{\"text\": \"x\"}", environment: ["EMBEDDING_PRECISION": "int4"])
+        #expect(bad.status == 1 && bad.stderr.contains("EMBEDDING_PRECISION=int4"), "\(bad.stderr)")
+        let flag = try await CLI.run(
+            ["embed", "--no-cache", "--precision", "half"], stdin: "{\"text\": \"x\"}",
+            environment: ["EMBEDDING_PRECISION": "int8"])
+        #expect(flag.status == 1 && flag.stderr.contains("--precision=half"), "\(flag.stderr)")
+    }
+
     @Test func missingModelIsNamedInTheError() async throws {
         let result = try await CLI.run(
             ["embed", "--no-cache", "--model-dir", "/nonexistent/minilm"], stdin: "{\"text\": \"x\"}")

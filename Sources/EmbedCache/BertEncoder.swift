@@ -32,6 +32,19 @@ public final class BertEncoder: Sendable {
         let norm2Bias: [Float]
         /// The four weights as bytes under ``EncoderPrecision/int8``: qkv, out, up, down.
         var quantized: [QuantizedWeight] = []
+
+        /// Weight `slot` (0 qkv, 1 out, 2 up, 3 down) as bytes; nil under float32.
+        func quantized(_ slot: Int) -> QuantizedWeight? { quantized.isEmpty ? nil : quantized[slot] }
+    }
+
+    /// Where a calibration pass records the inputs of one layer's linear layers (``outlierColumns()``).
+    private struct LayerProbe {
+        let recorder: CalibrationRecorder
+        let layer: Int
+
+        func observe(slot: Int, _ input: UnsafePointer<Float>, rows: Int, width: Int) {
+            recorder.observe(layer: layer, slot: slot, input, rows: rows, width: width)
+        }
     }
 
     /// oneDNN, under ``EncoderPrecision/int8`` only.
@@ -304,14 +317,14 @@ public final class BertEncoder: Sendable {
         layerNorm(s.x, rows: total, gain: embeddingNormGain, bias: embeddingNormBias)
 
         for (index, layer) in layers.prefix(layerCount).enumerated() {
-            attention(layer, sequences: sequences, scratch: s, total: total, record: recorder.map { ($0, index) })
-            feedForward(layer, scratch: s, total: total, record: recorder.map { ($0, index) })
+            let probe = recorder.map { LayerProbe(recorder: $0, layer: index) }
+            attention(layer, sequences: sequences, scratch: s, total: total, probe: probe)
+            feedForward(layer, scratch: s, total: total, probe: probe)
         }
     }
 
     private func attention(
-        _ layer: Layer, sequences: [[Int32]], scratch s: Scratch, total: Int,
-        record: (CalibrationRecorder, Int)? = nil
+        _ layer: Layer, sequences: [[Int32]], scratch s: Scratch, total: Int, probe: LayerProbe? = nil
     ) {
         let h = configuration.hiddenSize
         let heads = configuration.heads
@@ -319,8 +332,8 @@ public final class BertEncoder: Sendable {
         let width = 3 * h
         linear(
             input: s.x, rows: total, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias, output: s.qkv,
-            outputWidth: width, quantized: layer.quantized.first)
-        record?.0.observe(layer: record!.1, slot: 0, s.x, rows: total, width: h)
+            outputWidth: width, quantized: layer.quantized(0))
+        probe?.observe(slot: 0, s.x, rows: total, width: h)
         let scale = 1 / Float(d).squareRoot()
         var offset = 0
         for sequence in sequences {
@@ -349,24 +362,23 @@ public final class BertEncoder: Sendable {
         }
         linear(
             input: s.context, rows: total, inputWidth: h, weight: layer.outWeight, bias: layer.outBias,
-            output: s.projected, outputWidth: h, quantized: layer.quantized.isEmpty ? nil : layer.quantized[1])
-        record?.0.observe(layer: record!.1, slot: 1, s.context, rows: total, width: h)
+            output: s.projected, outputWidth: h, quantized: layer.quantized(1))
+        probe?.observe(slot: 1, s.context, rows: total, width: h)
         residualLayerNorm(s.x, adding: s.projected, rows: total, gain: layer.norm1Gain, shift: layer.norm1Bias)
     }
 
-    private func feedForward(_ layer: Layer, scratch s: Scratch, total: Int, record: (CalibrationRecorder, Int)? = nil)
-    {
+    private func feedForward(_ layer: Layer, scratch s: Scratch, total: Int, probe: LayerProbe? = nil) {
         let h = configuration.hiddenSize
         let inner = configuration.intermediateSize
         linear(
             input: s.x, rows: total, inputWidth: h, weight: layer.upWeight, bias: layer.upBias, output: s.inner,
-            outputWidth: inner, quantized: layer.quantized.isEmpty ? nil : layer.quantized[2])
-        record?.0.observe(layer: record!.1, slot: 2, s.x, rows: total, width: h)
+            outputWidth: inner, quantized: layer.quantized(2))
+        probe?.observe(slot: 2, s.x, rows: total, width: h)
         gelu(s.inner, count: total * inner, exact: configuration.exactGELU)
-        record?.0.observe(layer: record!.1, slot: 3, s.inner, rows: total, width: inner)
+        probe?.observe(slot: 3, s.inner, rows: total, width: inner)
         linear(
             input: s.inner, rows: total, inputWidth: inner, weight: layer.downWeight, bias: layer.downBias,
-            output: s.projected, outputWidth: h, quantized: layer.quantized.isEmpty ? nil : layer.quantized[3])
+            output: s.projected, outputWidth: h, quantized: layer.quantized(3))
         residualLayerNorm(s.x, adding: s.projected, rows: total, gain: layer.norm2Gain, shift: layer.norm2Bias)
     }
 
@@ -379,11 +391,8 @@ public final class BertEncoder: Sendable {
         output: UnsafeMutablePointer<Float>, outputWidth: Int, quantized: QuantizedWeight?
     ) {
         if let quantized, let integerGEMM {
-            weight.withUnsafeBufferPointer { w in
-                bias.withUnsafeBufferPointer { b in
-                    integerGEMM.linear(
-                        input: input, rows: rows, weight: quantized, bias: b.baseAddress!, output: output)
-                }
+            bias.withUnsafeBufferPointer { b in
+                integerGEMM.linear(input: input, rows: rows, weight: quantized, bias: b.baseAddress!, output: output)
             }
             return
         }

@@ -156,20 +156,17 @@ final class OneDNN: Sendable {
         weight.outliers.withUnsafeBufferPointer { outliers in
             for r in 0..<rows {
                 let row = input + r * k
-                // The outliers' own values are saved and zeroed for the scale, then restored as the zero point.
+                // The outliers' values go to the float side: they are left out of the scale and coded as the zero
+                // point. `outliers` is ascending, so one pass walks it beside the columns.
                 for (slot, c) in outliers.enumerated() { outlierValues[r * width + slot] = row[c] }
                 var largest: Float = 0
-                for c in 0..<k { largest = max(largest, abs(row[c])) }
-                if width > 0 {
-                    largest = 0
-                    var next = 0
-                    for c in 0..<k {
-                        if next < width && outliers[next] == c {
-                            next += 1
-                            continue
-                        }
-                        largest = max(largest, abs(row[c]))
+                var next = 0
+                for c in 0..<k {
+                    if next < width && outliers[next] == c {
+                        next += 1
+                        continue
                     }
+                    largest = max(largest, abs(row[c]))
                 }
                 let scale = largest > 0 ? largest / 127 : 1
                 rowScales[r] = scale

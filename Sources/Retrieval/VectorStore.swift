@@ -9,7 +9,7 @@
 /// Rows are stored as given for `l2` and L2-normalised for `cosine`. Not synchronised: the owner
 /// (``HNSWIndex``) guards it with its lock, and growing reallocates, so no pointer may outlive a lock.
 ///
-/// The rows live on the heap until ``spill(toFile:)`` moves them into a shared mapping of a file: a quantized
+/// The rows live on the heap until ``spill(toFile:exclusively:)`` moves them into a shared mapping of a file: a quantized
 /// graph (``QuantizedRows``) reads the floats only to rescore a search's few candidates, so they need not stay
 /// in memory, and pages of a file mapping are the kernel's to drop and read back, where heap pages (with no swap)
 /// stay resident for good.
@@ -23,7 +23,8 @@ final class VectorStore {
     /// |q - x|^2 = |q|^2 + |x|^2 - 2 q.x. Empty under cosine, where every norm is 1.
     private(set) var squaredNorms: [Float] = []
 
-    /// The descriptor of the file the rows are mapped from after ``spill(toFile:)``; -1 while they are on the heap.
+    /// The descriptor of the file the rows are mapped from after ``spill(toFile:exclusively:)``; -1 while they are on
+    /// the heap.
     private var file: Int32 = -1
 
     init(dimension: Int, metric: Metric, capacity: Int = 0) {
@@ -42,12 +43,12 @@ final class VectorStore {
         }
     }
 
-    /// Whether the rows are mapped from a file (``spill(toFile:)``).
+    /// Whether the rows are mapped from a file (``spill(toFile:exclusively:)``).
     var isSpilled: Bool { file >= 0 }
 
     /// Moves the rows into a shared mapping of a new file at `path`, which is unlinked at once (it is scratch
-    /// space: snapshots hold the rows), and asks the kernel to drop the mapped pages from this process's memory;
-    /// later reads fault them back from the page cache or the file. Does nothing when already spilled.
+    /// space: snapshots hold the rows); reads fault them in from the page cache or the file. Does nothing when
+    /// already spilled.
     ///
     /// The copy into the file happens before `exclusively` is called; `exclusively` runs the switch of the rows'
     /// pointer (the owner passes its lock's exclusive mode, since readers hold that pointer).

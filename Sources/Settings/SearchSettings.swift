@@ -1,4 +1,5 @@
 import Qdrant
+import Retrieval
 
 /// Where dense search runs (`RETRIEVAL_BACKEND`).
 public enum RetrievalBackend: String, Sendable { case local, qdrant }
@@ -41,9 +42,6 @@ public struct SearchSettings: Sendable, Equatable {
     /// rows in a file mapping (`INDEX_QUANTIZE_FROM_ROWS`, default 100,000; 0 never): nil for never.
     public var indexQuantizeFromRows: Int?
 
-    /// The default of `INDEX_QUANTIZE_FROM_ROWS` (`IndexConfiguration.defaultQuantizeFromRows`).
-    public static let defaultIndexQuantizeFromRows = 100_000
-
     /// Reads the settings; throws ``ConfigurationError`` naming the first variable that cannot be used.
     public init(_ environment: EnvironmentValues = EnvironmentValues()) throws {
         qdrant = try Self.qdrant(environment)
@@ -57,7 +55,7 @@ public struct SearchSettings: Sendable, Equatable {
         queryBatchSize = try environment.integer("QUERY_BATCH_SIZE", default: 32, range: 1...256)
         queryBatchWindowMilliseconds = try environment.integer("QUERY_BATCH_WINDOW_MS", default: 2, range: 0...50)
         let quantizeFrom = try environment.integer(
-            "INDEX_QUANTIZE_FROM_ROWS", default: Self.defaultIndexQuantizeFromRows, range: 0...1_000_000_000)
+            "INDEX_QUANTIZE_FROM_ROWS", default: IndexConfiguration.defaultQuantizeFromRows, range: 0...1_000_000_000)
         indexQuantizeFromRows = quantizeFrom == 0 ? nil : quantizeFrom
         guard localIndex || retrievalBackend == .qdrant else {
             throw ConfigurationError(

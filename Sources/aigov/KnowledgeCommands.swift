@@ -50,9 +50,7 @@ func openKnowledgeBase(
                 window: .milliseconds(settings.queryBatchWindowMilliseconds), maxTexts: settings.queryBatchSize)
         }
         // An explicit index configuration (eval's --no-stemming) wins over the environment.
-        if options.index == nil,
-            !settings.bm25Stemming || settings.indexQuantizeFromRows != IndexConfiguration.defaultQuantizeFromRows
-        {
+        if options.index == nil {
             var index = IndexConfiguration(dimension: embedder.dimension, stemming: settings.bm25Stemming)
             index.quantizeFromRows = settings.indexQuantizeFromRows
             options.index = index

@@ -172,23 +172,7 @@ enum CLI {
 
     /// `EMBEDDING_PRECISION=int8` from the environment, `--precision` over it, and a bad value named.
     @Test func embedInInt8StaysWithinTheGoldenVectorsAndRefusesABadPrecision() async throws {
-        let lines = try CLI.fixtureLines("embeddings.jsonl")
-        let result = try await CLI.run(
-            ["embed", "--no-cache"], stdin: lines.joined(separator: "\n"), environment: ["EMBEDDING_PRECISION": "int8"])
-        #expect(result.status == 0, "\(result.stderr)")
-        let got = try CLI.objects(result.stdout)
-        let expected = try CLI.objects(lines.joined(separator: "\n"))
-        #expect(got.count == expected.count)
-        var moved = false
-        for (g, e) in zip(got, expected) {
-            let a = (g["embedding"] as? [Double]) ?? []
-            let b = e["embedding"] as! [Double]
-            let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
-            let norms = (a.reduce(0) { $0 + $1 * $1 } * b.reduce(0) { $0 + $1 * $1 }).squareRoot()
-            #expect(a.count == 384 && dot / max(norms, 1e-12) >= 0.995, "\(e["id"]!)")
-            moved = moved || zip(a, b).contains { abs($0 - $1) > 1e-4 }
-        }
-        #expect(moved, "int8 gave float32's vectors")
+        try await expectInt8WithinTheGoldenVectors(environment: ["EMBEDDING_PRECISION": "int8"])
         let bad = try await CLI.run(
             ["embed", "--no-cache"], stdin: "{\"text\": \"x\"}", environment: ["EMBEDDING_PRECISION": "int4"])
         #expect(bad.status == 1 && bad.stderr.contains("EMBEDDING_PRECISION=int4"), "\(bad.stderr)")
@@ -196,6 +180,46 @@ enum CLI {
             ["embed", "--no-cache", "--precision", "half"], stdin: "{\"text\": \"x\"}",
             environment: ["EMBEDDING_PRECISION": "int8"])
         #expect(flag.status == 1 && flag.stderr.contains("--precision=half"), "\(flag.stderr)")
+    }
+
+    /// oneDNN held to kernels without VNNI (`ONEDNN_MAX_CPU_ISA`, as on a CPU that lacks it): AVX2's and AVX-512's
+    /// `vpmaddubsw` add pairs of byte products in saturating 16-bit lanes, so the weights use 63 levels there. On a
+    /// VNNI CPU the vectors must then differ from the unrestricted run's, or the restriction did not take.
+    @Test(arguments: ["AVX2", "AVX512_CORE"])
+    func embedInInt8OnKernelsWithoutVNNIStaysWithinTheGoldenVectors(isa: String) async throws {
+        let restricted = try await expectInt8WithinTheGoldenVectors(environment: [
+            "EMBEDDING_PRECISION": "int8", "ONEDNN_MAX_CPU_ISA": isa,
+        ])
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        if flags.contains("avx512_vnni") || flags.contains("avx_vnni") {
+            let free = try await expectInt8WithinTheGoldenVectors(environment: ["EMBEDDING_PRECISION": "int8"])
+            #expect(zip(restricted.joined(), free.joined()).contains { abs($0 - $1) > 1e-6 }, "\(isa) ignored")
+        }
+    }
+
+    /// Runs `aigov embed` on the golden texts and checks each vector against the reference; returns the vectors.
+    @discardableResult
+    private func expectInt8WithinTheGoldenVectors(environment: [String: String]) async throws -> [[Double]] {
+        let lines = try CLI.fixtureLines("embeddings.jsonl")
+        let result = try await CLI.run(
+            ["embed", "--no-cache"], stdin: lines.joined(separator: "\n"), environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let got = try CLI.objects(result.stdout)
+        let expected = try CLI.objects(lines.joined(separator: "\n"))
+        #expect(got.count == expected.count)
+        var moved = false
+        var vectors: [[Double]] = []
+        for (g, e) in zip(got, expected) {
+            let a = (g["embedding"] as? [Double]) ?? []
+            let b = e["embedding"] as! [Double]
+            let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+            let norms = (a.reduce(0) { $0 + $1 * $1 } * b.reduce(0) { $0 + $1 * $1 }).squareRoot()
+            #expect(a.count == 384 && dot / max(norms, 1e-12) >= 0.995, "\(e["id"]!) \(environment)")
+            moved = moved || zip(a, b).contains { abs($0 - $1) > 1e-4 }
+            vectors.append(a)
+        }
+        #expect(moved, "int8 gave float32's vectors")
+        return vectors
     }
 
     @Test func missingModelIsNamedInTheError() async throws {

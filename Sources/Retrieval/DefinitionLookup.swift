@@ -15,6 +15,13 @@ package struct DefinitionLookup {
             return
         }
         let text = RuleFile.normalise(question)
+        // Each of `patterns` needs one of these; most questions have none, and the regular expressions cost more
+        // than the rest of the question's analysis.
+        guard text.hasPrefix("what ") || ByteSearch.contains(text, "count") || ByteSearch.contains(text, "defin")
+        else {
+            terms = []
+            return
+        }
         var found: [String] = []
         let matches = Self.patterns.withPatterns { patterns in
             patterns.compactMap { text.firstMatch(of: $0).map { String($0.1) } }
@@ -53,13 +60,37 @@ package struct DefinitionLookup {
 
     /// Whether a passage's text defines one of the terms: the term in quotes followed by "means".
     package func defines(_ text: String) -> Bool {
-        // Most passages define nothing: the folding below is for the few that say "means".
+        Self.definitionText(text).map(defines(definitionText:)) ?? false
+    }
+
+    /// Whether a passage whose ``definitionText(_:)`` is `folded` defines one of the terms.
+    package func defines(definitionText folded: String) -> Bool {
+        terms.contains { ByteSearch.contains(folded, "'\($0)' means") }
+    }
+
+    /// A passage's text as the lookup compares it (lower-cased, every quotation mark made `'`, one space between
+    /// words), or nil when it says no "means" and so defines nothing. ``IndexState`` keeps it per passage:
+    /// folding the thirty candidates of each term at every question was a quarter of a search's time.
+    package static func definitionText(_ text: String) -> String? {
         let lower = text.lowercased()
-        guard lower.contains("means") else { return false }
-        let folded = lower.replacingOccurrences(of: "’", with: "'").replacingOccurrences(
-            of: "‘", with: "'"
-        ).replacingOccurrences(of: "“", with: "'").replacingOccurrences(of: "”", with: "'")
-            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return terms.contains { folded.contains("'\($0)' means") }
+        guard ByteSearch.contains(lower, "means") else { return nil }
+        var folded = ""
+        folded.reserveCapacity(lower.utf8.count)
+        var pendingSpace = false
+        for scalar in lower.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !folded.isEmpty
+                continue
+            }
+            if pendingSpace {
+                folded.unicodeScalars.append(" ")
+                pendingSpace = false
+            }
+            switch scalar {
+            case "\u{2019}", "\u{2018}", "\u{201C}", "\u{201D}": folded.unicodeScalars.append("'")
+            default: folded.unicodeScalars.append(scalar)
+            }
+        }
+        return folded
     }
 }

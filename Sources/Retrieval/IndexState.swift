@@ -16,6 +16,8 @@ final class IndexState {
     private(set) var documentLabels: [String: Set<UInt32>] = [:]
     private(set) var sourceCounts: [String: Int] = [:]
     private(set) var docTypeCounts: [String: Int] = [:]
+    /// ``DefinitionLookup/definitionText(_:)`` of the live passages that have one (those saying "means").
+    private(set) var definitionTexts: [UInt32: String] = [:]
 
     init(configuration: IndexConfiguration, graph: HNSWIndex? = nil) {
         self.configuration = configuration
@@ -47,6 +49,7 @@ final class IndexState {
         documentLabels[record.documentID, default: []].insert(label)
         sourceCounts[record.source, default: 0] += 1
         docTypeCounts[record.docType, default: 0] += 1
+        if let folded = DefinitionLookup.definitionText(record.text) { definitionTexts[label] = folded }
     }
 
     /// Removes the record with `id`; returns false if there is none.
@@ -61,6 +64,7 @@ final class IndexState {
         guard let record = fields[Int(label)] else { return }
         fields[Int(label)] = nil
         live[Int(label)] = false
+        definitionTexts[label] = nil
         labels[record.id] = nil
         graph.markDeleted(label)
         bm25.remove(label: label, text: record.text)

@@ -15,6 +15,14 @@ package struct ProvisionLookup {
             return
         }
         let text = question.lowercased()
+        // Every pattern needs one of these words, and all but Annex's a digit: most questions name no provision,
+        // and the regular expressions cost more than the rest of the question's analysis.
+        let hasDigit = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+        let named = hasDigit && Self.keywords.contains { ByteSearch.contains(text, $0) }
+        guard named || ByteSearch.contains(text, "annex") else {
+            labels = []
+            return
+        }
         var found: [String] = []
         Self.patterns.withPatterns { patterns in
             for pattern in patterns {
@@ -26,6 +34,9 @@ package struct ProvisionLookup {
         }
         labels = found
     }
+
+    /// The words before a numbered provision in ``patterns``.
+    static let keywords = ["article", "recital", "govern", "map", "measure", "manage"]
 
     /// The ways a question names a provision. A number followed by a letter or digit ("Article 5a" aside) or by
     /// ".digit" is a different label, hence the look-aheads.

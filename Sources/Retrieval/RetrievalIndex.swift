@@ -398,7 +398,11 @@ public final class RetrievalIndex: @unchecked Sendable {
                 if !priors.namedDocuments.isEmpty, !DocumentNames.matches(fields.documentID, priors.namedDocuments) {
                     continue
                 }
-                if !definitions.contains(item.label), lookup.defines(fields.text) { definitions.append(item.label) }
+                if !definitions.contains(item.label), let folded = state.definitionTexts[item.label],
+                    lookup.defines(definitionText: folded)
+                {
+                    definitions.append(item.label)
+                }
             }
         }
         return Self.placedFirst(Array(definitions.prefix(3)), in: fused)

@@ -28,26 +28,32 @@ public enum RuleFile {
     public static func contains(_ text: String, phrase: String) -> Bool {
         let prefix = phrase.hasSuffix("*")
         let wanted = prefix ? String(phrase.dropLast()) : phrase
+        // Both sides are normalised, so bytes compare as characters do; Foundation's `range(of:)` folded
+        // character clusters through CFString on every call, the largest cost of a search with cached vectors.
         var searchStart = text.startIndex
-        while let range = text.range(of: wanted, range: searchStart..<text.endIndex) {
+        while let range = ByteSearch.range(of: wanted, in: text, from: searchStart) {
             let before =
                 range.lowerBound == text.startIndex || !isWordCharacter(text[text.index(before: range.lowerBound)])
             let after = range.upperBound == text.endIndex || !isWordCharacter(text[range.upperBound])
             if before && (after || prefix) { return true }
-            searchStart = text.index(after: range.lowerBound)
+            searchStart = text.utf8.index(after: range.lowerBound)
         }
         return false
     }
 
     public static func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber }
 
-    /// `text` lower-cased with every run of characters other than letters, digits, `*`, `'` and `-` made one space.
+    /// `text` lower-cased with every run of characters other than letters, digits, `'` and `-` made one space (`’` is `'`).
     public static func normalise(_ text: String) -> String {
-        let lowered = text.lowercased().replacingOccurrences(of: "’", with: "'")
+        if let ascii = normaliseASCII(text) { return ascii }
         var result = ""
+        result.reserveCapacity(text.utf8.count)
         var space = true
-        for character in lowered {
-            if character.isLetter || character.isNumber || character == "'" || character == "-" {
+        for character in text.lowercased() {
+            if character == "’" {
+                result.append("'")
+                space = false
+            } else if character.isLetter || character.isNumber || character == "'" || character == "-" {
                 result.append(character)
                 space = false
             } else if !space {
@@ -56,5 +62,27 @@ public enum RuleFile {
             }
         }
         return result.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// ``normalise(_:)`` for text that is all ASCII (most questions), on bytes; nil for any other text.
+    private static func normaliseASCII(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var space = true
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            let kept =
+                (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) || lower == 0x27 || lower == 0x2D
+            if kept {
+                bytes.append(lower)
+                space = false
+            } else if !space {
+                bytes.append(0x20)
+                space = true
+            }
+        }
+        if bytes.last == 0x20 { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

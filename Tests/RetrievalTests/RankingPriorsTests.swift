@@ -73,6 +73,21 @@ import TextAnalysis
         #expect(try ids(index, "What counts as personal data?", .plain).first == "uses")
         #expect(try ids(index, "What counts as personal data?", ranking).first == "defines")
         #expect(try ids(index, "Is personal data safe?", ranking).first == "uses")
+        // The index keeps each passage's folded definition text: a replaced or deleted passage must lose it.
+        try index.upsert([
+            IndexRecord(
+                id: "defines", vector: [0.8, 0.6], text: "(1) personal data is defined elsewhere", documentID: "gdpr",
+                section: "Article 4")
+        ])
+        #expect(try ids(index, "What counts as personal data?", ranking).first == "uses")
+        try index.upsert([
+            IndexRecord(
+                id: "defines2", vector: [0.8, 0.6], text: "“personal data” means any information", documentID: "gdpr",
+                section: "Article 4")
+        ])
+        #expect(try ids(index, "What counts as personal data?", ranking).first == "defines2")
+        _ = try index.delete(ids: ["defines2"])
+        #expect(try ids(index, "What counts as personal data?", ranking).first == "uses")
     }
 
     /// A question naming a provision gets its passages first: one per document (at most two) when it does not
@@ -83,6 +98,8 @@ import TextAnalysis
             ("act50", "act", "Article 50(1)", "providers shall inform natural persons of the interaction"),
             ("act5", "act", "Article 5(1)", "the following practices shall be prohibited"),
             ("gdpr50", "gdpr", "Article 50", "international cooperation for the protection of personal data"),
+            ("annex3", "act", "Annex III", "employment, workers management and access to self-employment"),
+            ("govern", "rmf", "GOVERN 1.1", "legal and regulatory requirements involving AI are understood"),
         ])
         var ranking = RankingOptions()
         ranking.provisions = true
@@ -92,5 +109,8 @@ import TextAnalysis
         #expect(try ids(index, "What does Article 5 ban?", ranking).first == "act5")
         #expect(try ids(index, "What does Article 5.2 say?", ranking).first == "cites")
         #expect(try ids(index, "What is non-compliance?", ranking).first == "cites")
+        // Annex numbers have no digits; NIST subcategories start with words common in questions.
+        #expect(try ids(index, "Which systems are in Annex III?", ranking).first == "annex3")
+        #expect(try ids(index, "What does GOVERN 1.1 ask organisations to do?", ranking).first == "govern")
     }
 }

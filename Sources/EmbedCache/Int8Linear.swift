@@ -126,18 +126,16 @@ final class OneDNN: Sendable {
         gemm = unsafeBitCast(symbol, to: GemmU8S8S32.self)
         // The kernel oneDNN will run decides, not the CPU's flags: `ONEDNN_MAX_CPU_ISA` (or a oneDNN built without
         // VNNI kernels) can hold a VNNI CPU to AVX2's saturating instructions, and 127 levels would then overflow.
-        effectiveISA = dlsym(handle, "dnnl_get_effective_cpu_isa").map {
+        let effectiveISA = dlsym(handle, "dnnl_get_effective_cpu_isa").map {
             unsafeBitCast($0, to: (@convention(c) () -> UInt32).self)()
         }
         weightLevels = Self.levels(effectiveISA: effectiveISA)
     }
 
-    /// What `dnnl_get_effective_cpu_isa` answered (`dnnl_cpu_isa_t`: 0x7 AVX2, 0x27 AVX-512, 0x67 AVX-512 VNNI,
-    /// 0x407 AVX2 VNNI, ...); nil when the library lacks the call.
-    let effectiveISA: UInt32?
-
-    /// 127 when the ISA has a VNNI bit (`avx512_core_vnni` 1 << 6, `avx2_vnni` 1 << 10 in oneDNN's `cpu_isa_t`,
-    /// which every later ISA includes), else 63; 63 too when the ISA is unknown, as saturation is the worse error.
+    /// The weight levels for what `dnnl_get_effective_cpu_isa` answered (`dnnl_cpu_isa_t`: 0x7 AVX2, 0x27 AVX-512,
+    /// 0x67 AVX-512 VNNI, 0x407 AVX2 VNNI, ...; nil when the library lacks the call): 127 when the ISA has a VNNI
+    /// bit (`avx512_core_vnni` 1 << 6, `avx2_vnni` 1 << 10, which every later ISA includes), else 63; 63 too when
+    /// the ISA is unknown, as saturation is the worse error.
     static func levels(effectiveISA: UInt32?) -> Float {
         guard let isa = effectiveISA else { return 63 }
         return isa & (1 << 6 | 1 << 10) != 0 ? 127 : 63

@@ -43,7 +43,8 @@ public enum RuleFile {
 
     public static func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber }
 
-    /// `text` lower-cased with every run of characters other than letters, digits, `'` and `-` made one space (`’` is `'`).
+    /// `text` lower-cased with every run of characters other than letters, digits, `'` and `-` made one space
+    /// (`’` becomes `'`).
     public static func normalise(_ text: String) -> String {
         if let ascii = normaliseASCII(text) { return ascii }
         var result = ""

@@ -38,12 +38,35 @@ struct StructureParser {
     private var sectionHeading: String?
     /// Markdown/HTML/numbered heading stack: (level, title).
     private var headingStack: [(level: Int, title: String)] = []
-    /// A heading number seen alone on its line, waiting for its title on the next one.
-    private var pendingNumber: String?
+    /// A heading number seen alone on its line, waiting for its title on the next one: the number, where its
+    /// line starts, and where the open unit ended before it (the unit is cut back there if a title follows).
+    private var pendingNumber: (number: String, start: Int, cut: Int?)?
+    /// The previous line's value when it was a bare integer: drafts number their lines in the margin
+    /// (NIST AI 800-1 ipd), and a run of counting integers is neither a heading number nor a reason to split.
+    private var previousInteger: Int?
+    /// The objective of the last NIST AI 800-1 practice seen: its objective heading may be laid out after the
+    /// practice's first lines, and must not interrupt them.
+    private var practiceObjective = 0
+    /// How many more times each appendix heading line occurs: a table of contents names appendices without
+    /// leader dots, so only the last occurrence opens one.
+    private var appendixLinesLeft: [Substring: Int] = [:]
+    /// The text's length in scalars: appendices follow the body, so an appendix line in the first half is a
+    /// table of contents entry that the body never repeats word for word.
+    private var textLength = 0
+    /// Lines of three or more words found three or more times: running headers the page cleaner could not
+    /// tell apart (a margin number stood before them), never heading titles.
+    private var repeatedLines: Set<Substring> = []
 
     static func parse(_ document: Document) -> [StructuralUnit] {
         var parser = StructureParser()
         parser.legal = isLegalText(document.text)
+        parser.textLength = document.text.unicodeScalars.count
+        if !parser.legal {
+            parser.repeatedLines = repeatedLines(document.text)
+            for line in document.text.split(separator: "\n") where line.hasPrefix("Appendix ") {
+                parser.appendixLinesLeft[line, default: 0] += 1
+            }
+        }
         let hints = Dictionary(document.headings.map { ($0.offset, $0) }, uniquingKeysWith: { first, _ in first })
         var offset = 0
         for rawLine in document.text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -68,6 +91,14 @@ struct StructureParser {
     }
 
     private var headingTitles: [String] { headingStack.map(\.title) }
+
+    private static func repeatedLines(_ text: String) -> Set<Substring> {
+        var counts: [Substring: Int] = [:]
+        for line in text.split(separator: "\n") where line.utf8.count <= 120 && line.split(separator: " ").count >= 3 {
+            counts[line, default: 0] += 1
+        }
+        return Set(counts.compactMap { $0.value >= 3 ? $0.key : nil })
+    }
 
     private mutating func take(_ line: String, start: Int, end: Int, hint: HeadingHint?) {
         if let hint {
@@ -175,24 +206,57 @@ struct StructureParser {
 
     private mutating func takeGeneral(_ line: String, start: Int, end: Int) {
         typealias P = StructurePatterns
+        // "7" and "7." alike: margin numbers and the numbers of a list laid out apart from its items.
+        let integer = P.match(P.bareInteger, line).flatMap { Int($0[0]) }
+        defer { previousInteger = integer }
         // pdfTeX layouts put a heading's number and its title on separate lines ("3.1" / "Valid and Reliable").
-        if let number = pendingNumber {
+        if let pending = pendingNumber {
             pendingNumber = nil
-            if P.matches(P.headingTitle, line), Self.plausibleHeading(number: number, title: line) {
+            let number = pending.number
+            if P.matches(P.headingTitle, line), acceptsHeading(number: number, title: line, line: line) {
                 let title = "\(number) \(line)"
                 headingStack.removeAll { $0.level >= number.split(separator: ".").count }
                 headingStack.append((number.split(separator: ".").count, title))
-                let path = headingTitles
-                current?.section = title
-                current?.groupSection = title
-                current?.headingPath = path
-                extend(end: end, heading: true)
+                if let unit = current, unit.start >= pending.start {
+                    current = nil
+                } else if let cut = pending.cut {
+                    current?.end = cut
+                }
+                openGroup(section: title, path: headingTitles, start: pending.start, end: end, heading: true)
                 return
             }
         }
+        if let integer, let previous = previousInteger, integer == previous + 1 {
+            // A margin line number: the text it stands beside goes on.
+            extend(end: end, heading: true, start: start)
+            return
+        }
         if let groups = P.match(P.bareNumber, line) {
-            pendingNumber = groups[0]
-            openGroup(section: headingStack.last?.title, path: headingTitles, start: start, end: end, heading: true)
+            // The unit is split only once the title arrives: a number without one (a page or line number left
+            // by the PDF text) stays inside the text around it.
+            pendingNumber = (groups[0], start, current?.end)
+            extend(end: end, heading: true, start: start)
+            return
+        }
+        if let groups = P.match(P.nistObjective, line), let number = Int(groups[0]), number > practiceObjective {
+            let title = Self.firstWords(of: line)
+            headingStack.removeAll { $0.level >= Self.objectiveLevel }
+            headingStack.append((Self.objectiveLevel, title))
+            openGroup(section: "Objective \(number)", path: headingTitles, start: start, end: end, heading: true)
+            return
+        }
+        if let groups = P.match(P.nistPractice, line), let objective = Int(groups[0]) {
+            let id = "Practice \(groups[0]).\(groups[1])"
+            let heading = headingStack.last { $0.level == Self.objectiveLevel }?.title ?? ""
+            if heading != "Objective \(objective)", !heading.hasPrefix("Objective \(objective):") {
+                // The objective's heading comes later in the text, or never: name it by number meanwhile.
+                headingStack.removeAll { $0.level >= Self.objectiveLevel }
+                headingStack.append((Self.objectiveLevel, "Objective \(objective)"))
+            }
+            practiceObjective = objective
+            headingStack.removeAll { $0.level >= Self.objectiveLevel + 1 }
+            headingStack.append((Self.objectiveLevel + 1, id))
+            openGroup(section: id, path: headingTitles, start: start, end: end, heading: false)
             return
         }
         // Table-of-contents lines are short; the length check also spares the leader pattern's backtracking.
@@ -220,7 +284,19 @@ struct StructureParser {
             openGroup(section: id, path: headingTitles + [id], start: start, end: end, heading: false)
             return
         }
-        if let groups = P.match(P.numberedHeading, line), Self.plausibleHeading(number: groups[0], title: groups[1]) {
+        if P.matches(P.appendix, line) {
+            let left = (appendixLinesLeft[Substring(line)] ?? 1) - 1
+            appendixLinesLeft[Substring(line)] = left
+            if left == 0, start > textLength / 2 {
+                headingStack.removeAll()
+                headingStack.append((1, line))
+                openGroup(section: line, path: headingTitles, start: start, end: end, heading: true)
+                return
+            }
+        }
+        if let groups = P.match(P.numberedHeading, line),
+            acceptsHeading(number: groups[0], title: groups[1], line: line)
+        {
             let number = groups[0]
             let title = "\(number) \(groups[1])"
             let level = number.split(separator: ".").count
@@ -232,17 +308,38 @@ struct StructureParser {
         extend(end: end, heading: false, start: start)
     }
 
+    /// Objectives sit under the document's numbered section ("4 OBJECTIVES AND PRACTICES ..."), practices under
+    /// them; a later top-level heading (an appendix) closes both.
+    private static let objectiveLevel = 2
+
+    /// A heading line without the words a wrapped title may continue with: at most twelve words.
+    private static func firstWords(of line: String) -> String {
+        line.split(separator: " ").prefix(12).joined(separator: " ")
+    }
+
     private static let trailingWords: Set<String> = [
         "a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "that",
     ]
 
     /// Rejects numbered list items and footnotes that look like headings: a heading is short, does not stop
     /// on a word that needs a continuation, and top-level section numbers stay small.
+    /// ``plausibleHeading(number:title:)`` in this document: not on a repeated line, and not one of the numbered
+    /// recommendations inside a NIST AI 800-1 practice ("3. Consider providing support ...").
+    private func acceptsHeading(number: String, title: String, line: String) -> Bool {
+        guard Self.plausibleHeading(number: number, title: title), !repeatedLines.contains(Substring(line)) else {
+            return false
+        }
+        return number.contains(".") || headingStack.last?.title.hasPrefix("Practice ") != true
+    }
+
     static func plausibleHeading(number: String, title: String) -> Bool {
         let words = title.split(separator: " ")
         guard words.count <= 9, title.count >= 4, !title.hasSuffix(","),
             let last = words.last, !trailingWords.contains(last.lowercased())
         else { return false }
+        // "3. Recommendation: an implementation characteristic ..." is a list item defining a term; heading
+        // titles continue after a colon with a capital ("Appendix B: How AI Risks Differ").
+        if let colon = title.range(of: ": "), title[colon.upperBound...].first?.isLowercase == true { return false }
         if !number.contains("."), let value = Int(number), value > 12 { return false }
         return true
     }

@@ -19,6 +19,14 @@ enum StructurePatterns {
     static let bareNumber = regex(#"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?$"#)
     static let headingTitle = regex(#"^[A-Z][A-Za-z ,:&'’()/–—-]{2,80}$"#)
     static let usSection = regex(#"^(?:Section|Sec\.) (\d{1,3})\.(?: |$)"#)
+    /// NIST AI 800-1's units: "Objective 3: Manage the risks of model theft", "Practice 3.3: Maintain ...".
+    static let nistObjective = regex(#"^Objective (\d{1,2}): [A-Z]"#)
+    static let nistPractice = regex(#"^Practice (\d{1,2})\.(\d{1,2})[:.] [A-Z]"#)
+    /// A bare integer on its own line: a heading number waiting for its title, a page number, or one of a
+    /// draft's margin line numbers.
+    static let bareInteger = regex(#"^(\d{1,3})\.?$"#)
+    /// "Appendix A: Descriptions of AI Actor Tasks", "Appendix B. References": a top-level heading.
+    static let appendix = regex(#"^Appendix [A-Z][.:] [A-Z][^.]{2,80}$"#)
     /// Table-of-contents lines ("GOVERN 1.1 ........ 4") name structure without being it.
     static let leader = regex(#"(\.\s?){5,}\s*\d*$"#)
 
@@ -43,10 +51,12 @@ enum StructurePatterns {
 
     /// True for lines that open a structural unit, which must never be mistaken for running headers.
     static func isStructural(_ line: String) -> Bool {
-        [article, chapter, legalSection, annex, nistSubcategory, nistCategory, nistAction].contains {
-            matches($0, line)
-        }
+        structural.contains { matches($0, line) }
     }
+
+    private static let structural = [
+        article, chapter, legalSection, annex, nistSubcategory, nistCategory, nistAction, nistObjective, nistPractice,
+    ]
 
     /// The value of a Roman numeral (I..MMM), or nil.
     static func roman(_ text: String) -> Int? {

@@ -2,9 +2,9 @@ import Foundation
 import TextAnalysis
 
 /// The provision lookup of hybrid search: a question that names a provision ("What does Article 50
-/// require?", "What does GOVERN 1.1 ask organisations to do?", "Which systems are in Annex III?") is answered
-/// by that provision's own text, which similarity may rank below passages that only cite it ("non-compliance
-/// with Article 50"). The provision's passages are put first.
+/// require?", "What does GOVERN 1.1 ask organisations to do?", "Which systems are in Annex III?", NIST AI
+/// 800-1's "What is Practice 3.3?") is answered by that provision's own text, which similarity may rank below
+/// passages that only cite it ("non-compliance with Article 50"). The provision's passages are put first.
 package struct ProvisionLookup {
     /// The named provisions as section labels, lower-cased: "article 50", "annex iii", "govern 1.1".
     package let labels: [String]
@@ -36,7 +36,7 @@ package struct ProvisionLookup {
     }
 
     /// The words before a numbered provision in ``patterns``.
-    static let keywords = ["article", "recital", "govern", "map", "measure", "manage"]
+    static let keywords = ["article", "recital", "govern", "map", "measure", "manage", "practice"]
 
     /// The ways a question names a provision. A number followed by a letter or digit ("Article 5a" aside) or by
     /// ".digit" is a different label, hence the look-aheads.
@@ -44,15 +44,20 @@ package struct ProvisionLookup {
         [
             #/\b(article|recital) (\d{1,3})(?![\d.]\d|[a-z])/#,
             #/\b(annex) ([ivxlc]{1,6})(?![a-z])/#,
-            #/\b(govern|map|measure|manage) (\d{1,2}\.\d{1,2})(?![\d.]\d)/#,
+            #/\b(govern|map|measure|manage|practice) (\d{1,2}\.\d{1,2})(?![\d.]\d)/#,
         ]
     }
 
     package var isActive: Bool { !labels.isEmpty }
 
     /// Whether a passage's section label is within one of the named provisions: equal to it, or a part of it
-    /// ("Article 50(2)" is within "article 50").
+    /// ("Article 50(2)" is within "article 50", "Annex III, point 4" within "annex iii"). Annex points stay
+    /// whole in ``ProvisionLabel/provision(of:)``, where each is a provision of its own (point 4 is employment,
+    /// point 5 essential services), so the comma is handled here.
     package func covers(section: String) -> Bool {
-        labels.contains(ProvisionLabel.provision(of: section).lowercased())
+        let provision = ProvisionLabel.provision(of: section).lowercased()
+        return labels.contains { label in
+            provision == label || (provision.hasPrefix(label) && provision.dropFirst(label.count).hasPrefix(","))
+        }
     }
 }

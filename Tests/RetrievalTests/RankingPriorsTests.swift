@@ -100,6 +100,7 @@ import TextAnalysis
             ("gdpr50", "gdpr", "Article 50", "international cooperation for the protection of personal data"),
             ("annex3", "act", "Annex III", "employment, workers management and access to self-employment"),
             ("govern", "rmf", "GOVERN 1.1", "legal and regulatory requirements involving AI are understood"),
+            ("practice", "misuse", "Practice 3.3", "maintain security practices sufficient to prevent model theft"),
         ])
         var ranking = RankingOptions()
         ranking.provisions = true
@@ -112,5 +113,23 @@ import TextAnalysis
         // Annex numbers have no digits; NIST subcategories start with words common in questions.
         #expect(try ids(index, "Which systems are in Annex III?", ranking).first == "annex3")
         #expect(try ids(index, "What does GOVERN 1.1 ask organisations to do?", ranking).first == "govern")
+        #expect(try ids(index, "What does Practice 3.3 ask developers to do?", ranking).first == "practice")
+        #expect(try ids(index, "What does Practice 3.3 ask developers to do?", .plain).first != "practice")
+    }
+
+    /// Annex III's use cases are its points ("Annex III, point 4"), each its own section: a question naming the
+    /// annex must reach them, not only the annex's heading passage.
+    @Test func aNamedAnnexCoversItsPoints() throws {
+        let index = try index([
+            ("cites", "act", "Article 6(2)", "employment and recruitment systems referred to in Annex III"),
+            ("heading", "act", "Annex III", "High-risk AI systems referred to in Article 6(2)"),
+            ("point4", "act", "Annex III, point 4", "Employment, workers management: recruitment or selection"),
+            ("annex4", "act", "Annex IV, point 1", "recruitment documentation of the technical kind"),
+        ])
+        var ranking = RankingOptions()
+        ranking.provisions = true
+        let named = try ids(index, "Is recruitment software in Annex III?", ranking)
+        #expect(named.first == "point4")
+        #expect(!named.prefix(1).contains("annex4"))
     }
 }

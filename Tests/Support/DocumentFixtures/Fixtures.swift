@@ -10,12 +10,21 @@ public enum Fixtures {
         .deletingLastPathComponent().deletingLastPathComponent()
     public static let governance = root.appendingPathComponent("fixtures/governance")
 
-    public static func url(_ name: String) -> URL { governance.appendingPathComponent(name) }
+    /// The bundled corpus, for documents too big to copy into `fixtures/`.
+    public static let corpus = root.appendingPathComponent("corpus")
+
+    /// A fixture by file name: from `fixtures/governance`, else from `corpus/`.
+    public static func url(_ name: String) -> URL {
+        let fixture = governance.appendingPathComponent(name)
+        return FileManager.default.fileExists(atPath: fixture.path) ? fixture : corpus.appendingPathComponent(name)
+    }
 
     public static let aiActPDF = "eu-ai-act_regulation-2024-1689_oj.pdf"
     public static let aiActHTML = "eu-ai-act_regulation-2024-1689_eurlex.html"
     public static let rmfPDF = "nist-ai-100-1_ai-rmf-1.0.pdf"
     public static let eo14179 = "us-eo-14179_removing-barriers-american-ai-leadership_2025-01-23.md"
+    /// NIST AI 800-1, initial public draft: a draft with margin line numbers (in `corpus/` only).
+    public static let misusePDF = "nist-ai-800-1-ipd_managing-misuse-risk-dual-use-foundation-models.pdf"
 
     /// The all-MiniLM-L6-v2 tokenizer that production counts with.
     public static let tokenizer: WordPieceTokenizer? = {

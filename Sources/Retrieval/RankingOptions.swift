@@ -16,6 +16,10 @@ public struct RankingOptions: Sendable, Equatable {
     /// Fused score multiplier for the documents a question names ("according to the OECD", "under GDPR").
     /// 1 turns it off.
     public var namedDocumentFactor: Double
+    /// Fused score multiplier for articles and annexes (sections "Article N...", "Annex ...") when the question
+    /// asks what the law allows, bans or requires (``LegalQuestionCues``); only the named documents' when the
+    /// question names any (``namedDocumentFactor``). 1 turns it off.
+    public var obligationFactor: Double = 1
     /// Document names to recognise in questions, for ``namedDocumentFactor``.
     public var documentNames: DocumentNames
     /// Learner-to-legal terms added to the BM25 query ("banned" adds "prohibited").

@@ -7,6 +7,8 @@ package struct StructurePriors {
     package let namedDocuments: [String]
     let namedDocumentFactor: Double
     let provisionWeight: Double
+    /// ``RankingOptions/obligationFactor`` when this question asks what the law says, else 1.
+    let obligationFactor: Double
 
     package init(_ options: RankingOptions, question: String?) {
         let text = question.map(RuleFile.normalise) ?? ""
@@ -16,9 +18,13 @@ package struct StructurePriors {
             options.namedDocumentFactor == 1 ? [] : options.documentNames.documents(namedIn: question ?? "")
         namedDocumentFactor = options.namedDocumentFactor
         provisionWeight = options.provisionWeight
+        let asksTheLaw = options.obligationFactor != 1 && LegalQuestionCues.matches(text)
+        obligationFactor = asksTheLaw ? options.obligationFactor : 1
     }
 
-    package var isActive: Bool { recitalFactor != 1 || !namedDocuments.isEmpty || provisionWeight != 0 }
+    package var isActive: Bool {
+        recitalFactor != 1 || !namedDocuments.isEmpty || provisionWeight != 0 || obligationFactor != 1
+    }
 
     /// `fused` rescored and re-sorted (stable: equal scores keep their fused order).
     package func apply<ID>(
@@ -28,6 +34,13 @@ package struct StructurePriors {
             let (documentID, section) = fields(item.id)
             var factor = 1.0
             if recitalFactor != 1, section.hasPrefix("Recital ") { factor *= recitalFactor }
+            // Only the named documents' articles when the question names any: "Does NIST say companies must ..."
+            // asks what NIST says, "banned in the European Union" what the EU's acts say.
+            if obligationFactor != 1, section.hasPrefix("Article ") || section.hasPrefix("Annex "),
+                namedDocuments.isEmpty || DocumentNames.matches(documentID, namedDocuments)
+            {
+                factor *= obligationFactor
+            }
             if !namedDocuments.isEmpty, DocumentNames.matches(documentID, namedDocuments) {
                 factor *= namedDocumentFactor
             }

@@ -133,3 +133,42 @@ import TextAnalysis
         #expect(!named.prefix(1).contains("annex4"))
     }
 }
+
+/// The obligation prior: a question asking what the law allows, bans or requires prefers articles and annexes
+/// to guidance and recitals, unless it names its document or asks something else.
+@Suite struct ObligationPriorTests {
+    @Test func aLegalQuestionPrefersArticlesAndAnnexes() throws {
+        let index = try RankingPriorsTests().index([
+            ("guidance", "blueprint.pdf", "", "tracking tracking people online data brokers selling"),
+            ("article", "act", "Article 5(1)", "tracking people online shall be prohibited"),
+            ("nist", "nist-ai-100-1.pdf", "GOVERN 1.1", "tracking people online legal requirements"),
+        ])
+        var ranking = RankingOptions()
+        ranking.obligationFactor = 2
+        ranking.namedDocumentFactor = 3
+        ranking.documentNames = DocumentNames(parsing: "nist\tnist-*\ttest\nthe act\tact\ttest\n")
+        let ids = { (question: String, options: RankingOptions) in
+            try RankingPriorsTests().ids(index, question, options)
+        }
+        #expect(try ids("Can a company keep tracking people online?", .plain).first == "guidance")
+        #expect(try ids("Can a company keep tracking people online?", ranking).first == "article")
+        #expect(try ids("Is tracking people online legal?", ranking).first == "article")
+        // No cue: the question is not about what the law says.
+        #expect(try ids("How does tracking people online work?", ranking).first == "guidance")
+        // Named documents keep the prior to their own articles: "can" then asks what NIST says, not the act...
+        #expect(try ids("Can a company keep tracking people online, according to NIST?", ranking).first == "nist")
+        // ... and what the act says when the act is named, over the NIST passage that names the same words.
+        let named = try ids("Can a company keep tracking people online under the act?", ranking)
+        #expect(named.first == "article")
+        var off = ranking
+        off.obligationFactor = 1
+        #expect(try ids("Can a company keep tracking people online?", off).first == "guidance")
+    }
+
+    @Test func cuesAreWholeWords() {
+        #expect(LegalQuestionCues.matches(RuleFile.normalise("Do employers have to tell workers?")))
+        #expect(LegalQuestionCues.matches(RuleFile.normalise("What are the fines?")))
+        #expect(!LegalQuestionCues.matches(RuleFile.normalise("How do banners and fineness work?")))
+        #expect(!LegalQuestionCues.matches(RuleFile.normalise("What is a canal?")))
+    }
+}

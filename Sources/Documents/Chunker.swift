@@ -19,8 +19,10 @@ public struct Chunker: Sendable {
     /// Raised whenever a change to the rules here or in `StructureParser` would cut the same text into other
     /// chunks, so data directories ingested before re-chunk their documents on the next ingest. 2: headings
     /// join the paragraph after them. 3: bare numbers split only before a heading title (margin line numbers
-    /// and page numbers stay in their text), NIST AI 800-1 practices and appendices are sections.
-    public static let rulesVersion = 3
+    /// and page numbers stay in their text), NIST AI 800-1 practices and appendices are sections. 4: CommonAccord
+    /// prose objects (the OECD text) are read as their rendered text (a loader change: the file hash alone does
+    /// not say the text changed, so the version does).
+    public static let rulesVersion = 4
 
     /// What decides how a document is cut: the rules' version and the budgets. Equal signatures give equal
     /// chunks for equal text.

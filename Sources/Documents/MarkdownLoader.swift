@@ -14,6 +14,7 @@ enum MarkdownLoader {
             separator: "\n", omittingEmptySubsequences: false
         ).map(String.init)
         let metadata = frontMatter(&lines)
+        if CommonAccordText.isProseObject(lines) { lines = CommonAccordText.markdown(lines) }
         var builder = TextBuilder()
         var firstHeading: String?
         var inFence = false

@@ -11,7 +11,8 @@ import Foundation
 /// - `annex R` with its first point number when given ("Annex III point 4(a)" and "Annex III, point 4" give
 ///   `annex iii` point 4): the points of an annex are separate provisions (Annex III's eight high-risk areas);
 /// - `function ID` for NIST AI RMF subcategories ("GOVERN 1.2", "MEASURE 2.11");
-/// - `section D` for a dotted number, from "Section 4.2(b)(i)", "Sec. 4" or a numbered heading "4.2 Title";
+/// - `section D` for a dotted number, from "Section 4.2(b)(i)", "Sec. 4", a numbered heading "4.2 Title" or the
+///   OECD's "Principle 1.3" and "Recommendation 2.4" (sections 1.3 and 2.4 of its text);
 /// - `title T` for anything else: the text folded (case, whitespace), parentheses and leading numbers removed.
 ///
 /// ``matches(_:)`` decides whether a chunk's section answers a question's provision.
@@ -45,7 +46,7 @@ public struct ProvisionKey: Sendable, Equatable {
             self.init(kind: .annex, value: String(match.1), point: match.2.map(String.init))
         } else if let match = text.firstMatch(of: #/^(govern|map|measure|manage)\s+(\d+\.\d+)/#) {
             self.init(kind: .function, value: "\(match.1) \(match.2)")
-        } else if let match = text.firstMatch(of: #/^(?:section|sec\.)\s*(\d+(?:\.\d+)*)/#) {
+        } else if let match = text.firstMatch(of: #/^(?:section|sec\.|principle|recommendation)\s*(\d+(?:\.\d+)*)/#) {
             self.init(kind: .section, value: String(match.1))
         } else if let match = text.firstMatch(of: #/^(\d+(?:\.\d+)*)\.?\s+\D/#) {
             self.init(kind: .section, value: String(match.1))

@@ -34,6 +34,10 @@ import Testing
         #expect(matches("Sec. 5", "Section 5.1(a)"))
         #expect(!matches("4.1 Developing Guidelines", "Section 4.2(b)(i)"))
         #expect(matches("5 Glossary", "Section 5 Glossary (automation complacency)"))
+        // The OECD numbers its principles and recommendations as sections of its text.
+        #expect(matches("1.3 Transparency and explainability", "Principle 1.3 Transparency and explainability"))
+        #expect(!matches("1.2 Human-centred values and fairness", "Principle 1.3 Transparency and explainability"))
+        #expect(matches("2.4 Building human capacity", "Recommendation 2.4 Building human capacity"))
     }
 
     @Test func unnumberedProvisionsCompareTitles() {

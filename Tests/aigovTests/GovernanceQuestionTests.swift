@@ -11,7 +11,7 @@ import Testing
     ]
 
     /// Questions that must find their section; raise it when retrieval improves.
-    static let floor = 30
+    static let floor = 35
 
     struct Question: Decodable {
         let question: String

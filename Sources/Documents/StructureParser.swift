@@ -217,7 +217,7 @@ struct StructureParser {
                 let title = "\(number) \(line)"
                 headingStack.removeAll { $0.level >= number.split(separator: ".").count }
                 headingStack.append((number.split(separator: ".").count, title))
-                if let unit = current, unit.start >= pending.start {
+                if let unitStart = current?.start, unitStart >= pending.start {
                     current = nil
                 } else if let cut = pending.cut {
                     current?.end = cut
@@ -321,8 +321,6 @@ struct StructureParser {
         "a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "that",
     ]
 
-    /// Rejects numbered list items and footnotes that look like headings: a heading is short, does not stop
-    /// on a word that needs a continuation, and top-level section numbers stay small.
     /// ``plausibleHeading(number:title:)`` in this document: not on a repeated line, and not one of the numbered
     /// recommendations inside a NIST AI 800-1 practice ("3. Consider providing support ...").
     private func acceptsHeading(number: String, title: String, line: String) -> Bool {
@@ -332,6 +330,8 @@ struct StructureParser {
         return number.contains(".") || headingStack.last?.title.hasPrefix("Practice ") != true
     }
 
+    /// Rejects numbered list items and footnotes that look like headings: a heading is short, does not stop
+    /// on a word that needs a continuation, and top-level section numbers stay small.
     static func plausibleHeading(number: String, title: String) -> Bool {
         let words = title.split(separator: " ")
         guard words.count <= 9, title.count >= 4, !title.hasSuffix(","),

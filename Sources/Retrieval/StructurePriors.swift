@@ -34,16 +34,15 @@ package struct StructurePriors {
             let (documentID, section) = fields(item.id)
             var factor = 1.0
             if recitalFactor != 1, section.hasPrefix("Recital ") { factor *= recitalFactor }
+            let named = !namedDocuments.isEmpty && DocumentNames.matches(documentID, namedDocuments)
             // Only the named documents' articles when the question names any: "Does NIST say companies must ..."
             // asks what NIST says, "banned in the European Union" what the EU's acts say.
             if obligationFactor != 1, section.hasPrefix("Article ") || section.hasPrefix("Annex "),
-                namedDocuments.isEmpty || DocumentNames.matches(documentID, namedDocuments)
+                namedDocuments.isEmpty || named
             {
                 factor *= obligationFactor
             }
-            if !namedDocuments.isEmpty, DocumentNames.matches(documentID, namedDocuments) {
-                factor *= namedDocumentFactor
-            }
+            if named { factor *= namedDocumentFactor }
             return (item.id, item.score * factor, position)
         }
         var aggregated = rescored

@@ -1,16 +1,13 @@
+import ConcurrencySupport
 import Foundation
 import PostgresNIO
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// One pusher of the Qdrant outbox at a time, across processes.
 ///
 /// Two processes pushing at once (two `serve` replicas, or `serve` and `aigov sync`) could race: one reads a
 /// chunk and upserts it slowly while the other pushes that chunk's later delete, leaving a point the store no
 /// longer has. The lease rules that out. It is advisory and dies with its holder, so a crash never leaves it
-/// taken: PostgreSQL's session advisory lock ends with the connection, a `flock` with the process.
+/// taken: PostgreSQL's session advisory lock ends with the connection, SQLite's `FileLock` with the process.
 extension PostgresStore {
     /// Key of the session advisory lock that makes one replica at a time push the outbox ("aigovo").
     static let outboxLeaseKey: Int64 = 0x6169_676F_766F
@@ -36,14 +33,15 @@ extension PostgresStore {
 extension SQLiteStore {
     public func withOutboxLease<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
         let lockPath = path + ".outbox-lock"
-        let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError(.io, "cannot open \(lockPath)") }
-        defer { Glibc.close(fd) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            if errno == EWOULDBLOCK { return nil }
-            throw StoreError(.io, "cannot lock \(lockPath)")
+        let lock: FileLock
+        do {
+            lock = try FileLock(path: lockPath)
+        } catch .held {
+            return nil
+        } catch {
+            throw StoreError(.io, "cannot open \(lockPath)")
         }
-        // Closing the descriptor (the defer above) releases the lock.
+        defer { lock.release() }
         return try await body()
     }
 }

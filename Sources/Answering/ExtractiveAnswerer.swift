@@ -315,7 +315,9 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     }
 
     /// Whether a statement is long enough to quote: three words or fewer are a heading or a stray label.
-    static func quotable(_ text: String) -> Bool { text.split(separator: " ").count >= 4 }
+    static func quotable(_ text: String) -> Bool {
+        text.split(separator: " ").count >= 4 && !ReferenceEntries.isReference(text)
+    }
 
     static func continuesList(_ point: String) -> Bool {
         point.hasSuffix(";") || point.hasSuffix("; or") || point.hasSuffix("; and") || point.hasSuffix(",")

@@ -277,6 +277,42 @@ import TextAnalysis
         #expect(answer.text != ExtractiveAnswerer.noMatchText)
     }
 
+    /// Entries of a reference list or of footnotes name the works a report cites; they share the question's words
+    /// through their titles, and quoted they read as the report's own claim. The texts are as `pdftotext` gives
+    /// NIST SP 1270's reference list, NIST AI 600-1's references and the National Security Memorandum's footnotes.
+    @Test func referenceEntriesAreNeverQuoted() {
+        let references = """
+            [169] BBC, “Facial recognition to ’predict criminals’ sparks row over AI bias,” BBC Online News, June \
+            2020, https://www.bbc.com/news/technology-53165286.
+            [170] S. Levin, “New AI can guess whether you’re gay or straight from a photograph,” The Guardian, Sept.
+            """
+        let footnotes = """
+            28 O’Brien, J. et al., Deployment Corrections: An incident response framework for frontier AI models. \
+            Schaul, K. et al. (2024) Inside the secret list of websites that make AI like ChatGPT sound smart. \
+            M. Hashemi and M. Hall, “Criminal Tendency Detection from Facial Images and the Gender Bias Effect,” \
+            Journal of Big Data, vol. 7, no. 1, pp. 1–16, 2020.
+            """
+        let text = """
+            Beyond personal identity, human faces encode a number of conspicuous traits such as nonverbal \
+            expression, indicators of sexual attraction and selection, and emotion.
+            """
+        let answer = ExtractiveAnswerer().answer(
+            question: "Can AI guess from a photograph of faces whether someone is gay or straight?",
+            passages: [passage(1, "5 Glossary", references), passage(2, "Notes", footnotes), passage(3, "2.1.2", text)])
+        #expect(answer.matched)
+        #expect(answer.citedSources == [3])
+        #expect(answer.text.hasPrefix("2.1.2: Beyond personal identity, human faces encode"))
+        for entry in ["S. Levin,", "[169] BBC, “Facial", "O’Brien, J. et al.", "Schaul, K.", "M. Hashemi and M. Hall,"] {
+            #expect(ReferenceEntries.isReference(entry + " A title of a work."), "\(entry)")
+        }
+        for sentence in [
+            "The U.S. Department of Commerce, acting through NIST, shall publish guidelines.",
+            "Article 5, paragraph 1, applies.", "Providers, deployers and importers shall cooperate.",
+        ] {
+            #expect(!ReferenceEntries.isReference(sentence), "\(sentence)")
+        }
+    }
+
     @Test func aHeadingOnlyPassageGivesNothingToQuote() {
         #expect(
             ProvisionStatements.statements(

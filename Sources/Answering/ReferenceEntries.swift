@@ -1,0 +1,28 @@
+import Foundation
+
+/// Recognises the entries of a bibliography or of footnotes, which the extractive answer never quotes.
+///
+/// The NIST reports end in hundreds of references, and their footnotes are laid out inside the pages, so a
+/// retrieved passage often holds some: "28 O'Brien, J. et al., Deployment Corrections: ...", "S. Levin, “New AI
+/// can guess whether you're gay or straight from a photograph,” The Guardian, Sept.", "New York Times.
+/// https://www.nytimes.com/...". They share a question's words by naming the works the report cites, and
+/// quoted as an answer they read as a claim of the source when they are only its reading list.
+enum ReferenceEntries {
+    /// Whether `statement` is (or holds) a reference entry: a web or DOI address, "et al.", a volume-and-pages
+    /// citation, a numbered entry ("[12] ..."), or an author's initials and name before a comma ("S. Levin,",
+    /// "Buolamwini, J.") opening the statement.
+    static func isReference(_ statement: String) -> Bool {
+        let lower = statement.lowercased()
+        for marker in ["http://", "https://", "www.", "doi.org", "doi:", " et al."] where lower.contains(marker) {
+            return true
+        }
+        if lower.contains(" vol. ") && lower.contains(" pp.") { return true }
+        let range = NSRange(statement.startIndex..., in: statement)
+        return openingCitation.firstMatch(in: statement, range: range) != nil
+    }
+
+    /// The ways a reference entry opens: "[12] ", "S. Levin, ", "J. A. Smith and ", "Buolamwini, J.". Initials
+    /// are each followed by a space, so "U.S. Government, ..." is a sentence, not an author.
+    private static let openingCitation = try! NSRegularExpression(
+        pattern: #"^(?:\[\d{1,4}\]\s|(?:[A-Z]\.\s){1,3}[A-Z][\p{L}'’-]+(?:,|\sand\s)|[A-Z][\p{L}'’-]+,\s[A-Z]\.)"#)
+}

@@ -106,7 +106,7 @@ public final class QdrantRetriever: Sendable {
         let ranking = knowledgeBase.options.ranking
         let fused = mode == .hybrid
         let vector = mode == .lexical ? nil : try await knowledgeBase.queryEmbedder.embed([ranking.denseText(text)])[0]
-        let lexicalText = fused ? ranking.vocabulary.expand(text) : text
+        let lexicalText = fused ? ranking.lexicalText(text) : text
         // As the local index: fusion and window scoring re-order a deeper list than the topK returned. A section
         // prefix Qdrant cannot filter exactly is filtered here, from a deeper list still.
         var depth = fused || (vector != nil && ranking.windowShare > 0) ? max(50, 4 * topK) : topK

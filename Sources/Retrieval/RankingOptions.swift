@@ -24,6 +24,9 @@ public struct RankingOptions: Sendable, Equatable {
     public var documentNames: DocumentNames
     /// Learner-to-legal terms added to the BM25 query ("banned" adds "prohibited").
     public var vocabulary: QueryVocabulary
+    /// Whether the document names a question uses ("according to the OECD") are left out of its BM25 query
+    /// (``DocumentNames/removingNames(from:)``): they choose the document, which ``namedDocumentFactor`` does.
+    public var stripDocumentNames = false
     /// Provision-level aggregation: each candidate with a section gains this share of the scores of the other
     /// candidates of the same document and provision (an article's paragraphs, an annex point's parts), so a
     /// provision several passages of which match outranks a lone passage elsewhere. 0 turns it off.
@@ -63,6 +66,14 @@ public struct RankingOptions: Sendable, Equatable {
         self.namedDocumentFactor = namedDocumentFactor
         self.documentNames = documentNames
         self.vocabulary = vocabulary
+    }
+
+    /// The BM25 query of a hybrid search for `question`: without its document names when
+    /// ``stripDocumentNames`` is set, plus the vocabulary's legal terms (found in the whole question).
+    public func lexicalText(_ question: String) -> String {
+        let text = stripDocumentNames ? documentNames.removingNames(from: question) : question
+        let added = vocabulary.terms(for: question)
+        return added.isEmpty ? text : text + " " + added.joined(separator: " ")
     }
 
     /// The text to embed for `question`: expanded by the vocabulary when ``expandDense`` is set.

@@ -282,7 +282,7 @@ public final class RetrievalIndex: @unchecked Sendable {
                     share: ranking.windowShare
                 ) { $0 }.map { (label: $0.id, score: $0.score) }
             }
-            let lexicalText = fused ? query.text.map(ranking.vocabulary.expand) : query.text
+            let lexicalText = fused ? query.text.map(ranking.lexicalText) : query.text
             let lexical = useLexical ? lexicalSearch(state, lexicalText!, k: depth, filter: filter) : []
             func hit(_ label: UInt32, _ score: Double, dense: Int?, lexical: Int?) -> SearchHit {
                 let fields = state.fields[Int(label)]!

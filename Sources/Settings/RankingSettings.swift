@@ -8,9 +8,10 @@ import TextAnalysis
 /// - `RANKING_FUSION_K`, `RANKING_DENSE_WEIGHT`, `RANKING_RECITAL_FACTOR`, `RANKING_NAMED_DOCUMENT_FACTOR`,
 ///   `RANKING_OBLIGATION_FACTOR`, `RANKING_PROVISION_WEIGHT`, `RANKING_WINDOW_SHARE`, `RANKING_FEEDBACK_TERMS`:
 ///   numbers overriding ``RankingDefaults`` (a window share of 0 also stops ingest embedding windows);
-/// - `RANKING_VOCABULARY`, `RANKING_DEFINITIONS`, `RANKING_PROVISIONS`, `RANKING_EXPAND_DENSE`,
-///   `RANKING_SEARCH_NAMED` (defaults per ``RankingDefaults``): the learner-to-legal query expansion, the
-///   definitions and provision lookups and their variants;
+/// - `RANKING_VOCABULARY`, `RANKING_STRIP_NAMES`, `RANKING_DEFINITIONS`, `RANKING_PROVISIONS`,
+///   `RANKING_EXPAND_DENSE`, `RANKING_SEARCH_NAMED` (defaults per ``RankingDefaults``): the learner-to-legal query
+///   expansion, document names left out of the BM25 query, the definitions and provision lookups and their
+///   variants;
 /// - `RANKING_DATA_DIR`: the folder of `vocabulary.tsv` and `documents.tsv` (default: the first
 ///   `corpus/ranking` found walking up from the working directory, then from the executable).
 public enum RankingSettings {
@@ -37,10 +38,13 @@ public enum RankingSettings {
         options.expandDense = try environment.flag("RANKING_EXPAND_DENSE", default: RankingDefaults.expandDense)
         options.searchNamedDocuments = try environment.flag(
             "RANKING_SEARCH_NAMED", default: RankingDefaults.searchNamedDocuments)
+        options.stripDocumentNames = try environment.flag(
+            "RANKING_STRIP_NAMES", default: RankingDefaults.stripDocumentNames)
         options.feedbackTerms = Int(
             try number("RANKING_FEEDBACK_TERMS", Double(RankingDefaults.feedbackTerms), 0...50))
         let useVocabulary = try environment.flag("RANKING_VOCABULARY", default: RankingDefaults.vocabulary)
-        guard useVocabulary || options.namedDocumentFactor != 1 else { return options }
+        let useNames = options.namedDocumentFactor != 1 || options.stripDocumentNames
+        guard useVocabulary || useNames else { return options }
         guard let folder = dataDirectory(environment) else {
             warn("ranking data (corpus/ranking) not found; RANKING_DATA_DIR names it; vocabulary and names off")
             return options
@@ -55,9 +59,7 @@ public enum RankingSettings {
             }
         }
         if useVocabulary { options.vocabulary = QueryVocabulary(parsing: try read("vocabulary.tsv")) }
-        if options.namedDocumentFactor != 1 {
-            options.documentNames = DocumentNames(parsing: try read("documents.tsv"))
-        }
+        if useNames { options.documentNames = DocumentNames(parsing: try read("documents.tsv")) }
         return options
     }
 
@@ -105,4 +107,5 @@ public enum RankingDefaults {
     public static let searchNamedDocuments = false
     public static let feedbackTerms = 0
     public static let windowShare = 0.5
+    public static let stripDocumentNames = true
 }

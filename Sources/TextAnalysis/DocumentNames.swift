@@ -1,21 +1,63 @@
 import Foundation
 
 /// Names by which questions refer to the bundled documents ("GDPR", "the OECD", "the NIST playbook"), from
-/// `corpus/ranking/documents.tsv`: `name<TAB>document id|document id...`. A document id ending in `*` names
-/// every document whose id starts with it.
+/// `corpus/ranking/documents.tsv`: `name<TAB>document id|document id...<TAB>source`. A document id ending in `*`
+/// names every document whose id starts with it. A source column starting with `subject:` marks a name made of
+/// words that also say what a question is about ("misuse risk", "bill of rights"): it stays in the BM25 query
+/// (``removingNames(from:)``).
 public struct DocumentNames: Sendable, Equatable {
     public private(set) var rules: [Rule]
 
     public struct Rule: Sendable, Equatable {
         public var phrase: String
         public var documents: [String]
+        /// Whether the name's words are also a subject of the question, so they stay in its BM25 query.
+        public var isSubject = false
     }
 
     /// No names (the prior never applies).
     public init() { rules = [] }
 
     public init(parsing text: String) {
-        rules = RuleFile.parse(text).map { Rule(phrase: RuleFile.normalise($0.pattern), documents: $0.values) }
+        rules = RuleFile.parse(text).map {
+            Rule(
+                phrase: RuleFile.normalise($0.pattern), documents: $0.values,
+                isSubject: $0.note?.hasPrefix(Self.subjectMarker) ?? false)
+        }
+    }
+
+    /// How the source column of a name that stays in the BM25 query starts.
+    public static let subjectMarker = "subject:"
+
+    /// `question` normalised (``RuleFile/normalise(_:)``) without the document names it uses, except subject
+    /// names; `question` itself when it names no document.
+    ///
+    /// A name says which document to read, and the named-document prior acts on that; left in the BM25 query it
+    /// also favours the few passages that spell the name out ("the OECD" is in the Recommendation's closing
+    /// "INVITES ... the OECD" paragraph far more than in its principles), which then outrank the passage that
+    /// answers.
+    public func removingNames(from question: String) -> String {
+        let names = rules.filter { !$0.isSubject }
+        guard !names.isEmpty else { return question }
+        var text = RuleFile.normalise(question)
+        var removed = false
+        for rule in names {
+            var searchStart = text.startIndex
+            while let range = ByteSearch.range(of: rule.phrase, in: text, from: searchStart) {
+                let before =
+                    range.lowerBound == text.startIndex
+                    || !RuleFile.isWordCharacter(text[text.index(before: range.lowerBound)])
+                let after = range.upperBound == text.endIndex || !RuleFile.isWordCharacter(text[range.upperBound])
+                if before && after {
+                    text.replaceSubrange(range, with: " ")
+                    removed = true
+                    searchStart = text.startIndex
+                } else {
+                    searchStart = text.utf8.index(after: range.lowerBound)
+                }
+            }
+        }
+        return removed ? RuleFile.normalise(text) : question
     }
 
     /// The document id patterns named in `question`.

@@ -3,11 +3,11 @@ import Foundation
 /// Reads the tab-separated rule files of the ranking data (`corpus/ranking/`): one rule per line, `#` starts
 /// a comment line, blank lines are skipped.
 public enum RuleFile {
-    /// The rules of `text` as (pattern, values) pairs; the pattern is the first column, the values are the
-    /// second column split at `|` (so a rule maps a phrase to several alternatives); later columns are notes
-    /// (the rule's source) and ignored.
-    public static func parse(_ text: String) -> [(pattern: String, values: [String])] {
-        var rules: [(pattern: String, values: [String])] = []
+    /// The rules of `text` as (pattern, values, note) triples; the pattern is the first column, the values are
+    /// the second column split at `|` (so a rule maps a phrase to several alternatives), the note is the third
+    /// column (the rule's source), nil when absent.
+    public static func parse(_ text: String) -> [(pattern: String, values: [String], note: String?)] {
+        var rules: [(pattern: String, values: [String], note: String?)] = []
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -18,7 +18,7 @@ public enum RuleFile {
             let values = columns[1].split(separator: "|").map {
                 $0.trimmingCharacters(in: .whitespaces)
             }.filter { !$0.isEmpty }
-            if !values.isEmpty { rules.append((columns[0].lowercased(), values)) }
+            if !values.isEmpty { rules.append((columns[0].lowercased(), values, columns.count > 2 ? columns[2] : nil)) }
         }
         return rules
     }

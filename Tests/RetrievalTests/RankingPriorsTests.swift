@@ -46,6 +46,31 @@ import TextAnalysis
         #expect(try ids(index, "accountability according to the OECD", ranking).first == "oecd")
     }
 
+    /// A document's name chooses the document; kept in the BM25 query it also chose, within the document, the
+    /// closing paragraph that spells the name out ("INVITES ... the OECD") over the principle that answers.
+    @Test func documentNamesStayOutOfTheBM25Query() throws {
+        let names = DocumentNames(
+            parsing: "oecd\toecd-*\tpublisher\nbill of rights\tblueprint\tsubject: title\nai act\tact-*\ttitle\n")
+        #expect(names.removingNames(from: "Can I challenge an AI decision, according to the OECD?") == "can i challenge an ai decision according to the")
+        #expect(names.removingNames(from: "What does the AI Act say? And the OECD's AI act?") == "what does the say and the 's")
+        #expect(names.removingNames(from: "What does the bill of rights say?") == "What does the bill of rights say?")
+        #expect(names.removingNames(from: "Is the poecd named?") == "Is the poecd named?")
+        let index = try index([
+            ("closing", "oecd-recommendation.md", "2.5", "INVITES the OECD Secretary-General; the OECD OECD"),
+            ("principle", "oecd-recommendation.md", "1.3", "those adversely affected can challenge its outcome"),
+            ("other", "nist-ai-100-1.pdf", "3.4", "challenge and outcome of an AI decision"),
+        ])
+        var ranking = RankingOptions(namedDocumentFactor: 3, documentNames: names)
+        let question = "Can I challenge an AI outcome, according to the OECD?"
+        #expect(try ids(index, question, ranking).first == "closing")
+        ranking.stripDocumentNames = true
+        #expect(ranking.lexicalText(question) == "can i challenge an ai outcome according to the")
+        #expect(try ids(index, question, ranking).first == "principle")
+        // The vocabulary reads the whole question, names included.
+        ranking.vocabulary = QueryVocabulary(parsing: "oecd\tprinciples\ttest\n")
+        #expect(ranking.lexicalText(question) == "can i challenge an ai outcome according to the principles")
+    }
+
     @Test func learnerWordsReachTheLegalTerms() throws {
         let vocabulary = QueryVocabulary(
             parsing: "ban*\tprohibited|prohibition\tAI Act Art. 5\nchatbot\tinteract directly\n")

@@ -302,7 +302,8 @@ import TextAnalysis
         #expect(answer.matched)
         #expect(answer.citedSources == [3])
         #expect(answer.text.hasPrefix("2.1.2: Beyond personal identity, human faces encode"))
-        for entry in ["S. Levin,", "[169] BBC, “Facial", "O’Brien, J. et al.", "Schaul, K.", "M. Hashemi and M. Hall,"] {
+        for entry in ["S. Levin,", "[169] BBC, “Facial", "O’Brien, J. et al.", "Schaul, K.", "M. Hashemi and M. Hall,"]
+        {
             #expect(ReferenceEntries.isReference(entry + " A title of a work."), "\(entry)")
         }
         for sentence in [

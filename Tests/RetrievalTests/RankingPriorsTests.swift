@@ -51,8 +51,12 @@ import TextAnalysis
     @Test func documentNamesStayOutOfTheBM25Query() throws {
         let names = DocumentNames(
             parsing: "oecd\toecd-*\tpublisher\nbill of rights\tblueprint\tsubject: title\nai act\tact-*\ttitle\n")
-        #expect(names.removingNames(from: "Can I challenge an AI decision, according to the OECD?") == "can i challenge an ai decision according to the")
-        #expect(names.removingNames(from: "What does the AI Act say? And the OECD's AI act?") == "what does the say and the 's")
+        #expect(
+            names.removingNames(from: "Can I challenge an AI decision, according to the OECD?")
+                == "can i challenge an ai decision according to the")
+        #expect(
+            names.removingNames(from: "What does the AI Act say? And the OECD's AI act?")
+                == "what does the say and the 's")
         #expect(names.removingNames(from: "What does the bill of rights say?") == "What does the bill of rights say?")
         #expect(names.removingNames(from: "Is the poecd named?") == "Is the poecd named?")
         let index = try index([

@@ -24,8 +24,9 @@ public struct RankingOptions: Sendable, Equatable {
     public var documentNames: DocumentNames
     /// Learner-to-legal terms added to the BM25 query ("banned" adds "prohibited").
     public var vocabulary: QueryVocabulary
-    /// Whether the document names a question uses ("according to the OECD") are left out of its BM25 query
-    /// (``DocumentNames/removingNames(from:)``): they choose the document, which ``namedDocumentFactor`` does.
+    /// Whether the document names a question uses ("according to the OECD") are left out of its BM25 query and
+    /// of the text embedded for it (``DocumentNames/removingNames(from:)``): they choose the document, which
+    /// ``namedDocumentFactor`` does.
     public var stripDocumentNames = false
     /// Provision-level aggregation: each candidate with a section gains this share of the scores of the other
     /// candidates of the same document and provision (an article's paragraphs, an annex point's parts), so a
@@ -71,14 +72,20 @@ public struct RankingOptions: Sendable, Equatable {
     /// The BM25 query of a hybrid search for `question`: without its document names when
     /// ``stripDocumentNames`` is set, plus the vocabulary's legal terms (found in the whole question).
     public func lexicalText(_ question: String) -> String {
-        let text = stripDocumentNames ? documentNames.removingNames(from: question) : question
-        let added = vocabulary.terms(for: question)
-        return added.isEmpty ? text : text + " " + added.joined(separator: " ")
+        expanded(stripDocumentNames ? documentNames.removingNames(from: question) : question, from: question)
     }
 
-    /// The text to embed for `question`: expanded by the vocabulary when ``expandDense`` is set.
+    /// The text to embed for `question`: without its document names when ``stripDocumentNames`` is set (they
+    /// pull the vector towards passages that name the document, as they pull BM25), expanded by the vocabulary
+    /// when ``expandDense`` is set.
     public func denseText(_ question: String) -> String {
-        expandDense ? vocabulary.expand(question) : question
+        let text = stripDocumentNames ? documentNames.removingNames(from: question) : question
+        return expandDense ? expanded(text, from: question) : text
+    }
+
+    private func expanded(_ text: String, from question: String) -> String {
+        let added = vocabulary.terms(for: question)
+        return added.isEmpty ? text : text + " " + added.joined(separator: " ")
     }
 
     /// Plain reciprocal-rank fusion (k 60, equal weights), no priors.

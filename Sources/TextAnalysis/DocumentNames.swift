@@ -30,7 +30,7 @@ public struct DocumentNames: Sendable, Equatable {
     public static let subjectMarker = "subject:"
 
     /// `question` normalised (``RuleFile/normalise(_:)``) without the document names it uses, except subject
-    /// names; `question` itself when it names no document.
+    /// names; `question` itself when it names no document or nothing but a name ("What is the OECD?").
     ///
     /// A name says which document to read, and the named-document prior acts on that; left in the BM25 query it
     /// also favours the few passages that spell the name out ("the OECD" is in the Recommendation's closing
@@ -57,8 +57,19 @@ public struct DocumentNames: Sendable, Equatable {
                 }
             }
         }
-        return removed ? RuleFile.normalise(text) : question
+        guard removed else { return question }
+        let rest = RuleFile.normalise(text)
+        // "What is the OECD?" asks about the name itself: without it nothing would be left to search for.
+        let words = rest.split(separator: " ").map(String.init)
+        let asksOnlyTheName = words.allSatisfy { Tokenizer.stopwords.contains($0) || Self.questionWords.contains($0) }
+        return asksOnlyTheName ? question : rest
     }
+
+    /// Words of a question that say nothing of its subject, beside ``Tokenizer/stopwords``.
+    static let questionWords: Set<String> = [
+        "what", "who", "whom", "how", "why", "when", "where", "does", "do", "did", "say", "says", "said", "tell",
+        "me", "about", "mean", "means", "according", "under", "s", "'s",
+    ]
 
     /// The document id patterns named in `question`.
     public func documents(namedIn question: String) -> [String] {

@@ -55,8 +55,9 @@ import TextAnalysis
             names.removingNames(from: "Can I challenge an AI decision, according to the OECD?")
                 == "can i challenge an ai decision according to the")
         #expect(
-            names.removingNames(from: "What does the AI Act say? And the OECD's AI act?")
-                == "what does the say and the 's")
+            names.removingNames(from: "What does the AI Act say of deepfakes? And the OECD's AI act?")
+                == "what does the say of deepfakes and the 's")
+        #expect(names.removingNames(from: "What is the OECD?") == "What is the OECD?", "nothing else to search for")
         #expect(names.removingNames(from: "What does the bill of rights say?") == "What does the bill of rights say?")
         #expect(names.removingNames(from: "Is the poecd named?") == "Is the poecd named?")
         let index = try index([
@@ -69,6 +70,7 @@ import TextAnalysis
         #expect(try ids(index, question, ranking).first == "closing")
         ranking.stripDocumentNames = true
         #expect(ranking.lexicalText(question) == "can i challenge an ai outcome according to the")
+        #expect(ranking.denseText(question) == "can i challenge an ai outcome according to the")
         #expect(try ids(index, question, ranking).first == "principle")
         // The vocabulary reads the whole question, names included.
         ranking.vocabulary = QueryVocabulary(parsing: "oecd\tprinciples\ttest\n")

@@ -156,7 +156,12 @@ public final class QdrantRetriever: Sendable {
                     {
                         continue
                     }
-                    if !chosen.contains(point.id), definitions.defines(payload.text) { chosen.append(point.id) }
+                    guard !chosen.contains(point.id) else { continue }
+                    if definitions.defines(payload.text)
+                        || definitions.glossaryDefines(section: payload.section, text: payload.text)
+                    {
+                        chosen.append(point.id)
+                    }
                 }
                 ranked = RetrievalIndex.placedFirst(Array(chosen.prefix(3)), in: ranked)
             }

@@ -3,8 +3,9 @@ import TextAnalysis
 
 /// The definitions lookup of hybrid search: a question asking what a term is ("What counts as personal
 /// data?", "How does the regulation define an AI system?") is answered by the definitions article that says
-/// "'personal data' means ..." (AI Act Article 3, GDPR Article 4), which similarity alone ranks below the many
-/// passages that merely use the term. The passages holding the quoted definition are put first.
+/// "'personal data' means ..." (AI Act Article 3, GDPR Article 4), or by a glossary entry (NIST SP 1270, NIST AI
+/// 800-1), which similarity alone ranks below the many passages that merely use the term. The passages holding
+/// the definition are put first.
 package struct DefinitionLookup {
     /// The terms the question asks to define, with their vocabulary alternatives ("deepfake", "deep fake").
     package let terms: [String]
@@ -66,6 +67,29 @@ package struct DefinitionLookup {
     /// Whether a passage whose ``definitionText(_:)`` is `folded` defines one of the terms.
     package func defines(definitionText folded: String) -> Bool {
         terms.contains { ByteSearch.contains(folded, "'\($0)' means") }
+    }
+
+    /// Whether a glossary passage (its section's label says "Glossary") has an entry for one of the terms: a line
+    /// that is the term, or the term and then the definition's capitalised first word. NIST's glossaries define a
+    /// term by its entry ("automation complacency When humans over-rely on automated systems ..."), never by
+    /// "means", so the quoted-term rule alone never found them; the capital keeps "automation" from taking the
+    /// entry of "automation complacency".
+    package func glossaryDefines(section: String?, text: String) -> Bool {
+        guard let section, ByteSearch.contains(section.lowercased(), "glossary") else { return false }
+        for line in text.split(separator: "\n") {
+            let entry = line.trimmingCharacters(in: .whitespaces)
+            let folded = entry.lowercased()
+            // Lower-casing keeps the length of the ASCII text entries are written in; other lines are skipped.
+            guard folded.utf8.count == entry.utf8.count else { continue }
+            for term in terms where folded.hasPrefix(term) {
+                let rest = entry.utf8.dropFirst(term.utf8.count)
+                guard let first = rest.first else { return true }
+                if first == UInt8(ascii: " "), let next = rest.dropFirst().first, next >= 0x41, next <= 0x5A {
+                    return true
+                }
+            }
+        }
+        return false
     }
 
     /// A passage's text as the lookup compares it (lower-cased, every quotation mark made `'`, one space between

@@ -398,9 +398,9 @@ public final class RetrievalIndex: @unchecked Sendable {
                 if !priors.namedDocuments.isEmpty, !DocumentNames.matches(fields.documentID, priors.namedDocuments) {
                     continue
                 }
-                if !definitions.contains(item.label), let folded = state.definitionTexts[item.label],
-                    lookup.defines(definitionText: folded)
-                {
+                guard !definitions.contains(item.label) else { continue }
+                let quoted = state.definitionTexts[item.label].map(lookup.defines(definitionText:)) ?? false
+                if quoted || lookup.glossaryDefines(section: fields.section, text: fields.text) {
                     definitions.append(item.label)
                 }
             }

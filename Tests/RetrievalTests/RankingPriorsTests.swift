@@ -121,6 +121,28 @@ import TextAnalysis
         #expect(try ids(index, "What counts as personal data?", ranking).first == "uses")
     }
 
+    /// NIST's glossaries define by entry, not by "means": the entry line is the definition.
+    @Test func glossaryEntriesAreDefinitionsToo() throws {
+        let index = try index([
+            (
+                "uses", "nist-sp-1270.pdf", "3.3.1 Human Factors",
+                "automation complacency: automation complacency grows with automation"
+            ),
+            (
+                "entry", "nist-sp-1270.pdf", "5 Glossary",
+                "anchoring bias A cognitive bias.\nautomation complacency When humans over-rely on automated systems"
+            ),
+            ("list", "nist-sp-1270.pdf", "3.3.1 Human Factors", "automation complacency\nrisks of automation"),
+        ])
+        let ranking = RankingOptions(definitions: true)
+        #expect(try ids(index, "What is 'automation complacency'?", .plain).first == "uses")
+        #expect(try ids(index, "What is 'automation complacency'?", ranking).first == "entry")
+        #expect(
+            try ids(index, "What is 'automation complacency'?", ranking).dropFirst().first == "uses",
+            "a line starting with the term outside a glossary is no entry")
+        #expect(try ids(index, "What is automation?", ranking).first == "uses", "the whole term starts the entry")
+    }
+
     /// A question naming a provision gets its passages first: one per document (at most two) when it does not
     /// say which document, and Article 50 is not Article 5.
     @Test func aNamedProvisionComesFirst() throws {

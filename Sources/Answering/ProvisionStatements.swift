@@ -36,6 +36,16 @@ enum ProvisionStatements {
         var result: [ProvisionStatement] = []
         for sentence in sentences {
             for piece in splitEnumeration(sentence) where !isHeadingLike(piece) {
+                // A piece starting in lower case after a clause ended by ";" or "," goes on that clause: the
+                // splitter cut a long point at its semicolon ("(d) ... personality traits; this prohibition
+                // shall not apply to ..."), and quoted alone the tail reads as a fragment. After a lead-in's
+                // colon it is a point without an enumerator and stays one.
+                if let last = result.last, let first = piece.first, first.isLowercase,
+                    let end = last.text.last, end == ";" || end == ","
+                {
+                    result[result.count - 1].text += " " + piece
+                    continue
+                }
                 result.append(ProvisionStatement(text: piece, kind: kind(of: piece)))
             }
         }

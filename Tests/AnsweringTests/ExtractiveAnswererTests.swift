@@ -314,6 +314,32 @@ import TextAnalysis
         }
     }
 
+    /// The sentence splitter cuts long points at their semicolons; the AI Act's Article 5(1)(d) then left its
+    /// exception, "this prohibition shall not apply to ...", as a statement of its own, and answers quoted it
+    /// alone, a fragment opening in lower case. It stays with its point.
+    @Test func aClauseCutAtItsSemicolonStaysWithItsPoint() {
+        let text = """
+            (d) the placing on the market, the putting into service for this specific purpose, or the use of an AI \
+            system for making risk assessments of natural persons in order to assess or predict the risk of a \
+            natural person committing a criminal offence, based solely on the profiling of a natural person or on \
+            assessing their personality traits and characteristics; this prohibition shall not apply to AI systems \
+            used to support the human assessment of the involvement of a person in a criminal activity, which is \
+            already based on objective and verifiable facts directly linked to a criminal activity;
+            (e) the placing on the market, the putting into service for this specific purpose, or the use of AI \
+            systems that create or expand facial recognition databases through the untargeted scraping of facial \
+            images from the internet or CCTV footage;
+            """
+        let statements = ProvisionStatements.statements(of: text)
+        #expect(statements.count == 2)
+        #expect(statements.first?.text.hasPrefix("(d) the placing") == true)
+        #expect(statements.first?.text.hasSuffix("directly linked to a criminal activity;") == true)
+        #expect(statements.allSatisfy { $0.kind == .point })
+        let answer = ExtractiveAnswerer().answer(
+            question: "Can the police use AI to support the human assessment of a person in a criminal activity?",
+            passages: [passage(1, "Article 5(1)", text)])
+        #expect(answer.text.hasPrefix("Article 5(1): (d) the placing on the market"), "\(answer.text)")
+    }
+
     @Test func aHeadingOnlyPassageGivesNothingToQuote() {
         #expect(
             ProvisionStatements.statements(

@@ -112,12 +112,14 @@ private final class HoldingEmbedder: SynchronousEmbedder {
         }
     }
 
+    /// The window is far longer than the bound, and the bound far longer than any wait for a thread on a machine
+    /// loaded by a parallel build and the rest of the suite (72 s was seen against an earlier bound of 60).
     @Test func aQuestionReachingAnIdleModelDoesNotWaitForTheWindow() async throws {
         let model = RecordingEmbedder()
-        let batcher = BatchingEmbedder(base: model, settings: .init(window: .seconds(120), maxTexts: 32, lanes: 2))
+        let batcher = BatchingEmbedder(base: model, settings: .init(window: .seconds(900), maxTexts: 32, lanes: 2))
         let start = ContinuousClock.now
         #expect(try await batcher.embed(["4"]) == [[4]])
-        #expect(ContinuousClock.now - start < .seconds(60))
+        #expect(ContinuousClock.now - start < .seconds(450))
         #expect(model.batches == [["4"]])
     }
 

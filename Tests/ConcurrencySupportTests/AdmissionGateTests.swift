@@ -50,10 +50,17 @@ import Testing
         let gate = AdmissionGate(limit: 1)
         let counter = Counter()
         let release = AsyncStream.makeStream(of: Void.self)
+        let (entered, signalEntered) = AsyncStream.makeStream(of: Void.self)
         let holder = Task {
-            try await gate.run { for await _ in release.stream { break } }
+            try await gate.run {
+                signalEntered.yield()
+                for await _ in release.stream { break }
+            }
         }
-        #expect(await Self.eventually { gate.waiting == 0 })
+        // The holder must be inside before the first waiter starts: "nobody waiting" also holds before the
+        // holder's task has run at all, and then waiter 0 walked in first (seen on a loaded machine).
+        for await _ in entered { break }
+        #expect(gate.waiting == 0)
         var waiters: [Task<Void, any Error>] = []
         for n in 0..<6 {
             waiters.append(Task { try await gate.run { counter.record(n) } })

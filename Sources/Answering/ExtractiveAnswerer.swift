@@ -112,6 +112,25 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         return !words.isEmpty && words.isSubset(of: questionTerms) ? 1 : 0.2
     }
 
+    /// Whether `text`, a statement of a glossary passage (its section says "Glossary"), is the entry of a term all
+    /// of whose words the question has: after any page numbers of the entry before it ("8, 9 "), one to five
+    /// words that are question terms and then the definition's capitalised first word ("8 automation complacency
+    /// When humans over-rely ...", "Jailbreaking Methods that cause an AI model ..."). NIST's glossaries define
+    /// so, never with "means", and the entry before the asked one often shares the statement.
+    static func isGlossaryEntry(_ text: String, section: String?, of questionTerms: Set<String>) -> Bool {
+        guard let section, section.lowercased().contains("glossary") else { return false }
+        var words = text.split(separator: " ").map(String.init)
+        while let first = words.first, first.allSatisfy({ $0.isNumber || $0 == "," }) { words.removeFirst() }
+        for length in 1...5 where length < words.count {
+            let term = words.prefix(length)
+            let next = words[length]
+            guard next.first?.isUppercase == true else { continue }
+            let stems = term.map { stem($0.lowercased().trimmingCharacters(in: .punctuationCharacters)) }
+            return !stems.contains(where: \.isEmpty) && stems.allSatisfy(questionTerms.contains)
+        }
+        return false
+    }
+
     /// Whether `question` names the provision `section` (or the provision holding it: "Article 5" for
     /// "Article 5(1)"): a label with a number, found as a whole in the question, case-insensitively.
     static func question(_ question: String, names section: String?) -> Bool {
@@ -214,8 +233,13 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                     if let cosine { match = (1 - semanticWeight) * coverage + semanticWeight * cosine }
                     // Earlier passages ranked higher in retrieval: a small preference breaks near-ties.
                     var score = match * (1 - 0.05 * Double(rank))
-                    let bonus =
+                    var bonus =
                         wantsDefinition ? Self.definitionBonus(statement.text, questionTerms: Set(weights.keys)) : 0
+                    if wantsDefinition, bonus < 1,
+                        Self.isGlossaryEntry(statement.text, section: passage.section, of: Set(weights.keys))
+                    {
+                        bonus = 1
+                    }
                     score += bonus
                     let candidate = Candidate(
                         passageRank: rank, position: position, number: passage.number, statement: statement,

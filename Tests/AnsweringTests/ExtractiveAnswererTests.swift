@@ -340,6 +340,38 @@ import TextAnalysis
         #expect(answer.text.hasPrefix("Article 5(1): (d) the placing on the market"), "\(answer.text)")
     }
 
+    /// NIST's glossaries define by entry; the entry before the asked one shares its statement's page numbers
+    /// (text as `pdftotext` gives NIST SP 1270's glossary).
+    @Test func aGlossaryEntryIsTheDefinitionAsked() {
+        let glossary = """
+            that anchor point to arrive at a final answer. Decision makers are biased towards an
+            initially presented value [79]. 8, 9
+            annotator reporting bias When users rely on automation as a heuristic replacement for
+            their own information seeking and processing [268]. A form of individual bias but
+            often discussed as a group bias, or the larger effects on natural language processing
+            models. 8
+            automation complacency When humans over-rely on automated systems or have their
+            skills attenuated by such over-reliance (e.g., spelling and autocorrect or spellcheckers). 8
+            availability heuristic Also referred to as availability bias. A mental shortcut whereby
+            people tend to overweight what comes easily or quickly to mind.
+            """
+        let prose = "Human-based systems have the potential for bias, including automation bias and complacency."
+        let answer = ExtractiveAnswerer().answer(
+            question: "What is 'automation complacency'?",
+            passages: [passage(1, "5 Glossary", glossary), passage(2, "3.3 Human factors", prose)])
+        #expect(
+            answer.text
+                == "5 Glossary: 8 automation complacency When humans over-rely on automated systems or have their "
+                + "skills attenuated by such over-reliance (e.g., spelling and autocorrect or spellcheckers). [1]")
+        #expect(
+            ExtractiveAnswerer.isGlossaryEntry(
+                "Jailbreaking Methods that cause an AI model to act", section: "Appendix A. Glossary",
+                of: ["jailbreak"]))
+        #expect(
+            !ExtractiveAnswerer.isGlossaryEntry(
+                "Jailbreaking Methods that cause an AI model to act", section: "Practice 5.1", of: ["jailbreak"]))
+    }
+
     @Test func aHeadingOnlyPassageGivesNothingToQuote() {
         #expect(
             ProvisionStatements.statements(

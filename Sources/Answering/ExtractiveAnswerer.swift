@@ -204,6 +204,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         question: String, considered: [Passage], statements: [[ProvisionStatement]], similarity: [[Double]]?
     ) -> ExtractiveAnswer {
         let weights = Self.weightedTerms(of: question)
+        let questionTerms = Set(weights.keys)
         let totalWeight = weights.values.reduce(0, +)
         let wantsDefinition = Self.asksForDefinition(question)
         let synonyms = Self.synonyms(in: question, weights: weights, vocabulary: vocabulary)
@@ -234,9 +235,9 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                     // Earlier passages ranked higher in retrieval: a small preference breaks near-ties.
                     var score = match * (1 - 0.05 * Double(rank))
                     var bonus =
-                        wantsDefinition ? Self.definitionBonus(statement.text, questionTerms: Set(weights.keys)) : 0
+                        wantsDefinition ? Self.definitionBonus(statement.text, questionTerms: questionTerms) : 0
                     if wantsDefinition, bonus < 1,
-                        Self.isGlossaryEntry(statement.text, section: passage.section, of: Set(weights.keys))
+                        Self.isGlossaryEntry(statement.text, section: passage.section, of: questionTerms)
                     {
                         bonus = 1
                     }

@@ -37,7 +37,7 @@ public final class FileLock: Sendable {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode)
         guard fd >= 0 else {
             let error = errno
-            Self.heldPaths.withLock { _ = $0.remove(key) }
+            Self.forget(key)
             throw .unopenable(errno: error)
         }
         var request = flock()
@@ -48,7 +48,7 @@ public final class FileLock: Sendable {
         guard fcntl(fd, F_SETLK, &request) == 0 else {
             let error = errno
             close(fd)
-            Self.heldPaths.withLock { _ = $0.remove(key) }
+            Self.forget(key)
             throw error == EACCES || error == EAGAIN ? .held : .unopenable(errno: error)
         }
         self.key = key
@@ -63,10 +63,12 @@ public final class FileLock: Sendable {
             close(open)
             return true
         }
-        if wasHeld { Self.heldPaths.withLock { _ = $0.remove(key) } }
+        if wasHeld { Self.forget(key) }
     }
 
     deinit { release() }
+
+    private static func forget(_ key: String) { heldPaths.withLock { _ = $0.remove(key) } }
 
     /// `path` with its folder's symbolic links, `.` and `..` resolved, so two spellings of one file are one lock.
     /// The file itself may not exist yet; its folder must (else opening fails anyway).

@@ -42,19 +42,9 @@ public struct DocumentNames: Sendable, Equatable {
         var text = RuleFile.normalise(question)
         var removed = false
         for rule in names {
-            var searchStart = text.startIndex
-            while let range = ByteSearch.range(of: rule.phrase, in: text, from: searchStart) {
-                let before =
-                    range.lowerBound == text.startIndex
-                    || !RuleFile.isWordCharacter(text[text.index(before: range.lowerBound)])
-                let after = range.upperBound == text.endIndex || !RuleFile.isWordCharacter(text[range.upperBound])
-                if before && after {
-                    text.replaceSubrange(range, with: " ")
-                    removed = true
-                    searchStart = text.startIndex
-                } else {
-                    searchStart = text.utf8.index(after: range.lowerBound)
-                }
+            while let range = RuleFile.wholeWordRange(of: rule.phrase, in: text) {
+                text.replaceSubrange(range, with: " ")
+                removed = true
             }
         }
         guard removed else { return question }

@@ -27,18 +27,25 @@ public enum RuleFile {
     /// phrase ending in `*` matches any word starting with it ("ban*" matches "banned").
     public static func contains(_ text: String, phrase: String) -> Bool {
         let prefix = phrase.hasSuffix("*")
-        let wanted = prefix ? String(phrase.dropLast()) : phrase
+        return wholeWordRange(of: prefix ? String(phrase.dropLast()) : phrase, in: text, prefix: prefix) != nil
+    }
+
+    /// The first occurrence of `phrase` in `text` (both normalised) at or after `start` that begins a word and,
+    /// unless `prefix`, ends one.
+    public static func wholeWordRange(
+        of phrase: String, in text: String, from start: String.Index? = nil, prefix: Bool = false
+    ) -> Range<String.Index>? {
         // Both sides are normalised, so bytes compare as characters do; Foundation's `range(of:)` folded
         // character clusters through CFString on every call, the largest cost of a search with cached vectors.
-        var searchStart = text.startIndex
-        while let range = ByteSearch.range(of: wanted, in: text, from: searchStart) {
+        var searchStart = start ?? text.startIndex
+        while let range = ByteSearch.range(of: phrase, in: text, from: searchStart) {
             let before =
                 range.lowerBound == text.startIndex || !isWordCharacter(text[text.index(before: range.lowerBound)])
             let after = range.upperBound == text.endIndex || !isWordCharacter(text[range.upperBound])
-            if before && (after || prefix) { return true }
+            if before && (after || prefix) { return range }
             searchStart = text.utf8.index(after: range.lowerBound)
         }
-        return false
+        return nil
     }
 
     public static func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber }

@@ -60,6 +60,7 @@ extension HNSWIndex {
             deleted += Int(flag)
         }
         memcpy(index.links0, links0, n * (index.maxM0 + 1) * 4)
+        index.refreshScanCodes()
         for i in 0..<n {
             let level = Int(index.levels[i])
             guard level <= maxLevel else { throw inconsistent("level above the top") }

@@ -53,6 +53,13 @@ public final class HNSWIndex: @unchecked Sendable {
     let store: VectorStore
     /// Byte codes of the rows once ``quantize(spillingRowsTo:)`` ran: searches walk the graph on them and rescore with `store`.
     var quantized: QuantizedRows?
+    /// Byte codes of every row of a cosine graph the size of an exact scan (``scanCodeRows``), not ``quantized``:
+    /// the exact scan reads them before the floats (``ExactSearch``), a quarter of the bytes, and scores the
+    /// floats of only the rows they cannot rule out. Kept by every write; not part of a snapshot.
+    private(set) var scanCodes: QuantizedRows?
+    /// Rows ``scanCodes``' quantizer was trained on: they are retrained when the graph has doubled since, so
+    /// rows added later are rarely clamped (a clamped row stays exact, its residual only widens its bound).
+    private var scanCodesTrainedOn = 0
     let maxM: Int
     let maxM0: Int
     let levelMultiplier: Double
@@ -108,13 +115,13 @@ public final class HNSWIndex: @unchecked Sendable {
     /// Number of rows marked deleted.
     public var deletedCount: Int { lock.withReadLock { deletedTotal } }
 
-    /// Heap bytes held by vectors, codes and links (float rows spilled into a file mapping are not counted:
+    /// Heap bytes held by vectors, codes (``quantized`` or ``scanCodes``) and links (float rows spilled into a file mapping are not counted:
     /// ``quantize(spillingRowsTo:)``).
     public var memoryBytes: Int {
         lock.withReadLock {
             var upper = 0
             for i in 0..<store.count where levels[i] > 0 { upper += Int(levels[i]) * (maxM + 1) * 4 }
-            return store.bytes + (quantized?.bytes ?? 0)
+            return store.bytes + (quantized?.bytes ?? 0) + (scanCodes?.bytes ?? 0)
                 + capacity * ((maxM0 + 1) * 4 + MemoryLayout<UnsafeMutableRawPointer?>.stride + 2) + upper
         }
     }
@@ -154,6 +161,7 @@ public final class HNSWIndex: @unchecked Sendable {
             let node = try lock.withWriteLock { () throws(RetrievalError) -> UInt32 in
                 let label = try store.append(vector)
                 quantized?.append(store.row(label))
+                refreshScanCodes()
                 if label >= capacity { growGraph(to: max(label + 1, capacity * 2)) }
                 prepare(UInt32(label))
                 return UInt32(label)
@@ -201,6 +209,7 @@ public final class HNSWIndex: @unchecked Sendable {
                         break
                     }
                 }
+                refreshScanCodes()
                 return (first, store.count)
             }
             // One at a time until the graph has some body: concurrent inserts into a near-empty graph would all
@@ -220,6 +229,34 @@ public final class HNSWIndex: @unchecked Sendable {
     /// the codes' error is a few thousandths of a distance, so the true `k` nearest are among them (recall within
     /// 0.008 of the float walk at every `ef` up to 1M rows, docs/BENCHMARKS.md "int8 vectors").
     static let rescoreFactor = 3
+
+    /// The largest graph that keeps ``scanCodes``: exact scans are for graphs below
+    /// ``IndexConfiguration/exactSearchThreshold`` (and for selective filters, which read listed rows only).
+    static let scanCodeRows = 65_536
+
+    /// The smallest: below it a full float scan is cheap, and codes trained on a handful of rows would clamp
+    /// most rows added after them.
+    static let scanCodeMinimumRows = 256
+
+    /// Brings ``scanCodes`` up to the rows the store holds, training them anew when there are none yet or the
+    /// graph has doubled since they were trained, and dropping them where they do not apply. Caller holds `lock`
+    /// exclusively or owns the graph alone.
+    func refreshScanCodes() {
+        let n = store.count
+        guard metric == .cosine, quantized == nil, n >= Self.scanCodeMinimumRows, n <= Self.scanCodeRows else {
+            scanCodes = nil
+            return
+        }
+        if let codes = scanCodes, n <= 2 * scanCodesTrainedOn {
+            while codes.count < n { codes.append(store.row(codes.count)) }
+            return
+        }
+        let quantizer = ScalarQuantizer(training: store.rows, count: n, dimension: dimension)
+        let codes = QuantizedRows(quantizer: quantizer, metric: metric, capacity: max(n, capacity))
+        for row in 0..<n { codes.append(store.row(row)) }
+        scanCodes = codes
+        scanCodesTrainedOn = n
+    }
 
     /// Rows of a graph always linked one at a time by ``add(contentsOf:count:threads:)``.
     static let sequentialPrefix = 1024
@@ -253,7 +290,10 @@ public final class HNSWIndex: @unchecked Sendable {
                 let quantizer = ScalarQuantizer(training: store.rows, count: count, dimension: dimension)
                 let rows = QuantizedRows(quantizer: quantizer, metric: metric, capacity: capacity)
                 for row in 0..<count { rows.append(store.row(row)) }
-                lock.withWriteLock { quantized = rows }
+                lock.withWriteLock {
+                    quantized = rows
+                    refreshScanCodes()
+                }
             }
             if let spillPath { try store.spill(toFile: spillPath) { body in lock.withWriteLock(body) } }
         }
@@ -403,6 +443,17 @@ public final class HNSWIndex: @unchecked Sendable {
             return ExactSearch.search(store: store, query: query, k: k) { label in
                 !tomb[Int(label)] && (filter?(label) ?? true)
             }
+        }
+    }
+
+    /// The exact `k` nearest among the rows `live` marks (a caller's own record of which labels it serves).
+    func exactPrepared(_ query: UnsafePointer<Float>, k: Int, live: UnsafeBufferPointer<Bool>) -> [Neighbor] {
+        lock.withReadLock {
+            if let codes = scanCodes, codes.count == store.count {
+                return ExactSearch.search(
+                    store: store, codes: codes, query: query, k: k, live: live, tombstones: tombstones)
+            }
+            return ExactSearch.search(store: store, query: query, k: k, live: live, tombstones: tombstones)
         }
     }
 

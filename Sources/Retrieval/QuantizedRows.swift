@@ -10,6 +10,9 @@ final class QuantizedRows {
     private(set) var codes: UnsafeMutablePointer<UInt8>
     /// Decoded squared norm per row, for `l2` (``ScalarQuantizer``); unused under cosine.
     private(set) var squaredNorms: UnsafeMutablePointer<Float>
+    /// `|x − x̂|` per row: by Cauchy–Schwarz no query `q` has `q · x` and `q · x̂` further apart than
+    /// `|q| × |x − x̂|`, which is what lets ``ExactSearch`` read codes first and still return the exact answer.
+    private(set) var residuals: UnsafeMutablePointer<Float>
 
     var dimension: Int { quantizer.dimension }
 
@@ -19,14 +22,16 @@ final class QuantizedRows {
         self.capacity = max(capacity, 16)
         codes = .allocate(capacity: self.capacity * quantizer.dimension)
         squaredNorms = .allocate(capacity: self.capacity)
+        residuals = .allocate(capacity: self.capacity)
     }
 
     deinit {
         codes.deallocate()
         squaredNorms.deallocate()
+        residuals.deallocate()
     }
 
-    var bytes: Int { capacity * (dimension + MemoryLayout<Float>.stride) }
+    var bytes: Int { capacity * (dimension + 2 * MemoryLayout<Float>.stride) }
 
     func reserve(_ minimumCapacity: Int) {
         guard minimumCapacity > capacity else { return }
@@ -39,13 +44,19 @@ final class QuantizedRows {
         newNorms.moveInitialize(from: squaredNorms, count: count)
         squaredNorms.deallocate()
         squaredNorms = newNorms
+        let newResiduals = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity)
+        newResiduals.moveInitialize(from: residuals, count: count)
+        residuals.deallocate()
+        residuals = newResiduals
         capacity = newCapacity
     }
 
     /// Encodes the next row (already normalised under cosine).
     func append(_ row: UnsafePointer<Float>) {
         if count == capacity { reserve(count + 1) }
-        squaredNorms[count] = quantizer.encode(row, into: codes + count &* dimension)
+        let measured = quantizer.encodeMeasured(row, into: codes + count &* dimension)
+        squaredNorms[count] = measured.squaredNorm
+        residuals[count] = measured.residual
         count += 1
     }
 

@@ -459,6 +459,9 @@ public final class RetrievalIndex: @unchecked Sendable {
                 accept = { label in state.isLive(label) }
             }
             if live < configuration.exactSearchThreshold {
+                if filter == nil {
+                    return state.live.withUnsafeBufferPointer { state.graph.exactPrepared(query, k: k, live: $0) }
+                }
                 return state.graph.exactPrepared(query, k: k, filter: accept)
             }
             if let filter,

@@ -49,9 +49,19 @@ struct ScalarQuantizer: Sendable {
     }
 
     /// The codes of one row, written to `codes`; returns the decoded row's squared norm.
-    @discardableResult @_optimize(speed)
+    @discardableResult
     func encode(_ row: UnsafePointer<Float>, into codes: UnsafeMutablePointer<UInt8>) -> Float {
+        encodeMeasured(row, into: codes).squaredNorm
+    }
+
+    /// The codes of one row, written to `codes`, with the decoded row's squared norm and `|x − x̂|`, the
+    /// distance between the row and what its codes decode to (clamped values included).
+    @_optimize(speed)
+    func encodeMeasured(_ row: UnsafePointer<Float>, into codes: UnsafeMutablePointer<UInt8>) -> (
+        squaredNorm: Float, residual: Float
+    ) {
         var norm: Float = 0
+        var residual: Float = 0
         lower.withUnsafeBufferPointer { lower in
             step.withUnsafeBufferPointer { step in
                 for d in 0..<dimension {
@@ -60,10 +70,11 @@ struct ScalarQuantizer: Sendable {
                     codes[d] = code
                     let decoded = lower[d] + Float(code) * step[d]
                     norm += decoded * decoded
+                    residual += (row[d] - decoded) * (row[d] - decoded)
                 }
             }
         }
-        return norm
+        return (norm, residual.squareRoot())
     }
 
     /// The float value a code of dimension `d` stands for.

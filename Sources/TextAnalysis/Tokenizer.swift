@@ -40,7 +40,7 @@ public struct Tokenizer: Sendable {
 
     /// The tokens of `text`, in order, possibly repeated; compound identifiers come with their parts.
     public func tokens(_ text: String) -> [String] {
-        let words = Self.rawWords(Self.fold(text))
+        let words = Self.words(text)
         var out: [String] = []
         out.reserveCapacity(words.count * 2)
         for (i, word) in words.enumerated() {
@@ -56,6 +56,70 @@ public struct Tokenizer: Sendable {
             }
         }
         return out
+    }
+
+    /// The folded raw words of `text`: ``rawWords(_:)`` of ``fold(_:)``, read straight from the bytes when the
+    /// text is ASCII (every question typed in English, most passages), where folding is lowercasing and the
+    /// Unicode property lookups and scalar views of the general path cost more than the rest of tokenizing.
+    static func words(_ text: String) -> [String] {
+        var text = text
+        if let words = text.withUTF8({ asciiWords($0) }) { return words }
+        return rawWords(fold(text))
+    }
+
+    /// ``rawWords(_:)`` of the lowercased bytes, or nil when a byte is not ASCII.
+    static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
+            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+        }
+        @inline(__always) func isConnectorByte(_ b: UInt8) -> Bool {
+            b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "(") || b == UInt8(ascii: ")")
+                || b == UInt8(ascii: "/") || b == UInt8(ascii: "_")
+        }
+        let open = UInt8(ascii: "(")
+        let close = UInt8(ascii: ")")
+        var words: [String] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(32)
+        // The same trimming as `rawWords`' flush, on the index range lo..<hi of `current`.
+        func flush() {
+            var lo = 0
+            var hi = current.count
+            func trimConnectors() {
+                while lo < hi, isConnectorByte(current[lo]), current[lo] != open { lo += 1 }
+                while hi > lo, isConnectorByte(current[hi - 1]), current[hi - 1] != close { hi -= 1 }
+            }
+            trimConnectors()
+            var opens = 0
+            var closes = 0
+            for index in lo..<hi {
+                if current[index] == open { opens += 1 } else if current[index] == close { closes += 1 }
+            }
+            while lo < hi, current[lo] == open, opens > closes {
+                lo += 1
+                opens -= 1
+            }
+            while hi > lo, current[hi - 1] == close, closes > opens {
+                hi -= 1
+                closes -= 1
+            }
+            trimConnectors()
+            if (lo..<hi).contains(where: { isWordByte(current[$0]) }) {
+                words.append(String(decoding: current[lo..<hi], as: UTF8.self))
+            }
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            let b = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            if isWordByte(b) || isConnectorByte(b) {
+                current.append(b)
+            } else if !current.isEmpty {
+                flush()
+            }
+        }
+        if !current.isEmpty { flush() }
+        return words
     }
 
     /// Lowercases and removes combining marks after canonical decomposition ("Données" -> "donnees").

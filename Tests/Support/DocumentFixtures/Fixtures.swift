@@ -25,6 +25,8 @@ public enum Fixtures {
     public static let eo14179 = "us-eo-14179_removing-barriers-american-ai-leadership_2025-01-23.md"
     /// NIST AI 800-1, initial public draft: a draft with margin line numbers (in `corpus/` only).
     public static let misusePDF = "nist-ai-800-1-ipd_managing-misuse-risk-dual-use-foundation-models.pdf"
+    /// The Blueprint for an AI Bill of Rights: headings in capitals only (in `corpus/` only).
+    public static let blueprintPDF = "us-ostp-blueprint-for-an-ai-bill-of-rights_2022.pdf"
 
     /// The all-MiniLM-L6-v2 tokenizer that production counts with.
     public static let tokenizer: WordPieceTokenizer? = {

@@ -40,6 +40,18 @@ struct DistanceHeap {
         }
     }
 
+    /// Keeps the `count` smallest keys offered: pushes while there is room, then replaces the largest by a
+    /// smaller one (a max-heap of the `count` nearest so far).
+    @inline(__always)
+    mutating func keep(_ key: Float, _ id: UInt32, nearest count: Int) {
+        if self.count < count {
+            push(key, id)
+        } else if key < topKey {
+            pop()
+            push(key, id)
+        }
+    }
+
     @discardableResult
     mutating func pop() -> (key: Float, id: UInt32) {
         let top = (keys[0], ids[0])

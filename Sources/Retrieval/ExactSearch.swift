@@ -4,36 +4,10 @@ import CBLAS
 /// oracle HNSW recall is measured against.
 enum ExactSearch {
     /// The `k` nearest rows of `store` to a prepared `query`, among rows `accept` admits.
-    ///
-    /// Scores every row with one `cblas_sgemv` (memory-bound, so BLAS's blocking beats a row loop), then
-    /// keeps a bounded heap.
     static func search(
         store: VectorStore, query: UnsafePointer<Float>, k: Int, accept: ((UInt32) -> Bool)?
     ) -> [Neighbor] {
-        let n = store.count
-        guard n > 0, k > 0 else { return [] }
-        let dim = store.dimension
-        let products = UnsafeMutablePointer<Float>.allocate(capacity: n)
-        defer { products.deallocate() }
-        cblas_sgemv(
-            CblasRowMajor, CblasNoTrans, Int32(n), Int32(dim), 1, store.rows, Int32(dim), query, 1, 0,
-            products, 1)
-        let queryNorm = store.metric == .l2 ? dotProduct(query, query, dim) : 0
-        var heap = DistanceHeap(capacity: k + 1)
-        store.squaredNorms.withUnsafeBufferPointer { norms in
-            for i in 0..<n {
-                if let accept, !accept(UInt32(i)) { continue }
-                let d: Float =
-                    store.metric == .cosine ? 1 - products[i] : max(0, queryNorm + norms[i] - 2 * products[i])
-                if heap.count < k {
-                    heap.push(d, UInt32(i))
-                } else if d < heap.topKey {
-                    heap.pop()
-                    heap.push(d, UInt32(i))
-                }
-            }
-        }
-        return heap.drainAscending().map { Neighbor(label: $0.id, distance: $0.key) }
+        scan(store: store, query: query, k: k, rows: store.count) { accept?(UInt32($0)) ?? true }
     }
 
     /// The `k` nearest rows of `store` to a prepared `query` among the rows marked in `live` and not in
@@ -43,8 +17,17 @@ enum ExactSearch {
         store: VectorStore, query: UnsafePointer<Float>, k: Int, live: UnsafeBufferPointer<Bool>,
         tombstones: UnsafePointer<Bool>
     ) -> [Neighbor] {
-        let n = min(store.count, live.count)
-        guard n > 0, k > 0 else { return [] }
+        scan(store: store, query: query, k: k, rows: min(store.count, live.count)) { live[$0] && !tombstones[$0] }
+    }
+
+    /// Scores every row with one `cblas_sgemv` (memory-bound, so BLAS's blocking beats a row loop), then keeps
+    /// the `k` nearest of the first `rows` rows that `admit` admits in a bounded heap. Inlined into each caller,
+    /// so a predicate on plain buffers costs a load per row.
+    @inline(__always)
+    private static func scan(
+        store: VectorStore, query: UnsafePointer<Float>, k: Int, rows: Int, admit: (Int) -> Bool
+    ) -> [Neighbor] {
+        guard rows > 0, k > 0 else { return [] }
         let dim = store.dimension
         let products = UnsafeMutablePointer<Float>.allocate(capacity: store.count)
         defer { products.deallocate() }
@@ -55,14 +38,9 @@ enum ExactSearch {
         let cosine = store.metric == .cosine
         var heap = DistanceHeap(capacity: k + 1)
         store.squaredNorms.withUnsafeBufferPointer { norms in
-            for i in 0..<n where live[i] && !tombstones[i] {
+            for i in 0..<rows where admit(i) {
                 let d: Float = cosine ? 1 - products[i] : max(0, queryNorm + norms[i] - 2 * products[i])
-                if heap.count < k {
-                    heap.push(d, UInt32(i))
-                } else if d < heap.topKey {
-                    heap.pop()
-                    heap.push(d, UInt32(i))
-                }
+                heap.keep(d, UInt32(i), nearest: k)
             }
         }
         return heap.drainAscending().map { Neighbor(label: $0.id, distance: $0.key) }
@@ -105,24 +83,13 @@ enum ExactSearch {
         var upper = DistanceHeap(capacity: k + 1)
         for j in 0..<admitted {
             let key = approximate[j] + bound(j)
-            if upper.count < k {
-                upper.push(key, labels[j])
-            } else if key < upper.topKey {
-                upper.pop()
-                upper.push(key, labels[j])
-            }
+            upper.keep(key, labels[j], nearest: k)
         }
         let limit = upper.count < k ? Float.infinity : upper.topKey
         var heap = DistanceHeap(capacity: k + 1)
         for j in 0..<admitted where approximate[j] - bound(j) <= limit {
             let label = labels[j]
-            let d = distance(.cosine, query, store.row(Int(label)), dim)
-            if heap.count < k {
-                heap.push(d, label)
-            } else if d < heap.topKey {
-                heap.pop()
-                heap.push(d, label)
-            }
+            heap.keep(distance(.cosine, query, store.row(Int(label)), dim), label, nearest: k)
         }
         return heap.drainAscending().map { Neighbor(label: $0.id, distance: $0.key) }
     }
@@ -137,13 +104,7 @@ enum ExactSearch {
         guard k > 0 else { return [] }
         var heap = DistanceHeap(capacity: k + 1)
         for label in rows {
-            let d = distance(store.metric, query, store.row(Int(label)), store.dimension)
-            if heap.count < k {
-                heap.push(d, label)
-            } else if d < heap.topKey {
-                heap.pop()
-                heap.push(d, label)
-            }
+            heap.keep(distance(store.metric, query, store.row(Int(label)), store.dimension), label, nearest: k)
         }
         return heap.drainAscending().map { Neighbor(label: $0.id, distance: $0.key) }
     }
@@ -175,12 +136,7 @@ enum ExactSearch {
                         let d: Float =
                             store.metric == .cosine
                             ? 1 - line[r] : max(0, queryNorms[q] + norms[start + r] - 2 * line[r])
-                        if heaps[q].count < k {
-                            heaps[q].push(d, UInt32(start + r))
-                        } else if d < heaps[q].topKey {
-                            heaps[q].pop()
-                            heaps[q].push(d, UInt32(start + r))
-                        }
+                        heaps[q].keep(d, UInt32(start + r), nearest: k)
                     }
                 }
             }

@@ -76,36 +76,15 @@ public struct Tokenizer: Sendable {
             b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "(") || b == UInt8(ascii: ")")
                 || b == UInt8(ascii: "/") || b == UInt8(ascii: "_")
         }
-        let open = UInt8(ascii: "(")
-        let close = UInt8(ascii: ")")
         var words: [String] = []
         var current: [UInt8] = []
         current.reserveCapacity(32)
-        // The same trimming as `rawWords`' flush, on the index range lo..<hi of `current`.
         func flush() {
-            var lo = 0
-            var hi = current.count
-            func trimConnectors() {
-                while lo < hi, isConnectorByte(current[lo]), current[lo] != open { lo += 1 }
-                while hi > lo, isConnectorByte(current[hi - 1]), current[hi - 1] != close { hi -= 1 }
-            }
-            trimConnectors()
-            var opens = 0
-            var closes = 0
-            for index in lo..<hi {
-                if current[index] == open { opens += 1 } else if current[index] == close { closes += 1 }
-            }
-            while lo < hi, current[lo] == open, opens > closes {
-                lo += 1
-                opens -= 1
-            }
-            while hi > lo, current[hi - 1] == close, closes > opens {
-                hi -= 1
-                closes -= 1
-            }
-            trimConnectors()
-            if (lo..<hi).contains(where: { isWordByte(current[$0]) }) {
-                words.append(String(decoding: current[lo..<hi], as: UTF8.self))
+            if let range = wordRange(
+                current, open: UInt8(ascii: "("), close: UInt8(ascii: ")"), isConnector: isConnectorByte,
+                isWord: isWordByte)
+            {
+                words.append(String(decoding: current[range], as: UTF8.self))
             }
             current.removeAll(keepingCapacity: true)
         }
@@ -147,24 +126,11 @@ public struct Tokenizer: Sendable {
         var current = String.UnicodeScalarView()
         func flush() {
             defer { current = String.UnicodeScalarView() }
-            var scalars = Array(current)
-            while let first = scalars.first, isConnector(first), first != "(" { scalars.removeFirst() }
-            while let last = scalars.last, isConnector(last), last != ")" { scalars.removeLast() }
-            var opens = scalars.filter { $0 == "(" }.count
-            var closes = scalars.filter { $0 == ")" }.count
-            while let first = scalars.first, first == "(", opens > closes {
-                scalars.removeFirst()
-                opens -= 1
-            }
-            while let last = scalars.last, last == ")", closes > opens {
-                scalars.removeLast()
-                closes -= 1
-            }
-            while let first = scalars.first, isConnector(first), first != "(" { scalars.removeFirst() }
-            while let last = scalars.last, isConnector(last), last != ")" { scalars.removeLast() }
-            guard scalars.contains(where: isWordScalar) else { return }
+            let scalars = Array(current)
+            guard let range = wordRange(scalars, open: "(", close: ")", isConnector: isConnector, isWord: isWordScalar)
+            else { return }
             var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars)
+            view.append(contentsOf: scalars[range])
             words.append(String(view))
         }
         for scalar in text.unicodeScalars {
@@ -176,6 +142,38 @@ public struct Tokenizer: Sendable {
         }
         if !current.isEmpty { flush() }
         return words
+    }
+
+    /// The word inside a run of word characters and connectors, shared by the scalar and the byte path:
+    /// connectors trimmed from both ends (an opening parenthesis kept at the start, a closing one at the end),
+    /// then the unbalanced parentheses at the ends dropped, then connectors trimmed again; nil when no word
+    /// character is left.
+    @inline(__always)
+    private static func wordRange<Element: Equatable>(
+        _ run: [Element], open: Element, close: Element, isConnector: (Element) -> Bool, isWord: (Element) -> Bool
+    ) -> Range<Int>? {
+        var lo = 0
+        var hi = run.count
+        func trimConnectors() {
+            while lo < hi, isConnector(run[lo]), run[lo] != open { lo += 1 }
+            while hi > lo, isConnector(run[hi - 1]), run[hi - 1] != close { hi -= 1 }
+        }
+        trimConnectors()
+        var opens = 0
+        var closes = 0
+        for index in lo..<hi {
+            if run[index] == open { opens += 1 } else if run[index] == close { closes += 1 }
+        }
+        while lo < hi, run[lo] == open, opens > closes {
+            lo += 1
+            opens -= 1
+        }
+        while hi > lo, run[hi - 1] == close, closes > opens {
+            hi -= 1
+            closes -= 1
+        }
+        trimConnectors()
+        return (lo..<hi).contains { isWord(run[$0]) } ? lo..<hi : nil
     }
 
     /// Adds the tokens of one raw word: a plain word as itself (unless a stopword); an identifier with

@@ -60,7 +60,6 @@ extension HNSWIndex {
             deleted += Int(flag)
         }
         memcpy(index.links0, links0, n * (index.maxM0 + 1) * 4)
-        index.refreshScanCodes()
         for i in 0..<n {
             let level = Int(index.levels[i])
             guard level <= maxLevel else { throw inconsistent("level above the top") }
@@ -88,6 +87,7 @@ extension HNSWIndex {
         index.entryPoint = entryPoint
         index.deletedTotal = deleted
         index.random = SplitMix64(seed: seed ^ UInt64(n))
+        index.retrainScanCodesIfDue()
         return index
     }
 }

@@ -55,10 +55,12 @@ public final class HNSWIndex: @unchecked Sendable {
     var quantized: QuantizedRows?
     /// Byte codes of every row of a cosine graph the size of an exact scan (``scanCodeRows``), not ``quantized``:
     /// the exact scan reads them before the floats (``ExactSearch``), a quarter of the bytes, and scores the
-    /// floats of only the rows they cannot rule out. Kept by every write; not part of a snapshot.
+    /// floats of only the rows they cannot rule out. Kept by every write (``extendScanCodes()``,
+    /// ``retrainScanCodesIfDue()``); not part of a snapshot.
     private(set) var scanCodes: QuantizedRows?
     /// Rows ``scanCodes``' quantizer was trained on: they are retrained when the graph has doubled since, so
     /// rows added later are rarely clamped (a clamped row stays exact, its residual only widens its bound).
+    /// Written under `lock` by the writer alone.
     private var scanCodesTrainedOn = 0
     let maxM: Int
     let maxM0: Int
@@ -161,13 +163,14 @@ public final class HNSWIndex: @unchecked Sendable {
             let node = try lock.withWriteLock { () throws(RetrievalError) -> UInt32 in
                 let label = try store.append(vector)
                 quantized?.append(store.row(label))
-                refreshScanCodes()
+                extendScanCodes()
                 if label >= capacity { growGraph(to: max(label + 1, capacity * 2)) }
                 prepare(UInt32(label))
                 return UInt32(label)
             }
             let plan = planLinks(node, entry: entryPoint, top: maxLevel, visited: buildVisited)
             lock.withWriteLock { publish(plan) }
+            retrainScanCodesIfDue()
             return node
         }
     }
@@ -209,7 +212,7 @@ public final class HNSWIndex: @unchecked Sendable {
                         break
                     }
                 }
-                refreshScanCodes()
+                extendScanCodes()
                 return (first, store.count)
             }
             // One at a time until the graph has some body: concurrent inserts into a near-empty graph would all
@@ -220,6 +223,7 @@ public final class HNSWIndex: @unchecked Sendable {
                 lock.withWriteLock { publish(plan) }
             }
             if sequentialEnd < end { linkInParallel(sequentialEnd..<end, threads: min(threads, end - sequentialEnd)) }
+            retrainScanCodesIfDue()
             if let failure { throw failure }
             return first..<end
         }
@@ -238,24 +242,39 @@ public final class HNSWIndex: @unchecked Sendable {
     /// most rows added after them.
     static let scanCodeMinimumRows = 256
 
-    /// Brings ``scanCodes`` up to the rows the store holds, training them anew when there are none yet or the
-    /// graph has doubled since they were trained, and dropping them where they do not apply. Caller holds `lock`
-    /// exclusively or owns the graph alone.
-    func refreshScanCodes() {
-        let n = store.count
-        guard metric == .cosine, quantized == nil, n >= Self.scanCodeMinimumRows, n <= Self.scanCodeRows else {
+    /// Whether the graph keeps ``scanCodes``: cosine, not ``quantized``, and of a size an exact scan serves.
+    private var scanCodesApply: Bool {
+        metric == .cosine && quantized == nil && (Self.scanCodeMinimumRows...Self.scanCodeRows).contains(store.count)
+    }
+
+    /// Codes for the rows appended since the last call, or none where they no longer apply. A retraining that is
+    /// due is left to ``retrainScanCodesIfDue()``: until it is done the codes lag the rows and exact scans read
+    /// the floats. Caller holds `lock` exclusively.
+    func extendScanCodes() {
+        guard scanCodesApply else {
             scanCodes = nil
             return
         }
-        if let codes = scanCodes, n <= 2 * scanCodesTrainedOn {
-            while codes.count < n { codes.append(store.row(codes.count)) }
-            return
+        guard let codes = scanCodes, store.count <= 2 * scanCodesTrainedOn else { return }
+        while codes.count < store.count { codes.append(store.row(codes.count)) }
+    }
+
+    /// Trains ``scanCodes`` anew on every row when they apply and there are none yet, or the graph has doubled
+    /// since they were trained. Encoded outside `lock`, as ``quantize(spillingRowsTo:)`` does, so searches go on
+    /// meanwhile (on the floats); installed in a moment of it. Caller holds `writer` (or owns the graph alone), so
+    /// no row changes under the encoding.
+    func retrainScanCodesIfDue() {
+        let (due, n) = lock.withReadLock {
+            (scanCodesApply && (scanCodes == nil || store.count > 2 * scanCodesTrainedOn), store.count)
         }
+        guard due else { return }
         let quantizer = ScalarQuantizer(training: store.rows, count: n, dimension: dimension)
-        let codes = QuantizedRows(quantizer: quantizer, metric: metric, capacity: max(n, capacity))
+        let codes = QuantizedRows(quantizer: quantizer, metric: metric, capacity: n)
         for row in 0..<n { codes.append(store.row(row)) }
-        scanCodes = codes
-        scanCodesTrainedOn = n
+        lock.withWriteLock {
+            scanCodes = codes
+            scanCodesTrainedOn = n
+        }
     }
 
     /// Rows of a graph always linked one at a time by ``add(contentsOf:count:threads:)``.
@@ -292,7 +311,7 @@ public final class HNSWIndex: @unchecked Sendable {
                 for row in 0..<count { rows.append(store.row(row)) }
                 lock.withWriteLock {
                     quantized = rows
-                    refreshScanCodes()
+                    extendScanCodes()
                 }
             }
             if let spillPath { try store.spill(toFile: spillPath) { body in lock.withWriteLock(body) } }

@@ -112,6 +112,14 @@ import Testing
         #expect(graph.scanCodes?.count == rows.count)
         try graph.add([Float](repeating: 1, count: 48))
         #expect(graph.scanCodes?.count == rows.count + 1)
+        // Codes are not in a snapshot: a loaded graph trains its own.
+        var snapshot = Retrieval.ByteBuffer()
+        try graph.write(to: &snapshot)
+        let loaded = try snapshot.bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw, fileName: "snapshot")
+            return try HNSWIndex.read(from: &reader)
+        }
+        #expect(loaded.scanCodes?.count == rows.count + 1)
         try graph.quantize()
         #expect(graph.scanCodes == nil)
         let small = HNSWIndex(dimension: 4, metric: .cosine)

@@ -54,7 +54,7 @@ final class QuantizedRows {
     /// Encodes the next row (already normalised under cosine).
     func append(_ row: UnsafePointer<Float>) {
         if count == capacity { reserve(count + 1) }
-        let measured = quantizer.encodeMeasured(row, into: codes + count &* dimension)
+        let measured = quantizer.encode(row, into: codes + count &* dimension)
         squaredNorms[count] = measured.squaredNorm
         residuals[count] = measured.residual
         count += 1

@@ -48,16 +48,10 @@ struct ScalarQuantizer: Sendable {
         }
     }
 
-    /// The codes of one row, written to `codes`; returns the decoded row's squared norm.
-    @discardableResult
-    func encode(_ row: UnsafePointer<Float>, into codes: UnsafeMutablePointer<UInt8>) -> Float {
-        encodeMeasured(row, into: codes).squaredNorm
-    }
-
-    /// The codes of one row, written to `codes`, with the decoded row's squared norm and `|x − x̂|`, the
+    /// The codes of one row, written to `codes`; returns the decoded row's squared norm and `|x − x̂|`, the
     /// distance between the row and what its codes decode to (clamped values included).
-    @_optimize(speed)
-    func encodeMeasured(_ row: UnsafePointer<Float>, into codes: UnsafeMutablePointer<UInt8>) -> (
+    @discardableResult @_optimize(speed)
+    func encode(_ row: UnsafePointer<Float>, into codes: UnsafeMutablePointer<UInt8>) -> (
         squaredNorm: Float, residual: Float
     ) {
         var norm: Float = 0

@@ -27,16 +27,19 @@ import Testing
         }
         var codes = [UInt8](repeating: 0, count: dimension)
         for row in rows {
-            let norm = row.withUnsafeBufferPointer { source in
+            let measured = row.withUnsafeBufferPointer { source in
                 codes.withUnsafeMutableBufferPointer { quantizer.encode(source.baseAddress!, into: $0.baseAddress!) }
             }
             var decodedNorm: Float = 0
+            var residual: Float = 0
             for d in 0..<dimension {
                 let decoded = quantizer.decode(codes[d], dimension: d)
                 #expect(abs(decoded - row[d]) <= quantizer.step[d] * 0.5001, "dimension \(d)")
                 decodedNorm += decoded * decoded
+                residual += (decoded - row[d]) * (decoded - row[d])
             }
-            #expect(abs(norm - decodedNorm) <= Float(1e-4) * max(1, decodedNorm))
+            #expect(abs(measured.squaredNorm - decodedNorm) <= Float(1e-4) * max(1, decodedNorm))
+            #expect(abs(measured.residual - residual.squareRoot()) <= 1e-5)
         }
         // Beyond the trained range a value takes the nearest end's code.
         let outside = (0..<dimension).map { d in d % 2 == 0 ? Float(1_000) : -1_000 }

@@ -13,11 +13,8 @@ import Foundation
 /// more different outer headings and never over another ("WHY THIS PRINCIPLE IS IMPORTANT") is a part and stays
 /// one wherever it stands; every other title is an outer heading.
 enum CapsHeadings {
-    /// One heading block: where its first line starts, where its last line ends, its level (1 outer, 2 part)
-    /// and its title in title case ("Safe and Effective Systems").
+    /// One heading block: its level (1 outer, 2 part) and its title in title case ("Safe and Effective Systems").
     struct Heading: Equatable {
-        var start: Int
-        var end: Int
         var level: Int
         var title: String
     }
@@ -27,7 +24,6 @@ enum CapsHeadings {
 
     private struct Line {
         var start: Int
-        var end: Int
         var words: [String]
     }
 
@@ -45,7 +41,7 @@ enum CapsHeadings {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if let words = capitalWords(line) {
                 if open.isEmpty { runs.append(([], blankSinceRun)) }
-                open.append(Line(start: offset, end: offset + length, words: words))
+                open.append(Line(start: offset, words: words))
                 runs[runs.count - 1].lines = open
                 continue
             }
@@ -91,14 +87,14 @@ enum CapsHeadings {
         }
         var headings: [Int: Heading?] = [:]
         for block in blocks {
-            guard let first = block.lines.first, let last = block.lines.last else { continue }
+            guard let first = block.lines.first else { continue }
             for line in block.lines.dropFirst() { headings[line.start] = .some(nil) }
             if placeholders.contains(block.title) {
                 headings[first.start] = .some(nil)
                 continue
             }
             let part = (outerOf[block.title]?.count ?? 0) >= 2 && !outers.contains(block.title)
-            headings[first.start] = Heading(start: first.start, end: last.end, level: part ? 2 : 1, title: block.title)
+            headings[first.start] = Heading(level: part ? 2 : 1, title: block.title)
         }
         return headings
     }

@@ -75,7 +75,7 @@ import Testing
             a capital lead-in, not a heading.
             ROTECT O
             """
-        let found = CapsHeadings.find(in: text).values.compactMap { $0 }.sorted { $0.start < $1.start }
+        let found = CapsHeadings.find(in: text).sorted { $0.key < $1.key }.compactMap(\.value)
             .map { "\($0.level) \($0.title)" }
         #expect(
             found == [

@@ -71,6 +71,8 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     public static let listBudget = 1_600
     /// Said after a list cut at ``listBudget``.
     public static let listContinues = "(The list continues in the source.)"
+    /// Stands where points of a quoted list are left out between two that are quoted.
+    public static let omission = "…"
 
     private struct Candidate {
         var passageRank: Int
@@ -276,7 +278,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         guard !chosen.isEmpty else { return ExtractiveAnswer(text: Self.noMatchText, citedSources: [], matched: false) }
         // Quoted in source order, so sentences of one passage read as they were written.
         chosen.sort { ($0.passageRank, $0.position) < ($1.passageRank, $1.position) }
-        var quotes: [(rank: Int, position: Int, text: String)] = []
+        var quotes: [Quote] = []
         for candidate in chosen {
             let rank = candidate.passageRank
             let number = candidate.number
@@ -297,46 +299,88 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             if definitionFound { leadIn = nil }
             guard let leadIn, !quoted(leadIn) else {
                 let text = statement.kind == .point ? statement.text : Self.withoutEnumerator(statement.text)
-                quotes.append((rank, candidate.position, text + " [\(number)]"))
+                // A point of a list already quoted from its lead-in joins that list.
+                let list = leadIn.flatMap { quoted($0) && statement.kind == .point ? $0 : nil }
+                quotes.append(Quote(rank: rank, position: candidate.position, text: text, number: number, list: list))
                 continue
             }
-            quotes.append((rank, leadIn, Self.withoutEnumerator(passageStatements[leadIn].text) + " [\(number)]"))
+            let leadInText = Self.withoutEnumerator(passageStatements[leadIn].text)
+            quotes.append(Quote(rank: rank, position: leadIn, text: leadInText, number: number, list: nil))
             var used = 0
-            var open = false
             var position = leadIn + 1
             while position < passageStatements.count, passageStatements[position].kind == .point {
                 let point = passageStatements[position].text
-                if used + point.count > Self.listBudget, used > 0 {
-                    open = true
-                    break
-                }
+                if used + point.count > Self.listBudget, used > 0 { break }
                 used += point.count
-                quotes.append((rank, position, point + " [\(number)]"))
-                // A point ending in ";" (or "; or", "; and") has a successor, in this passage or the next chunk.
-                open = Self.continuesList(point)
+                quotes.append(Quote(rank: rank, position: position, text: point, number: number, list: leadIn))
                 position += 1
             }
             // The point that was asked about, when the budget ended the list before it.
             if candidate.position >= position {
-                quotes.append((rank, candidate.position, statement.text + " [\(number)]"))
-                open = Self.continuesList(statement.text) || candidate.position + 1 < passageStatements.count
+                quotes.append(
+                    Quote(rank: rank, position: candidate.position, text: statement.text, number: number, list: leadIn))
             }
-            if open { quotes.append((rank, Int.max, Self.listContinues)) }
         }
+        quotes = Self.inSourceOrder(quotes, statements: statements)
         var paragraphs: [String] = []
         var cited: [Int] = []
         var previousRank: Int?
         for quote in quotes {
+            let text = quote.number.map { quote.text + " [\($0)]" } ?? quote.text
             if quote.rank == previousRank {
-                paragraphs[paragraphs.count - 1] += " " + quote.text
+                paragraphs[paragraphs.count - 1] += " " + text
             } else {
-                paragraphs.append(Self.label(of: considered[quote.rank]) + quote.text)
+                paragraphs.append(Self.label(of: considered[quote.rank]) + text)
             }
             previousRank = quote.rank
             let number = considered[quote.rank].number
             if !cited.contains(number) { cited.append(number) }
         }
         return ExtractiveAnswer(text: paragraphs.joined(separator: "\n\n"), citedSources: cited, matched: true)
+    }
+
+    /// One piece of the answer: a statement of the passage at `rank`, or a note about a list (no `number`).
+    struct Quote {
+        var rank: Int
+        var position: Int
+        var text: String
+        /// The source number cited after the text; nil for ``omission`` and ``listContinues``.
+        var number: Int?
+        /// The lead-in's position when this is a point quoted as part of its list.
+        var list: Int? = nil
+    }
+
+    /// `quotes` (grouped by passage, in the order the passages were first quoted) with each passage's statements
+    /// in source order, ``omission`` between two points of a list with points left out between them, and
+    /// ``listContinues`` after a list's last quoted point when the list goes on after it. A point chosen on its
+    /// own after its list was cut at the budget thus reads after the points that fit, and the note that the list
+    /// goes on comes once, at the end, where it is true.
+    static func inSourceOrder(_ quotes: [Quote], statements: [[ProvisionStatement]]) -> [Quote] {
+        var ranks: [Int] = []
+        for quote in quotes where !ranks.contains(quote.rank) { ranks.append(quote.rank) }
+        var ordered: [Quote] = []
+        for rank in ranks {
+            let group = quotes.filter { $0.rank == rank }.sorted { $0.position < $1.position }
+            let passageStatements = statements[rank]
+            for (index, quote) in group.enumerated() {
+                let previous = index > 0 ? group[index - 1] : nil
+                if let list = quote.list, let previous, previous.list == list || previous.position == list,
+                    quote.position > previous.position + 1
+                {
+                    ordered.append(Quote(rank: rank, position: quote.position, text: omission, number: nil))
+                }
+                ordered.append(quote)
+                let next = index + 1 < group.count ? group[index + 1] : nil
+                guard let list = quote.list, next?.list != list else { continue }
+                var end = list + 1
+                while end < passageStatements.count, passageStatements[end].kind == .point { end += 1 }
+                // A point ending in ";" (or "; or", "; and") has a successor, in this passage or the next chunk.
+                if quote.position + 1 < end || continuesList(quote.text) {
+                    ordered.append(Quote(rank: rank, position: quote.position, text: listContinues, number: nil))
+                }
+            }
+        }
+        return ordered
     }
 
     /// Whether a statement is long enough to quote: three words or fewer are a heading or a stray label.

@@ -217,6 +217,34 @@ import TextAnalysis
         #expect(!far.text.contains("(30) "))
     }
 
+    /// "Which uses of AI are banned outright?" against Article 5(1): the lead-in brought the points that fit the
+    /// budget and another point qualified on its own. The answer read "(c) ... (The list continues in the
+    /// source.) (d) ...": the list said to go on before more of it, and nothing marking the points left out.
+    @Test func aPointChosenPastTheCutListComesBeforeTheNoteThatTheListGoesOn() {
+        let long =
+            "The following AI practices shall be prohibited: "
+            + (1...30).map {
+                "(\($0)) a long point about " + String(repeating: "market rules ", count: 8) + "number \($0);"
+            }.joined(separator: " ")
+            + " (31) the use of subliminal techniques on people; (32) a last point about market rules."
+        let answer = ExtractiveAnswerer().answer(
+            question: "Which practices are prohibited, such as subliminal techniques on people?",
+            passages: [passage(1, "Article 5(1)", long)])
+        let text = answer.text
+        #expect(text.hasPrefix("Article 5(1): The following AI practices shall be prohibited: [1] (1) "), "\(text)")
+        guard let far = text.range(of: "(31) the use of subliminal techniques on people; [1]"),
+            let note = text.range(of: ExtractiveAnswerer.listContinues)
+        else {
+            Issue.record("point (31) or the note missing: \(text)")
+            return
+        }
+        #expect(far.upperBound <= note.lowerBound, "\(text)")
+        #expect(text.hasSuffix("[1] " + ExtractiveAnswerer.listContinues), "\(text)")
+        // The points between the budget and (31) are left out, and the answer says so where they were.
+        #expect(text.contains("[1] \(ExtractiveAnswerer.omission) (31) "), "\(text)")
+        #expect(!text.contains("(30) "))
+    }
+
     @Test func aListCutByTheChunkEndSaysItContinuesInsteadOfEndingMidSentence() {
         let text = """
             The following AI practices shall be prohibited: (a) the placing on the market of an AI system that \

@@ -278,6 +278,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         guard !chosen.isEmpty else { return ExtractiveAnswer(text: Self.noMatchText, citedSources: [], matched: false) }
         // Quoted in source order, so sentences of one passage read as they were written.
         chosen.sort { ($0.passageRank, $0.position) < ($1.passageRank, $1.position) }
+        let labels = zip(considered, statements).map { Self.labels(of: $1, section: $0.section) }
         var quotes: [Quote] = []
         for candidate in chosen {
             let rank = candidate.passageRank
@@ -297,42 +298,58 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             case .sentence: leadIn = nil
             }
             if definitionFound { leadIn = nil }
+            let label = labels[rank]
             guard let leadIn, !quoted(leadIn) else {
-                let text = statement.kind == .point ? statement.text : Self.withoutEnumerator(statement.text)
-                // A point of a list already quoted from its lead-in joins that list.
+                // A point of a list already quoted from its lead-in joins that list, under the lead-in's label.
                 let list = leadIn.flatMap { quoted($0) && statement.kind == .point ? $0 : nil }
-                quotes.append(Quote(rank: rank, position: candidate.position, text: text, number: number, list: list))
+                let own = label[list ?? candidate.position]
+                // A point keeps its "(a)" unless its label now carries its number ("Article 3(60): ‘deep fake’").
+                let keepsEnumerator = statement.kind == .point && !(list == nil && own.numbersStatement)
+                let text = keepsEnumerator ? statement.text : Self.withoutEnumerator(statement.text)
+                quotes.append(
+                    Quote(
+                        rank: rank, position: candidate.position, text: text, number: number, list: list,
+                        label: own.text))
                 continue
             }
             let leadInText = Self.withoutEnumerator(passageStatements[leadIn].text)
-            quotes.append(Quote(rank: rank, position: leadIn, text: leadInText, number: number, list: nil))
+            quotes.append(
+                Quote(rank: rank, position: leadIn, text: leadInText, number: number, list: nil, label: label[leadIn].text))
             var used = 0
             var position = leadIn + 1
             while position < passageStatements.count, passageStatements[position].kind == .point {
                 let point = passageStatements[position].text
                 if used + point.count > Self.listBudget, used > 0 { break }
                 used += point.count
-                quotes.append(Quote(rank: rank, position: position, text: point, number: number, list: leadIn))
+                quotes.append(
+                    Quote(
+                        rank: rank, position: position, text: point, number: number, list: leadIn,
+                        label: label[leadIn].text))
                 position += 1
             }
             // The point that was asked about, when the budget ended the list before it.
             if candidate.position >= position {
                 quotes.append(
-                    Quote(rank: rank, position: candidate.position, text: statement.text, number: number, list: leadIn))
+                    Quote(
+                        rank: rank, position: candidate.position, text: statement.text, number: number, list: leadIn,
+                        label: label[leadIn].text))
             }
         }
         quotes = Self.inSourceOrder(quotes, statements: statements)
         var paragraphs: [String] = []
         var cited: [Int] = []
-        var previousRank: Int?
+        var previous: (rank: Int, label: String)?
         for quote in quotes {
             let text = quote.number.map { quote.text + " [\($0)]" } ?? quote.text
-            if quote.rank == previousRank {
-                paragraphs[paragraphs.count - 1] += " " + text
+            // A passage's quotes are one paragraph; its label is said again where a quote is in another of the
+            // provision's paragraphs ("Article 6(4): ... Article 6(5): ...").
+            let label = quote.label ?? previous?.label ?? ""
+            if let previous, quote.rank == previous.rank {
+                paragraphs[paragraphs.count - 1] += " " + (label == previous.label ? "" : label) + text
             } else {
-                paragraphs.append(Self.label(of: considered[quote.rank]) + text)
+                paragraphs.append(label + text)
             }
-            previousRank = quote.rank
+            previous = (quote.rank, label)
             let number = considered[quote.rank].number
             if !cited.contains(number) { cited.append(number) }
         }
@@ -348,6 +365,8 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         var number: Int?
         /// The lead-in's position when this is a point quoted as part of its list.
         var list: Int? = nil
+        /// What the quote is said under ("Article 6(4): "); nil for a note, which goes on the quote before it.
+        var label: String? = nil
     }
 
     /// `quotes` (grouped by passage, in the order the passages were first quoted) with each passage's statements
@@ -394,11 +413,66 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
 
     /// "Article 99(3): " for a passage with a short section label; nothing for none, the preamble or a long
     /// heading (which would read as part of the quote).
-    static func label(of passage: Passage) -> String {
-        guard let section = passage.section?.trimmingCharacters(in: .whitespaces), !section.isEmpty,
+    static func label(of section: String?) -> String {
+        guard let section = section?.trimmingCharacters(in: .whitespaces), !section.isEmpty,
             section != "Preamble", section.count <= 40
         else { return "" }
         return section + ": "
+    }
+
+    /// An article's label, with the paragraph the chunker started it at: "Article 26(6)" gives 26 and 6.
+    private static let articleLabel = try! NSRegularExpression(pattern: #"^(Article \d{1,3}[a-z]?)(?:\((\d{1,3})\))?$"#)
+    /// A section of a US order, whose definitions are lettered: "Sec. 3".
+    private static let orderSectionLabel = try! NSRegularExpression(pattern: #"^((?:Sec\.|Section) \d{1,3})$"#)
+    /// A paragraph's number opening its first sentence ("4. A provider who considers ...").
+    private static let paragraphNumber = try! NSRegularExpression(pattern: #"^(\d{1,3})\.\s"#)
+    /// A definition's own number or letter ("(60) ‘deep fake’ means", "(k) The term “dual-use ...” means").
+    private static let definitionNumber = try! NSRegularExpression(pattern: #"^\((\d{1,3}|[a-z]{1,3})\)\s"#)
+
+    /// The label each of a passage's statements is quoted under, and whether the label carries the statement's
+    /// own number. A chunk of an article carries the label of the paragraph it starts in ("Article 26(6)") or,
+    /// when it starts at a heading, the article's ("Article 6"), though it may hold several paragraphs; so a
+    /// statement is labelled with the paragraph it is in, as the text numbers them ("4." on its own line
+    /// opens paragraph 4). A number counts only as the next paragraph (or, in a chunk whose paragraph is not
+    /// known, as any): a stray "7." after paragraph 2 is not a paragraph. A definition in a definitions article or
+    /// a US order's definitions section is cited with its own number: "Article 3(60)", "Sec. 3(k)".
+    static func labels(
+        of statements: [ProvisionStatement], section: String?
+    ) -> [(text: String, numbersStatement: Bool)] {
+        let plain = label(of: section)
+        guard let section = section?.trimmingCharacters(in: .whitespaces) else {
+            return statements.map { _ in (plain, false) }
+        }
+        let range = NSRange(section.startIndex..., in: section)
+        func group(_ match: NSTextCheckingResult?, _ index: Int, in text: String) -> String? {
+            guard let match, let found = Range(match.range(at: index), in: text) else { return nil }
+            return String(text[found])
+        }
+        let article = articleLabel.firstMatch(in: section, range: range)
+        let order = orderSectionLabel.firstMatch(in: section, range: range)
+        guard let provision = group(article, 1, in: section) ?? group(order, 1, in: section) else {
+            return statements.map { _ in (plain, false) }
+        }
+        var paragraph = group(article, 2, in: section).flatMap { Int($0) }
+        return statements.map { statement in
+            let text = statement.text
+            let whole = NSRange(text.startIndex..., in: text)
+            if article != nil, statement.kind != .point,
+                let number = group(paragraphNumber.firstMatch(in: text, range: whole), 1, in: text).flatMap({ Int($0) }),
+                paragraph.map({ number == $0 + 1 }) ?? true
+            {
+                paragraph = number
+            }
+            // An article's points are lettered: only its numbered definitions are its own subdivisions.
+            if definedTerm(text) != nil,
+                let number = group(definitionNumber.firstMatch(in: text, range: whole), 1, in: text),
+                article == nil || number.allSatisfy(\.isNumber)
+            {
+                return ("\(provision)(\(number)): ", true)
+            }
+            guard article != nil, let paragraph else { return (plain, false) }
+            return ("\(provision)(\(paragraph)): ", false)
+        }
     }
 
     /// A list enumerator opening a sentence ("1. ", "(2) ", "(a) "), which means nothing once quoted alone.

@@ -133,11 +133,14 @@ import Testing
             #expect(object?["mode"] as? String == "extractive")
             for phrase in operative { #expect(answer.contains(phrase), "\(question): \(answer)") }
             #expect(!answer.contains("CHAPTER") && !answer.contains("do not appear to answer"), "\(answer)")
-            // Every paragraph opens on a whole sentence or point, after its "Article N(p): " label.
+            // Every paragraph opens on a whole sentence, point or quoted defined term, after its "Article N(p): "
+            // label.
             for paragraph in answer.components(separatedBy: "\n\n") {
                 let quote = paragraph.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? paragraph
                 let first = quote.first ?? " "
-                #expect(first.isUppercase || first == "(", "\(question): a paragraph starts mid-sentence: \(paragraph)")
+                #expect(
+                    first.isUppercase || "(‘“".contains(first),
+                    "\(question): a paragraph starts mid-sentence: \(paragraph)")
             }
         }
     }

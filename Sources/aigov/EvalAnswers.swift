@@ -18,7 +18,8 @@ struct EvalAnswers: AsyncParsableCommand {
             questions: retrieved (an expected phrase is in a passage the answerer read: the ceiling), quoted (the \
             answer's text holds an expected phrase, citation markers removed), cited (a source the answer cites \
             holds one), and declined (the answer says the sources do not answer). Phrases match as in `aigov \
-            eval questions`.
+            eval questions`. For the questions whose provision is an article's paragraph ("Article 26(7)"), also \
+            labelled: the share whose answer quotes something under that paragraph's label ("Article 26(7): ").
             """)
 
     @OptionGroup var data: DataOptions
@@ -50,6 +51,8 @@ struct EvalAnswers: AsyncParsableCommand {
         var quoted: Bool
         var cited: Bool
         var declined: Bool
+        /// Whether the answer quotes under the question's paragraph label; nil when that is not judged.
+        var labelled: Bool?
         var answer: String
         /// The answerer's own time (sentence scoring included), from ``AnswerTimings``.
         var milliseconds: Double
@@ -85,6 +88,7 @@ struct EvalAnswers: AsyncParsableCommand {
                         phrases: item.expect) != nil,
                     cited: PhraseMatcher.firstHit(passages: cited, phrases: item.expect) != nil,
                     declined: [ExtractiveAnswerer.noMatchText, Answerer.noSourcesText].contains(answer.text),
+                    labelled: item.provision.flatMap { ParagraphCitation.names($0, in: answer.text) },
                     answer: answer.text, milliseconds: answer.timings.generationMilliseconds))
         }
         let groups =
@@ -100,7 +104,7 @@ struct EvalAnswers: AsyncParsableCommand {
                 [
                     "id": outcome.item.id ?? "", "split": outcome.item.split ?? "", "retrieved": outcome.retrieved,
                     "quoted": outcome.quoted, "cited": outcome.cited, "declined": outcome.declined,
-                    "answer": outcome.answer,
+                    "labelled": outcome.labelled.map { $0 as Any } ?? NSNull(), "answer": outcome.answer,
                 ] as [String: Any]
             }
             try printJSON(object)
@@ -110,10 +114,11 @@ struct EvalAnswers: AsyncParsableCommand {
             let shares = fields(members)
             print(
                 String(
-                    format: "%@: retrieved %.3f  quoted %.3f  cited %.3f  declined %.3f  (%d questions; answering "
-                        + "p50 %.1f ms)", name, shares["retrieved"] as! Double, shares["quoted"] as! Double,
-                    shares["cited"] as! Double, shares["declined"] as! Double, members.count,
-                    shares["answer_ms_p50"] as! Double))
+                    format: "%@: retrieved %.3f  quoted %.3f  cited %.3f  declined %.3f  labelled %@ of %d  (%d "
+                        + "questions; answering p50 %.1f ms)", name, shares["retrieved"] as! Double,
+                    shares["quoted"] as! Double, shares["cited"] as! Double, shares["declined"] as! Double,
+                    (shares["labelled"] as? Double).map { String(format: "%.3f", $0) } ?? "-",
+                    shares["label_judged"] as! Int, members.count, shares["answer_ms_p50"] as! Double))
         }
     }
 
@@ -121,9 +126,11 @@ struct EvalAnswers: AsyncParsableCommand {
         func share(_ keep: (Outcome) -> Bool) -> Double {
             outcomes.isEmpty ? 0 : Double(outcomes.filter(keep).count) / Double(outcomes.count)
         }
+        let judged = outcomes.compactMap(\.labelled)
         return [
             "questions": outcomes.count, "retrieved": share(\.retrieved), "quoted": share(\.quoted),
-            "cited": share(\.cited), "declined": share(\.declined),
+            "cited": share(\.cited), "declined": share(\.declined), "label_judged": judged.count,
+            "labelled": judged.isEmpty ? NSNull() : Double(judged.filter { $0 }.count) / Double(judged.count),
             "answer_ms_p50": outcomes.isEmpty ? 0 : outcomes.map(\.milliseconds).sorted()[outcomes.count / 2],
         ]
     }

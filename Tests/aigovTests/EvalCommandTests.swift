@@ -117,6 +117,8 @@ import Testing
         #expect(abs((all["quoted"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
         #expect(abs((all["cited"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
         #expect(all["declined"] as? Double == 0)
+        // None of these questions names an article's paragraph, so none is judged for its label.
+        #expect(all["label_judged"] as? Int == 0 && all["labelled"] is NSNull)
         #expect((report["tune"] as? [String: Any])?["quoted"] as? Double == 1)
         let outcomes = try #require(report["questions"] as? [[String: Any]])
         #expect(outcomes.map { $0["id"] as? String } == ["z", "v", "g"])

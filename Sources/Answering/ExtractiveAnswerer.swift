@@ -314,7 +314,9 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             }
             let leadInText = Self.withoutEnumerator(passageStatements[leadIn].text)
             quotes.append(
-                Quote(rank: rank, position: leadIn, text: leadInText, number: number, list: nil, label: label[leadIn].text))
+                Quote(
+                    rank: rank, position: leadIn, text: leadInText, number: number, list: nil, label: label[leadIn].text
+                ))
             var used = 0
             var position = leadIn + 1
             while position < passageStatements.count, passageStatements[position].kind == .point {
@@ -458,7 +460,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             let text = statement.text
             let whole = NSRange(text.startIndex..., in: text)
             if article != nil, statement.kind != .point,
-                let number = group(paragraphNumber.firstMatch(in: text, range: whole), 1, in: text).flatMap({ Int($0) }),
+                let number = group(paragraphNumber.firstMatch(in: text, range: whole), 1, in: text).flatMap(Int.init),
                 paragraph.map({ number == $0 + 1 }) ?? true
             {
                 paragraph = number

@@ -12,11 +12,14 @@ import Testing
     }
 
     @Test func theLabelMustStandBeforeAQuote() {
-        let answer = "Article 26(6): Deployers shall keep the logs. [1] Article 26(7): Before putting into service ... [1]"
+        let answer =
+            "Article 26(6): Deployers shall keep the logs. [1] Article 26(7): Before putting into service ... [1]"
         #expect(ParagraphCitation.names("Article 26(7)", in: answer) == true)
         // The article alone, or the paragraph only mentioned inside a quote, does not name it.
-        #expect(ParagraphCitation.names("Article 26(7)", in: "Article 26: Before putting into service ... [1]") == false)
-        #expect(ParagraphCitation.names("Article 6(1)", in: "Article 71: systems referred to in Article 6(1) [1]") == false)
+        #expect(
+            ParagraphCitation.names("Article 26(7)", in: "Article 26: Before putting into service ... [1]") == false)
+        #expect(
+            ParagraphCitation.names("Article 6(1)", in: "Article 71: systems referred to in Article 6(1) [1]") == false)
         #expect(ParagraphCitation.names("Article 85", in: answer) == nil)
     }
 }

@@ -264,7 +264,8 @@ struct EvalQuestions: AsyncParsableCommand {
             (Article 5(1)(f) and Article 5(3) are both Article 5; Annex III points, NIST subcategories and \
             dotted section numbers compare as README says); nDCG@10 is binary with one relevant provision, \
             1/log2(1+r) for the first relevant passage at rank r <= 10. Ten passages are retrieved for it \
-            whatever --top-k. Searches the data directory's knowledge base; --ingest adds files first. Without \
+            whatever --top-k. hit@30 asks again for 30 passages: the share whose phrase is among them is what the \
+            cross-encoder stage, which reorders the first 30, could bring to the top; the ceiling of any reranking. Searches the data directory's knowledge base; --ingest adds files first. Without \
             --split the summary is printed for all questions and for each split the file names.
             """)
 
@@ -303,7 +304,12 @@ struct EvalQuestions: AsyncParsableCommand {
         /// Nil for a question without document and provision.
         var sectionRank: Int??
         var top: [Citation]
+        /// The phrase's rank among the first ``EvalQuestions/rerankingDepth`` passages.
+        var deepRank: Int?
     }
+
+    /// The passages the cross-encoder stage reorders by default: hit@30 is the ceiling of any reranking.
+    static let rerankingDepth = RerankingStage.defaultTopN
 
     func run() async throws {
         let questions = try loadQuestions(file, split: split)
@@ -341,10 +347,16 @@ struct EvalQuestions: AsyncParsableCommand {
                             passages: results.prefix(10).map { ($0.documentID, $0.section) }, document: document,
                             provision: provision))
                 }
-                outcomes.append(Outcome(item: item, rank: rank, sectionRank: sectionRank, top: top))
+                // Asked separately: more passages mean deeper candidate lists, which would change the top 10.
+                let deep = try await search.search(item.question, topK: Self.rerankingDepth, mode: searchMode)
+                let deepRank = PhraseMatcher.firstHit(passages: deep.map(\.content), phrases: item.expect)
+                outcomes.append(
+                    Outcome(item: item, rank: rank, sectionRank: sectionRank, top: top, deepRank: deepRank))
             }
             let overall = summary(outcomes)
-            let perSplit = splits.map { name in (name, summary(outcomes.filter { $0.item.split == name })) }
+            let perSplit = splits.map { name in
+                (name, summary(outcomes.filter { $0.item.split == name }))
+            }
             let misses = outcomes.filter { $0.rank == nil }
             if json {
                 var object = fields(overall)
@@ -371,12 +383,15 @@ struct EvalQuestions: AsyncParsableCommand {
     }
 
     func summary(_ outcomes: [Outcome]) -> QuestionSummary {
-        QuestionSummary(ranks: outcomes.map(\.rank), sectionRanks: outcomes.compactMap(\.sectionRank))
+        QuestionSummary(
+            ranks: outcomes.map(\.rank), sectionRanks: outcomes.compactMap(\.sectionRank),
+            deepRanks: outcomes.map(\.deepRank))
     }
 
     func fields(_ summary: QuestionSummary) -> [String: Any] {
         var object: [String: Any] = [
-            "hit_at_1": summary.hitAt1, "hit_at_5": summary.hitAt5, "mrr": summary.mrr,
+            "hit_at_1": summary.hitAt1, "hit_at_5": summary.hitAt5, "hit_at_30": summary.hitAt30 ?? NSNull(),
+            "mrr": summary.mrr,
             "questions": summary.questions, "section_judged": summary.sectionJudged,
         ]
         object["ndcg_at_10"] = summary.sectionNDCGAt10 ?? NSNull()
@@ -386,8 +401,9 @@ struct EvalQuestions: AsyncParsableCommand {
     func line(_ summary: QuestionSummary) -> String {
         let ndcg = summary.sectionNDCGAt10.map { String(format: "%.3f", $0) } ?? "-"
         return String(
-            format: "hit@1 %.3f  hit@5 %.3f  MRR %.3f  nDCG@10 %@  (%d questions)", summary.hitAt1,
-            summary.hitAt5, summary.mrr, ndcg, summary.questions)
+            format: "hit@1 %.3f  hit@5 %.3f  MRR %.3f  nDCG@10 %@  hit@30 %@  (%d questions)", summary.hitAt1,
+            summary.hitAt5, summary.mrr, ndcg, summary.hitAt30.map { String(format: "%.3f", $0) } ?? "-",
+            summary.questions)
     }
 
     func missObject(_ miss: Outcome) -> [String: Any] {

@@ -79,5 +79,9 @@ import Testing
         #expect(summary.hitAt1 == 0.25)
         #expect(summary.hitAt5 == 0.5)
         #expect(abs(summary.mrr - (1 + 1 / 3.0 + 1 / 6.0) / 4) < 1e-12)
+        #expect(summary.hitAt30 == nil)
+        // The reranking ceiling counts first hits within 30 of the separately retrieved passages.
+        let deep = QuestionSummary(ranks: [1, nil, nil, nil], deepRanks: [1, 12, 31, nil])
+        #expect(deep.hitAt30 == 0.5 && deep.hitAt5 == 0.25)
     }
 }

@@ -65,6 +65,8 @@ import Testing
         #expect(abs((summary["hit_at_1"] as? Double ?? -1) - 1.0 / 3) < 1e-6)
         #expect(abs((summary["hit_at_5"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
         #expect(abs((summary["mrr"] as? Double ?? -1) - 0.5) < 1e-6)
+        // Thirty passages hold no more: "penguin" is nowhere.
+        #expect(abs((summary["hit_at_30"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
         let misses = try #require(summary["misses"] as? [[String: Any]])
         #expect(misses.count == 1)
         #expect(misses.first?["question"] as? String == "glacier")

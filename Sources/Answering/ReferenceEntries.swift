@@ -9,7 +9,7 @@ import Foundation
 /// quoted as an answer they read as a claim of the source when they are only its reading list.
 enum ReferenceEntries {
     /// Whether `statement` is (or holds) a reference entry: a web or DOI address, "et al.", a volume-and-pages
-    /// citation, a numbered entry ("[12] ..."), or an author's initials and name before a comma ("S. Levin,",
+    /// citation (or a journal's volume, article or pages and year closing it), a numbered entry ("[12] ..."), or an author's initials and name before a comma ("S. Levin,",
     /// "Buolamwini, J.") opening the statement.
     static func isReference(_ statement: String) -> Bool {
         let lower = statement.lowercased()
@@ -19,7 +19,14 @@ enum ReferenceEntries {
         if lower.contains(" vol. ") && lower.contains(" pp.") { return true }
         let range = NSRange(statement.startIndex..., in: statement)
         return openingCitation.firstMatch(in: statement, range: range) != nil
+            || journalCitation.firstMatch(in: statement, range: range) != nil
     }
+
+    /// How an entry citing a journal ends: its name's last word and volume (a year is no volume), then an article number or a page range, then the year
+    /// ("npj Digital Medicine 4, Article 31 (2021).", "Minds & Machines 30, 411–437 (2020).").
+    private static let journalCitation = try! NSRegularExpression(
+        pattern: #"\p{L}\s\d{1,3}(?:\s?\(\d{1,3}\))?,\s(?:Article\s\d{1,5}|\d{1,5}[–-]\d{1,5})\s\((?:19|20)\d{2}\)\.?$"#
+    )
 
     /// The ways a reference entry opens: "[12] ", "S. Levin, ", "J. A. Smith and ", "Buolamwini, J.". Initials
     /// are each followed by a space, so "U.S. Government, ..." is a sentence, not an author.

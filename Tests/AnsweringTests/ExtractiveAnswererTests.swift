@@ -396,9 +396,17 @@ import TextAnalysis
         {
             #expect(ReferenceEntries.isReference(entry + " A title of a work."), "\(entry)")
         }
+        // The playbook's entries that cite a journal by volume and article or pages, with no author initials.
+        for entry in [
+            "A Hoffman. Evaluating the clinical utility of medical AI. npj Digital Medicine 4, Article 31 (2021).",
+            "From what to how: an initial review of AI ethics tools. Minds & Machines 30, 411–437 (2020).",
+        ] {
+            #expect(ReferenceEntries.isReference(entry), "\(entry)")
+        }
         for sentence in [
             "The U.S. Department of Commerce, acting through NIST, shall publish guidelines.",
             "Article 5, paragraph 1, applies.", "Providers, deployers and importers shall cooperate.",
+            "The Regulation applies from 2 August 2026, Article 113 (2024).",
         ] {
             #expect(!ReferenceEntries.isReference(sentence), "\(sentence)")
         }

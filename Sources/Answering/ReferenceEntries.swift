@@ -22,8 +22,9 @@ enum ReferenceEntries {
             || journalCitation.firstMatch(in: statement, range: range) != nil
     }
 
-    /// How an entry citing a journal ends: its name's last word and volume (a year is no volume), then an article number or a page range, then the year
-    /// ("npj Digital Medicine 4, Article 31 (2021).", "Minds & Machines 30, 411–437 (2020).").
+    /// How an entry citing a journal ends: its name's last word and volume (a year is no volume), then an
+    /// article number or a page range, then the year ("npj Digital Medicine 4, Article 31 (2021).", "Minds &
+    /// Machines 30, 411–437 (2020).").
     private static let journalCitation = try! NSRegularExpression(
         pattern: #"\p{L}\s\d{1,3}(?:\s?\(\d{1,3}\))?,\s(?:Article\s\d{1,5}|\d{1,5}[–-]\d{1,5})\s\((?:19|20)\d{2}\)\.?$"#
     )

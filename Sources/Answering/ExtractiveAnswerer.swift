@@ -305,14 +305,15 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                 let own = label[list ?? candidate.position]
                 // A point keeps its "(a)" unless its label now carries its number ("Article 3(60): ‘deep fake’").
                 let keepsEnumerator = statement.kind == .point && !(list == nil && own.numbersStatement)
-                let text = keepsEnumerator ? statement.text : Self.withoutEnumerator(statement.text)
+                let text = Self.withoutSubcategoryLabel(
+                    keepsEnumerator ? statement.text : Self.withoutEnumerator(statement.text))
                 quotes.append(
                     Quote(
                         rank: rank, position: candidate.position, text: text, number: number, list: list,
                         label: own.text))
                 continue
             }
-            let leadInText = Self.withoutEnumerator(passageStatements[leadIn].text)
+            let leadInText = Self.withoutSubcategoryLabel(Self.withoutEnumerator(passageStatements[leadIn].text))
             quotes.append(
                 Quote(
                     rank: rank, position: leadIn, text: leadInText, number: number, list: nil, label: label[leadIn].text
@@ -424,6 +425,12 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
 
     /// An article's label, with the paragraph the chunker started it at: "Article 26(6)" gives 26 and 6.
     private static let articleLabel = try! NSRegularExpression(pattern: #"^(Article \d{1,3}[a-z]?)(?:\((\d{1,3})\))?$"#)
+    /// A NIST AI RMF subcategory or category label: "GOVERN 1.1", "MAP 1".
+    private static let subcategoryLabel = try! NSRegularExpression(
+        pattern: #"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}(?:\.\d{1,2})?$"#)
+    /// A subcategory's label opening a statement of the AI RMF's tables ("GOVERN 1.3: Processes, ...").
+    private static let subcategoryOpening = try! NSRegularExpression(
+        pattern: #"^((?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2}):\s*"#)
     /// A section of a US order, whose definitions are lettered: "Sec. 3".
     private static let orderSectionLabel = try! NSRegularExpression(pattern: #"^((?:Sec\.|Section) \d{1,3})$"#)
     /// A paragraph's number opening its first sentence ("4. A provider who considers ...").
@@ -446,6 +453,9 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             return statements.map { _ in (plain, false) }
         }
         let range = NSRange(section.startIndex..., in: section)
+        if subcategoryLabel.firstMatch(in: section, range: range) != nil {
+            return subcategoryLabels(of: statements, plain: plain)
+        }
         func group(_ match: NSTextCheckingResult?, _ index: Int, in text: String) -> String? {
             guard let match, let found = Range(match.range(at: index), in: text) else { return nil }
             return String(text[found])
@@ -475,6 +485,35 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             guard article != nil, let paragraph else { return (plain, false) }
             return ("\(provision)(\(paragraph)): ", false)
         }
+    }
+
+    /// The labels of a NIST AI RMF chunk's statements: a table chunk holds several subcategories under the first's
+    /// label, so a statement opening with another's ("GOVERN 1.3: Processes, ...") is quoted under that one, as is
+    /// what follows it up to the next. `numbersStatement` says the statement opens with its own label, which the
+    /// quote then leaves out ("GOVERN 1.3: Processes, ..." rather than "GOVERN 1.3: GOVERN 1.3: Processes, ...").
+    private static func subcategoryLabels(
+        of statements: [ProvisionStatement], plain: String
+    ) -> [(text: String, numbersStatement: Bool)] {
+        var current = plain
+        return statements.map { statement in
+            if let opened = statement.opensUnder { current = opened + ": " }
+            let text = statement.text
+            let range = NSRange(text.startIndex..., in: text)
+            guard let match = subcategoryOpening.firstMatch(in: text, range: range),
+                let found = Range(match.range(at: 1), in: text)
+            else { return (current, false) }
+            current = text[found] + ": "
+            return (current, true)
+        }
+    }
+
+    /// `statement` without the subcategory label it opens with, when it has one and more after it.
+    static func withoutSubcategoryLabel(_ statement: String) -> String {
+        let range = NSRange(statement.startIndex..., in: statement)
+        guard let match = subcategoryOpening.firstMatch(in: statement, range: range),
+            let cut = Range(match.range, in: statement), cut.upperBound < statement.endIndex
+        else { return statement }
+        return String(statement[cut.upperBound...])
     }
 
     /// A list enumerator opening a sentence ("1. ", "(2) ", "(a) "), which means nothing once quoted alone.

@@ -14,6 +14,9 @@ struct ProvisionStatement: Sendable, Hashable {
 
     var text: String
     var kind: Kind
+    /// The NIST AI RMF subcategory whose label stands on its own line just before the statement ("GOVERN 1.2:",
+    /// the Playbook's "GOVERN 1.4"): a label is no statement, but it says what the statements after it are.
+    var opensUnder: String? = nil
 }
 
 /// Cuts a retrieved passage into statements the extractive answer may quote, so that what it quotes is a
@@ -24,29 +27,45 @@ struct ProvisionStatement: Sendable, Hashable {
 /// - a first sentence that starts in lower case is the tail of a sentence cut off by the previous chunk, and
 ///   is dropped (unless it is all the passage has);
 /// - a sentence that runs a lead-in into its points ("...shall be prohibited: (a) ...; (b) ...") is cut into
-///   the lead-in and one statement per point, so a list can be quoted as lead-in plus points.
+///   the lead-in and one statement per point, so a list can be quoted as lead-in plus points;
+/// - a sentence a blank line cut (the AI RMF's table rows: "... are in place", blank, "to determine ...") is
+///   joined again;
+/// - what follows a "References" or "AI Transparency Resources" heading line is the NIST AI RMF Playbook's
+///   reading list, up to the next subcategory, and is left out.
 enum ProvisionStatements {
     /// The statements of `text`, in order; empty when the passage holds nothing but headings.
     static func statements(of text: String) -> [ProvisionStatement] {
-        let body = withoutLeadingHeadings(text)
+        let body = withoutLeadingHeadings(withoutReadingLists(text))
         var sentences = SentenceSplitter.sentences(in: body)
         if sentences.count > 1, let first = sentences.first?.first, first.isLowercase || ",;)".contains(first) {
             sentences.removeFirst()
         }
         var result: [ProvisionStatement] = []
+        // Whether the piece before this one was kept: a heading dropped in between ends the sentence before.
+        var follows = true
+        var pendingLabel: String?
         for sentence in sentences {
-            for piece in splitEnumeration(sentence) where !isHeadingLike(piece) {
-                // A piece starting in lower case after a clause ended by ";" or "," goes on that clause: the
-                // splitter cut a long point at its semicolon ("(d) ... personality traits; this prohibition
-                // shall not apply to ..."), and quoted alone the tail reads as a fragment. After a lead-in's
-                // colon it is a point without an enumerator and stays one.
-                if let last = result.last, let first = piece.first, first.isLowercase,
-                    let end = last.text.last, end == ";" || end == ","
-                {
-                    result[result.count - 1].text += " " + piece
+            for piece in splitEnumeration(sentence) {
+                guard !isHeadingLike(piece) else {
+                    follows = false
+                    if let label = subcategoryLabel(piece) { pendingLabel = label }
                     continue
                 }
-                result.append(ProvisionStatement(text: piece, kind: kind(of: piece)))
+                // A piece starting in lower case after a clause ended by ";" or "," goes on that clause: the
+                // splitter cut a long point at its semicolon ("(d) ... personality traits; this prohibition
+                // shall not apply to ..."), and quoted alone the tail reads as a fragment. After a statement with
+                // no closing punctuation at all, a blank line cut the sentence. After a lead-in's colon it is a
+                // point without an enumerator and stays one.
+                if follows, let last = result.last, let first = piece.first, first.isLowercase,
+                    let end = last.text.last, end == ";" || end == "," || end.isLetter || end.isNumber
+                {
+                    result[result.count - 1].text += " " + piece
+                    result[result.count - 1].kind = kind(of: result[result.count - 1].text)
+                    continue
+                }
+                result.append(ProvisionStatement(text: piece, kind: kind(of: piece), opensUnder: pendingLabel))
+                pendingLabel = nil
+                follows = true
             }
         }
         // A last statement that stops without closing punctuation was cut by the chunk's window: quoting it
@@ -74,6 +93,38 @@ enum ProvisionStatements {
             lines.removeFirst()
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Heading lines after which the NIST AI RMF Playbook lists what it cites, never what it says.
+    static let readingListHeadings: Set<String> = ["references", "ai transparency resources", "bibliography"]
+
+    /// A NIST AI RMF subcategory's label opening a line ("GOVERN 1.4", "MAP 1.1: ..."), where the Playbook's next
+    /// subcategory starts.
+    private static let subcategoryLine = try! NSRegularExpression(
+        pattern: #"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2}(?::|\s|$)"#)
+
+    /// The subcategory a label-only piece names ("GOVERN 1.2:" and "GOVERN 1.4" give "GOVERN 1.2", "GOVERN 1.4").
+    static func subcategoryLabel(_ piece: String) -> String? {
+        let trimmed = piece.hasSuffix(":") ? String(piece.dropLast()) : piece
+        guard matches(subcategoryLine, trimmed), trimmed.split(separator: " ").count == 2 else { return nil }
+        return trimmed
+    }
+
+    /// `text` without the lines from a ``readingListHeadings`` line up to the next subcategory label.
+    static func withoutReadingLists(_ text: String) -> String {
+        var kept: [Substring] = []
+        var skipping = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if readingListHeadings.contains(trimmed.lowercased()) {
+                skipping = true
+            } else if skipping, matches(subcategoryLine, trimmed) {
+                skipping = false
+            }
+            if !skipping { kept.append(line) }
+        }
+        return kept.count == text.split(separator: "\n", omittingEmptySubsequences: false).count
+            ? text : kept.joined(separator: "\n")
     }
 
     private static let structureLabel = try! NSRegularExpression(

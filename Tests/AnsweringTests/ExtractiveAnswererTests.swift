@@ -569,4 +569,69 @@ import TextAnalysis
         #expect(ExtractiveAnswerer.question("Explain GOVERN 1.1.", names: "GOVERN 1.1"))
         #expect(!ExtractiveAnswerer.question("What is a risk?", names: "Preamble"))
     }
+
+    /// The AI RMF's tables hold several subcategories in a chunk labelled with the first ("GOVERN 1.1"), and a
+    /// blank line inside a row cut its sentence ("... are in place" / "to determine ..."): the answer quoted
+    /// "GOVERN 1.1: GOVERN 1.3: Processes, procedures, and practices are in place" and dropped the rest as a
+    /// fragment. A statement opening with a subcategory's label is quoted under that label, whole.
+    @Test func aSubcategoryInAnotherSubcategorysChunkIsQuotedUnderItsOwnLabel() {
+        let text = """
+            GOVERN 1.2:
+
+            The characteristics of trustworthy AI are integrated into organizational policies, processes, \
+            procedures, and practices.
+            GOVERN 1.3: Processes, procedures, and practices are in place
+
+            to determine the needed level of risk management activities based
+            on the organization’s risk tolerance.
+            GOVERN 1.4: The risk management process and its outcomes are
+
+            established through transparent policies, procedures, and other
+            controls based on organizational risk priorities.
+            """
+        let passage = Passage(
+            number: 1, chunkID: "c1", documentID: "nist-ai-100-1", documentTitle: "NIST AI RMF 1.0",
+            documentSource: "NIST", section: "GOVERN 1.1", chunkIndex: 0, text: text, score: 1)
+        let answer = ExtractiveAnswerer().answer(
+            question: "Which subcategory sets the needed level of risk management activities by risk tolerance?",
+            passages: [passage])
+        #expect(
+            answer.text.hasPrefix(
+                "GOVERN 1.3: Processes, procedures, and practices are in place to determine the needed level of risk "
+                    + "management activities based on the organization’s risk tolerance. [1]"), "\(answer.text)")
+        #expect(!answer.text.contains("GOVERN 1.1"), "\(answer.text)")
+        let integrated = ExtractiveAnswerer().answer(
+            question: "Are the characteristics of trustworthy AI integrated into organizational policies?",
+            passages: [passage])
+        #expect(integrated.text.hasPrefix("GOVERN 1.2: The characteristics of trustworthy AI"), "\(integrated.text)")
+    }
+
+    /// Each subcategory of the NIST AI RMF Playbook ends with its "AI Transparency Resources" and "References",
+    /// whose entries ("GAO-21-519SP: AI Accountability Framework ...", "Board of Governors of the Federal Reserve
+    /// System.") were quoted as if the Playbook said them. What follows such a heading is not quoted, up to the
+    /// next subcategory.
+    @Test func thePlaybooksResourcesAndReferencesAreNeverQuoted() {
+        let text = """
+            Suggested Actions
+            • Establish risk tolerance levels for AI systems and allocate the appropriate oversight resources to each \
+            level.
+            AI Transparency Resources
+            • GAO-21-519SP: AI Accountability Framework for Federal Agencies & Other Entities.
+            References
+            Board of Governors of the Federal Reserve System. SR 11-7: Guidance on Model Risk
+            Management. (April 4, 2011).
+            GOVERN 1.4
+            The risk management process and its outcomes are established through transparent
+            policies, procedures, and other controls based on organizational risk priorities.
+            """
+        let passage = Passage(
+            number: 1, chunkID: "c1", documentID: "nist-ai-rmf-playbook", documentTitle: "NIST AI RMF Playbook",
+            documentSource: "NIST", section: "GOVERN 1.3", chunkIndex: 0, text: text, score: 1)
+        let answer = ExtractiveAnswerer().answer(
+            question: "What does the playbook say about accountability frameworks and model risk management?",
+            passages: [passage])
+        #expect(answer.matched)
+        #expect(!answer.text.contains("GAO-21") && !answer.text.contains("Board of Governors"), "\(answer.text)")
+        #expect(answer.text.contains("The risk management process and its outcomes"), "\(answer.text)")
+    }
 }

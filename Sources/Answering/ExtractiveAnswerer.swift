@@ -343,10 +343,12 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         var cited: [Int] = []
         var previous: (rank: Int, label: String)?
         for quote in quotes {
-            let text = quote.number.map { quote.text + " [\($0)]" } ?? quote.text
+            var text = quote.number.map { quote.text + " [\($0)]" } ?? quote.text
             // A passage's quotes are one paragraph; its label is said again where a quote is in another of the
             // provision's paragraphs ("Article 6(4): ... Article 6(5): ...").
             let label = quote.label ?? previous?.label ?? ""
+            // A statement that opens with its own label ("Practice 1.1: Identify ...") says it once.
+            if !label.isEmpty, text.hasPrefix(label), text.count > label.count { text.removeFirst(label.count) }
             if let previous, quote.rank == previous.rank {
                 paragraphs[paragraphs.count - 1] += " " + (label == previous.label ? "" : label) + text
             } else {
@@ -407,7 +409,18 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
 
     /// Whether a statement is long enough to quote: three words or fewer are a heading or a stray label.
     static func quotable(_ text: String) -> Bool {
-        text.split(separator: " ").count >= 4 && !ReferenceEntries.isReference(text)
+        text.split(separator: " ").count >= 4 && !ReferenceEntries.isReference(text) && !isTitleLike(text)
+    }
+
+    /// A title rather than a statement: it does not end like a sentence or clause, and seven in ten of its words
+    /// start with a capital (a report's running title, "Managing Misuse Risk for Dual-Use Foundation Models U.S.
+    /// AI Safety Institute", on every page of NIST AI 800-1).
+    static func isTitleLike(_ text: String) -> Bool {
+        guard let last = text.last, !".;:?!)\"”’…".contains(last) else { return false }
+        let words = text.split(separator: " ").filter { $0.contains(where: \.isLetter) }
+        guard !words.isEmpty else { return false }
+        let capitalised = words.filter { $0.first?.isUppercase == true }.count
+        return Double(capitalised) >= 0.7 * Double(words.count)
     }
 
     static func continuesList(_ point: String) -> Bool {

@@ -606,6 +606,31 @@ import TextAnalysis
         #expect(integrated.text.hasPrefix("GOVERN 1.2: The characteristics of trustworthy AI"), "\(integrated.text)")
     }
 
+    /// NIST AI 800-1's practices open with their own label ("Practice 1.1: Identify ..."), which the answer said
+    /// twice ("Practice 1.1: Practice 1.1: Identify ..."), and its pages carry the report's running title, which
+    /// an answer quoted as a statement ("Practice 3.2: Managing Misuse Risk for Dual-Use Foundation Models U.S.
+    /// AI Safety Institute [3]").
+    @Test func aPracticeIsLabelledOnceAndARunningTitleIsNeverQuoted() {
+        let text = """
+            Practice 1.1: Identify and maintain a list of threat profiles that covers significant ways in which \
+            malicious actors might misuse the model.
+
+            Managing Misuse Risk for Dual-Use Foundation Models U.S. AI Safety Institute
+
+            Consider the misuse risk of dual-use foundation models when deciding how to release the model.
+            """
+        let passage = Passage(
+            number: 1, chunkID: "c1", documentID: "nist-ai-800-1", documentTitle: "NIST AI 800-1",
+            documentSource: "NIST", section: "Practice 1.1", chunkIndex: 0, text: text, score: 1)
+        let answer = ExtractiveAnswerer().answer(
+            question: "How should developers of foundation models manage misuse risk by malicious actors?",
+            passages: [passage])
+        #expect(answer.text.hasPrefix("Practice 1.1: Identify and maintain a list"), "\(answer.text)")
+        #expect(!answer.text.contains("Practice 1.1: Practice 1.1"), "\(answer.text)")
+        #expect(!answer.text.contains("Safety Institute [1]"), "\(answer.text)")
+        #expect(answer.text.contains("Consider the misuse risk"), "\(answer.text)")
+    }
+
     /// Each subcategory of the NIST AI RMF Playbook ends with its "AI Transparency Resources" and "References",
     /// whose entries ("GAO-21-519SP: AI Accountability Framework ...", "Board of Governors of the Federal Reserve
     /// System.") were quoted as if the Playbook said them. What follows such a heading is not quoted, up to the

@@ -13,13 +13,13 @@ public struct QuestionSummary: Sendable, Equatable {
     public var sectionNDCGAt10: Double?
     /// Questions that name a document and a provision (the ones ``sectionNDCGAt10`` averages).
     public var sectionJudged: Int
-    /// The share of questions whose first hit is within 30 passages retrieved separately (nil when not measured):
+    /// The share of questions whose first hit is within the first 30 passages (nil when not measured):
     /// what a reranker of the first 30 could bring to the top, so the ceiling of hit@1 and hit@5 under reranking.
     public var hitAt30: Double?
 
     /// Summarises first-hit ranks (nil for a miss), one per question, and optionally the section-level ranks
-    /// of the judged questions (nil for no matching passage in the first 10) and the first-hit ranks among 30
-    /// passages retrieved separately.
+    /// of the judged questions (nil for no matching passage in the first 10) and the first-hit ranks among the
+    /// first 30 passages.
     public init(ranks: [Int?], sectionRanks: [Int?] = [], deepRanks: [Int?]? = nil) {
         questions = ranks.count
         let n = Double(max(ranks.count, 1))

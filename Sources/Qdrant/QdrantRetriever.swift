@@ -109,7 +109,7 @@ public final class QdrantRetriever: Sendable {
         let lexicalText = fused ? ranking.lexicalText(text) : text
         // As the local index: fusion and window scoring re-order a deeper list than the topK returned. A section
         // prefix Qdrant cannot filter exactly is filtered here, from a deeper list still.
-        var depth = fused || (vector != nil && ranking.windowShare > 0) ? max(50, 4 * topK) : topK
+        var depth = fused || (vector != nil && ranking.windowShare > 0) ? SearchQuery.defaultFusionDepth(k: topK) : topK
         if filter.sectionPrefix != nil { depth = min(max(8 * depth, 256), 4096) }
         var query = QdrantHybridQuery(
             dense: vector, sparse: mode == .dense ? nil : bm25.query(lexicalText), depth: depth,
@@ -199,7 +199,7 @@ public final class QdrantRetriever: Sendable {
         let vector = try await knowledgeBase.queryEmbedder.embed([text])[0]
         let windowShare = stateless ? 0 : knowledgeBase.options.ranking.windowShare
         // Fusion and window re-scoring both re-order a deeper candidate list than the topK returned.
-        let depth = mode == .hybrid || windowShare > 0 ? max(50, 4 * topK) : topK
+        let depth = mode == .hybrid || windowShare > 0 ? SearchQuery.defaultFusionDepth(k: topK) : topK
         let dense = try await client.query(vector: vector, limit: depth, filter: filter)
         var denseCitations = dense.compactMap { point in
             point.payload.map { Self.citation($0, score: point.score) }

@@ -270,7 +270,8 @@ public final class RetrievalIndex: @unchecked Sendable {
         let fused = useDense && useLexical
         let windowed = useDense && query.ranking.windowShare > 0 && configuration.metric == .cosine
         // Fusion and window re-scoring both re-order a deeper candidate list than the k returned.
-        let depth = fused || windowed ? max(query.fusionDepth ?? max(50, 4 * query.k), query.k) : query.k
+        let depth =
+            fused || windowed ? max(query.fusionDepth ?? SearchQuery.defaultFusionDepth(k: query.k), query.k) : query.k
         return try lock.withReadLock {
             let state = self.state
             let filter = query.filter.isEmpty ? nil : query.filter

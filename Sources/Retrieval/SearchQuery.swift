@@ -22,8 +22,15 @@ public struct SearchQuery: Sendable {
     public var ef: Int?
     /// Restriction on record fields; empty admits everything.
     public var filter: SearchFilter
-    /// How deep each ranking goes before fusion in hybrid mode (default `max(50, 4k)`).
+    /// How deep each ranking goes before fusion in hybrid mode (default ``defaultFusionDepth(k:)``).
     public var fusionDepth: Int?
+
+    /// How deep each ranking goes before fusion or window re-scoring, unless a query says otherwise: 50, or `k`
+    /// when more are asked for. Not a multiple of `k`: lists of one depth for every `k` up to 50 (the API's most)
+    /// make the results for a larger `k` begin with those for a smaller one, where `max(50, 4k)` reordered the
+    /// first five once more than twelve were asked for. The default `k` (5, 10) searched 50-deep lists before and
+    /// still does; 200-deep lists rank about the same (docs/BENCHMARKS.md, "Result lists that grow").
+    public static func defaultFusionDepth(k: Int) -> Int { max(50, k) }
     /// Fusion weights and structure priors of hybrid mode (default: plain RRF).
     public var ranking: RankingOptions
 

@@ -264,8 +264,8 @@ struct EvalQuestions: AsyncParsableCommand {
             (Article 5(1)(f) and Article 5(3) are both Article 5; Annex III points, NIST subcategories and \
             dotted section numbers compare as README says); nDCG@10 is binary with one relevant provision, \
             1/log2(1+r) for the first relevant passage at rank r <= 10. Ten passages are retrieved for it \
-            whatever --top-k. hit@30 asks again for 30 passages: the share whose phrase is among them is what the \
-            cross-encoder stage, which reorders the first 30, could bring to the top; the ceiling of any reranking. Searches the data directory's knowledge base; --ingest adds files first. Without \
+            whatever --top-k. hit@30: the share whose phrase is among the first 30 passages, which the cross-encoder \
+            stage reorders: what it could bring to the top, the ceiling of any reranking. Searches the data directory's knowledge base; --ingest adds files first. Without \
             --split the summary is printed for all questions and for each split the file names.
             """)
 
@@ -337,7 +337,10 @@ struct EvalQuestions: AsyncParsableCommand {
         for searchMode in mode.modes {
             var outcomes: [Outcome] = []
             for item in questions {
-                let results = try await search.search(item.question, topK: max(topK, 10), mode: searchMode)
+                // Every length up to 50 is a prefix of one ranking (SearchQuery.defaultFusionDepth), so one search
+                // gives the top k, the ten of nDCG@10 and the thirty of hit@30.
+                let results = try await search.search(
+                    item.question, topK: max(topK, 10, Self.rerankingDepth), mode: searchMode)
                 let top = Array(results.prefix(topK))
                 let rank = PhraseMatcher.firstHit(passages: top.map(\.content), phrases: item.expect)
                 var sectionRank: Int?? = nil
@@ -347,9 +350,8 @@ struct EvalQuestions: AsyncParsableCommand {
                             passages: results.prefix(10).map { ($0.documentID, $0.section) }, document: document,
                             provision: provision))
                 }
-                // Asked separately: more passages mean deeper candidate lists, which would change the top 10.
-                let deep = try await search.search(item.question, topK: Self.rerankingDepth, mode: searchMode)
-                let deepRank = PhraseMatcher.firstHit(passages: deep.map(\.content), phrases: item.expect)
+                let deepRank = PhraseMatcher.firstHit(
+                    passages: results.prefix(Self.rerankingDepth).map(\.content), phrases: item.expect)
                 outcomes.append(
                     Outcome(item: item, rank: rank, sectionRank: sectionRank, top: top, deepRank: deepRank))
             }

@@ -110,6 +110,29 @@ import Testing
         #expect(hits.first?.id == "c200")
     }
 
+    /// The fused lists were `max(50, 4k)` deep, so asking for 50 results fused 200-deep lists and reordered the
+    /// first five a client asking for 5 got (22 of 30 learner questions on the whole corpus). Up to the API's 50,
+    /// every `k` now fuses the same lists: a longer answer only adds to the shorter one.
+    @Test func aLongerResultListStartsWithTheShorterOne() throws {
+        let words = ["risk", "oversight", "data", "model", "provider", "deployer", "testing", "record", "market"]
+        var random = TestRandom(5)
+        let records = (0..<600).map { i in
+            let text = (0..<6).map { _ in words[Int(random.next() % UInt64(words.count))] }.joined(separator: " ")
+            return IndexRecord(id: "c\(i)", vector: random.vector(16), text: text + " number \(i)")
+        }
+        let index = RetrievalIndex(configuration: Self.configuration())
+        try index.upsert(records)
+        for probe in 0..<5 {
+            let vector = random.vector(16)
+            let text = "\(words[probe]) \(words[probe + 2]) testing"
+            let five = try index.search(SearchQuery(vector: vector, text: text, mode: .hybrid, k: 5)).map(\.id)
+            for k in [10, 20, 50] {
+                let longer = try index.search(SearchQuery(vector: vector, text: text, mode: .hybrid, k: k)).map(\.id)
+                #expect(Array(longer.prefix(5)) == five, "k \(k), probe \(probe)")
+            }
+        }
+    }
+
     @Test func hybridFusesDenseAndLexicalRanks() throws {
         let index = RetrievalIndex(configuration: Self.configuration())
         try index.upsert([

@@ -61,11 +61,30 @@ public struct DocumentNames: Sendable, Equatable {
         "me", "about", "mean", "means", "according", "under", "s", "'s",
     ]
 
-    /// The document id patterns named in `question`.
+    /// The document id patterns named in `question`. A name whose documents all lie within a broader name's, used
+    /// in the same question, is the one meant: "the NIST AI RMF" names the Framework and its Playbook, not every
+    /// document "NIST" names, and "the NIST AI RMF playbook" the Playbook alone.
     public func documents(namedIn question: String) -> [String] {
         guard !rules.isEmpty else { return [] }
         let text = RuleFile.normalise(question)
-        return rules.filter { RuleFile.contains(text, phrase: $0.phrase) }.flatMap(\.documents)
+        let fired = rules.filter { RuleFile.contains(text, phrase: $0.phrase) }
+        let meant = fired.filter { broad in
+            !fired.contains { narrow in narrow != broad && Self.isNarrower(narrow.documents, than: broad.documents) }
+        }
+        var patterns: [String] = []
+        for pattern in meant.flatMap(\.documents) where !patterns.contains(pattern) { patterns.append(pattern) }
+        return patterns
+    }
+
+    /// Whether every document `narrow` names is one `broad` names, and `broad` names more.
+    static func isNarrower(_ narrow: [String], than broad: [String]) -> Bool {
+        func within(_ pattern: String, _ other: String) -> Bool {
+            guard other.hasSuffix("*") else { return pattern == other }
+            return pattern.hasPrefix(other.dropLast())
+        }
+        let inside = narrow.allSatisfy { pattern in broad.contains { within(pattern, $0) } }
+        let wider = broad.contains { pattern in !narrow.contains { within(pattern, $0) } }
+        return inside && wider
     }
 
     /// Whether `documentID` is one of `patterns` (exact, or by prefix for a pattern ending in `*`).

@@ -46,6 +46,30 @@ import TextAnalysis
         #expect(try ids(index, "accountability according to the OECD", ranking).first == "oecd")
     }
 
+    /// "NIST" names the five NIST documents, "AI RMF" two of them, "playbook" one: a question using a broad name
+    /// and a narrower one within it ("the NIST AI RMF") means the narrower, where the prior favoured every NIST
+    /// document, and "What does GOVERN 1.3 of the NIST AI RMF say?" quoted the GenAI profile's GOVERN 1.3.
+    @Test func theNarrowestNameWithinABroaderOneChooses() {
+        let names = DocumentNames(
+            parsing: """
+                nist\tnist-*\tpublisher
+                ai rmf\tnist-ai-100-1*|nist-ai-rmf-playbook*\ttitle
+                playbook\tnist-ai-rmf-playbook*\ttitle
+                genai profile\tnist-ai-600-1*\ttitle
+                gdpr\teu-gdpr*\ttitle
+                """)
+        #expect(names.documents(namedIn: "What does NIST say?") == ["nist-*"])
+        #expect(
+            names.documents(namedIn: "What does GOVERN 1.3 of the NIST AI RMF say?")
+                == ["nist-ai-100-1*", "nist-ai-rmf-playbook*"])
+        #expect(names.documents(namedIn: "the NIST AI RMF playbook") == ["nist-ai-rmf-playbook*"])
+        #expect(
+            names.documents(namedIn: "NIST's AI RMF and its GenAI profile")
+                == ["nist-ai-100-1*", "nist-ai-rmf-playbook*", "nist-ai-600-1*"])
+        // Names that do not nest are both kept.
+        #expect(names.documents(namedIn: "GDPR and the NIST playbook") == ["nist-ai-rmf-playbook*", "eu-gdpr*"])
+    }
+
     /// A document's name chooses the document; kept in the BM25 query it also chose, within the document, the
     /// closing paragraph that spells the name out ("INVITES ... the OECD") over the principle that answers.
     @Test func documentNamesStayOutOfTheBM25Query() throws {

@@ -570,10 +570,11 @@ import TextAnalysis
         #expect(!ExtractiveAnswerer.question("What is a risk?", names: "Preamble"))
     }
 
-    /// The AI RMF's tables hold several subcategories in a chunk labelled with the first ("GOVERN 1.1"), and a
-    /// blank line inside a row cut its sentence ("... are in place" / "to determine ..."): the answer quoted
-    /// "GOVERN 1.1: GOVERN 1.3: Processes, procedures, and practices are in place" and dropped the rest as a
-    /// fragment. A statement opening with a subcategory's label is quoted under that label, whole.
+    /// The AI RMF's table rows open with their label, and a blank line inside a row cuts its sentence ("GOVERN 1.3:
+    /// Processes, procedures, and practices are in place" / "to determine ..."): the answer said the label twice
+    /// ("MAP 1.1: MAP 1.1: Intended purposes ...") and dropped the rest of the row as a fragment. A statement
+    /// opening with a subcategory's label is quoted under that label, once and whole, also in a chunk labelled
+    /// with another subcategory (the chunker packs short units of one group).
     @Test func aSubcategoryInAnotherSubcategorysChunkIsQuotedUnderItsOwnLabel() {
         let text = """
             GOVERN 1.2:

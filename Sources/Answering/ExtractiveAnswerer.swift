@@ -364,6 +364,16 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// Whether a statement is long enough to quote: three words or fewer are a heading or a stray label.
     static func quotable(_ text: String) -> Bool {
         text.split(separator: " ").count >= 4 && !ReferenceEntries.isReference(text) && !isTitleLike(text)
+            && !isCaption(text)
+    }
+
+    /// A table's or figure's caption ("Table 2: Categories and subcategories for the MAP function."), which says
+    /// what a table holds, not what the text says.
+    static func isCaption(_ text: String) -> Bool {
+        let words = text.split(separator: " ", maxSplits: 2)
+        guard words.count >= 2, ["Table", "Figure"].contains(words[0]) else { return false }
+        let number = words[1].dropLast()
+        return [":", "."].contains(words[1].last) && !number.isEmpty && number.allSatisfy(\.isNumber)
     }
 
     /// A title rather than a statement: it does not end like a sentence or clause, and seven in ten of its words

@@ -31,11 +31,13 @@ struct ProvisionStatement: Sendable, Hashable {
 /// - a sentence a blank line cut (the AI RMF's table rows: "... are in place", blank, "to determine ...") is
 ///   joined again;
 /// - what follows a "References" or "AI Transparency Resources" heading line is the NIST AI RMF Playbook's
-///   reading list, up to the next subcategory, and is left out.
+///   reading list, up to the next subcategory, and is left out;
+/// - an AI RMF table row that pdftotext split around its category's narrow column is joined again, the
+///   category's text before it (``withTableRowsRejoined(_:)``).
 enum ProvisionStatements {
     /// The statements of `text`, in order; empty when the passage holds nothing but headings.
     static func statements(of text: String) -> [ProvisionStatement] {
-        let body = withoutLeadingHeadings(withoutReadingLists(text))
+        let body = withoutLeadingHeadings(withTableRowsRejoined(withoutReadingLists(text)))
         var sentences = SentenceSplitter.sentences(in: body)
         if sentences.count > 1, let first = sentences.first?.first, first.isLowercase || ",;)".contains(first) {
             sentences.removeFirst()
@@ -102,11 +104,69 @@ enum ProvisionStatements {
     /// subcategory starts.
     private static let subcategoryLine = try! NSRegularExpression(
         pattern: #"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2}(?::|\s|$)"#)
+    /// A category's label alone on its line ("GOVERN 1:"), which heads the category's text.
+    private static let categoryLine = try! NSRegularExpression(pattern: #"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}$"#)
 
-    /// The subcategory a label-only piece names ("GOVERN 1.2:" and "GOVERN 1.4" give "GOVERN 1.2", "GOVERN 1.4").
+    /// A table row of the AI RMF's core that does not end its sentence on its line ("GOVERN 1.1: Legal and regulatory
+    /// requirements involving AI", "MANAGE 1.1:").
+    private static let openRow = try! NSRegularExpression(
+        pattern: #"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2}:(?:.*[^.;])?$"#)
+    /// The widest line of a category's column in the AI RMF's tables, as pdftotext gives it.
+    static let columnWidth = 25
+
+    /// `text` with each AI RMF table row that pdftotext split around the category column joined again.
+    ///
+    /// The core's tables have two columns, a narrow one for the category and a wide one for its subcategories,
+    /// and pdftotext reads the category's lines into the middle of the category's first row: the row's first
+    /// line, a blank line, three or more lines of at most ``columnWidth`` characters ending a sentence, a blank
+    /// line, then the rest of the row ("... involving AI" / "Policies, processes, ..." / "are understood, managed,
+    /// and documented."). The row becomes one line (a word the row's line break hyphenated, "communi-" /
+    /// "cation", joined whole), and the column's lines one paragraph before it, which the category's own label
+    /// ("GOVERN 1:") heads when the chunk has it.
+    static func withTableRowsRejoined(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func trimmed(_ index: Int) -> String { lines[index].trimmingCharacters(in: .whitespaces) }
+        func skipBlank(from index: Int) -> Int {
+            var index = index
+            while index < lines.count, trimmed(index).isEmpty { index += 1 }
+            return index
+        }
+        var changed = false
+        var index = 0
+        while index < lines.count {
+            let row = trimmed(index)
+            let columnStart = skipBlank(from: index + 1)
+            var columnEnd = columnStart
+            while columnEnd < lines.count, !trimmed(columnEnd).isEmpty, trimmed(columnEnd).count <= columnWidth {
+                columnEnd += 1
+            }
+            let restStart = skipBlank(from: columnEnd)
+            guard matches(openRow, row), columnStart > index + 1, columnEnd - columnStart >= 3,
+                trimmed(columnEnd - 1).hasSuffix("."), restStart > columnEnd, restStart < lines.count,
+                !matches(subcategoryLine, trimmed(restStart))
+            else {
+                index += 1
+                continue
+            }
+            var restEnd = restStart
+            while restEnd < lines.count, !trimmed(restEnd).isEmpty { restEnd += 1 }
+            let column = (columnStart..<columnEnd).map(trimmed).joined(separator: " ")
+            let rest = (restStart..<restEnd).map(trimmed).joined(separator: " ")
+            let joined = row.hasSuffix("-") ? String(row.dropLast()) + rest : row + " " + rest
+            lines.replaceSubrange(index..<restEnd, with: [column, "", joined])
+            changed = true
+            index += 3
+        }
+        return changed ? lines.joined(separator: "\n") : text
+    }
+
+    /// The subcategory (or category) a label-only piece names ("GOVERN 1.2:" and "GOVERN 1.4" give "GOVERN 1.2",
+    /// "GOVERN 1.4"; "GOVERN 1:" gives "GOVERN 1").
     static func subcategoryLabel(_ piece: String) -> String? {
         let trimmed = piece.hasSuffix(":") ? String(piece.dropLast()) : piece
-        guard matches(subcategoryLine, trimmed), trimmed.split(separator: " ").count == 2 else { return nil }
+        guard matches(subcategoryLine, trimmed) || matches(categoryLine, trimmed),
+            trimmed.split(separator: " ").count == 2
+        else { return nil }
         return trimmed
     }
 

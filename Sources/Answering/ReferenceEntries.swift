@@ -8,14 +8,13 @@ import Foundation
 /// https://www.nytimes.com/...". They share a question's words by naming the works the report cites, and
 /// quoted as an answer they read as a claim of the source when they are only its reading list.
 enum ReferenceEntries {
-    /// Whether `statement` is (or holds) a reference entry: a web or DOI address, "et al.", a volume-and-pages
-    /// citation (or a journal's volume, article or pages and year closing it), a numbered entry ("[12] ..."), or an author's initials and name before a comma ("S. Levin,",
-    /// "Buolamwini, J.") opening the statement.
+    /// Whether `statement` is (or holds) a reference entry: a web, DOI or arXiv address, "et al.", a
+    /// volume-and-pages citation (or a journal's volume, article or pages and year closing it), a numbered entry
+    /// ("[12] ..."), or an author's initials and name before a comma ("S. Levin,", "Buolamwini, J.") opening the
+    /// statement.
     static func isReference(_ statement: String) -> Bool {
         let lower = statement.lowercased()
-        for marker in ["http://", "https://", "www.", "doi.org", "doi:", " et al."] where lower.contains(marker) {
-            return true
-        }
+        for marker in Self.markers where lower.contains(marker) { return true }
         if lower.contains(" vol. ") && lower.contains(" pp.") { return true }
         let range = NSRange(statement.startIndex..., in: statement)
         return openingCitation.firstMatch(in: statement, range: range) != nil
@@ -28,6 +27,9 @@ enum ReferenceEntries {
     private static let journalCitation = try! NSRegularExpression(
         pattern: #"\p{L}\s\d{1,3}(?:\s?\(\d{1,3}\))?,\s(?:Article\s\d{1,5}|\d{1,5}[–-]\d{1,5})\s\((?:19|20)\d{2}\)\.?$"#
     )
+
+    /// Strings only a citation holds: addresses and "et al.".
+    static let markers = ["http://", "https://", "www.", "doi.org", "doi:", "arxiv:", " et al."]
 
     /// The ways a reference entry opens: "[12] ", "S. Levin, ", "J. A. Smith and ", "Buolamwini, J.". Initials
     /// are each followed by a space, so "U.S. Government, ..." is a sentence, not an author.

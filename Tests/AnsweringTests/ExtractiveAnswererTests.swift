@@ -533,6 +533,13 @@ import TextAnalysis
 }
 
 @Suite struct NamedProvisionAnswerTests {
+    /// A passage of one of the NIST documents, as a search returns it first.
+    private func nist(_ documentID: String, _ title: String, section: String, _ text: String) -> Passage {
+        Passage(
+            number: 1, chunkID: "c1", documentID: documentID, documentTitle: title, documentSource: "NIST",
+            section: section, chunkIndex: 0, text: text, score: 1)
+    }
+
     /// "What does GOVERN 1.1 ask organisations to do?" against the RMF's GOVERN 1.1 (its table layout, as
     /// pdftotext gives it): the learner named the provision, so its text is the answer even when the
     /// question's other words ("ask", the British "organisations") are not in it.
@@ -556,9 +563,7 @@ import TextAnalysis
 
             are understood, managed, and documented.
             """
-        let passage = Passage(
-            number: 1, chunkID: "c1", documentID: "nist-ai-100-1", documentTitle: "NIST AI RMF 1.0",
-            documentSource: "NIST", section: "GOVERN 1.1", chunkIndex: 0, text: text, score: 1)
+        let passage = nist("nist-ai-100-1", "NIST AI RMF 1.0", section: "GOVERN 1.1", text)
         let answer = ExtractiveAnswerer().answer(
             question: "What does GOVERN 1.1 ask organisations to do?", passages: [passage])
         #expect(answer.matched, "\(answer.text)")
@@ -612,9 +617,7 @@ import TextAnalysis
                     + "managing AI risks are documented and are clear to individuals and teams throughout the "
                     + "organization.",
             ])
-        let passage = Passage(
-            number: 1, chunkID: "c1", documentID: "nist-ai-100-1", documentTitle: "NIST AI RMF 1.0",
-            documentSource: "NIST", section: "GOVERN 2.1", chunkIndex: 0, text: text, score: 1)
+        let passage = nist("nist-ai-100-1", "NIST AI RMF 1.0", section: "GOVERN 2.1", text)
         let answer = ExtractiveAnswerer().answer(
             question: "Are roles, responsibilities and accountability structures for managing AI risks documented?",
             passages: [passage])
@@ -656,9 +659,7 @@ import TextAnalysis
             established through transparent policies, procedures, and other
             controls based on organizational risk priorities.
             """
-        let passage = Passage(
-            number: 1, chunkID: "c1", documentID: "nist-ai-100-1", documentTitle: "NIST AI RMF 1.0",
-            documentSource: "NIST", section: "GOVERN 1.1", chunkIndex: 0, text: text, score: 1)
+        let passage = nist("nist-ai-100-1", "NIST AI RMF 1.0", section: "GOVERN 1.1", text)
         let answer = ExtractiveAnswerer().answer(
             question: "Which subcategory sets the needed level of risk management activities by risk tolerance?",
             passages: [passage])
@@ -686,9 +687,7 @@ import TextAnalysis
 
             Consider the misuse risk of dual-use foundation models when deciding how to release the model.
             """
-        let passage = Passage(
-            number: 1, chunkID: "c1", documentID: "nist-ai-800-1", documentTitle: "NIST AI 800-1",
-            documentSource: "NIST", section: "Practice 1.1", chunkIndex: 0, text: text, score: 1)
+        let passage = nist("nist-ai-800-1", "NIST AI 800-1", section: "Practice 1.1", text)
         let answer = ExtractiveAnswerer().answer(
             question: "How should developers of foundation models manage misuse risk by malicious actors?",
             passages: [passage])
@@ -716,9 +715,7 @@ import TextAnalysis
             The risk management process and its outcomes are established through transparent
             policies, procedures, and other controls based on organizational risk priorities.
             """
-        let passage = Passage(
-            number: 1, chunkID: "c1", documentID: "nist-ai-rmf-playbook", documentTitle: "NIST AI RMF Playbook",
-            documentSource: "NIST", section: "GOVERN 1.3", chunkIndex: 0, text: text, score: 1)
+        let passage = nist("nist-ai-rmf-playbook", "NIST AI RMF Playbook", section: "GOVERN 1.3", text)
         let answer = ExtractiveAnswerer().answer(
             question: "What does the playbook say about accountability frameworks and model risk management?",
             passages: [passage])

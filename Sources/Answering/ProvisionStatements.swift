@@ -33,11 +33,13 @@ struct ProvisionStatement: Sendable, Hashable {
 /// - what follows a "References" or "AI Transparency Resources" heading line is the NIST AI RMF Playbook's
 ///   reading list, up to the next subcategory, and is left out;
 /// - an AI RMF table row that pdftotext split around its category's narrow column is joined again, the
-///   category's text before it (``withTableRowsRejoined(_:)``).
+///   category's text before it (``withTableRowsRejoined(_:)``);
+/// - the Playbook's part headings ("About", "Suggested Actions", "Transparency & Documentation") end the sentence
+///   before them and are left out, where a single line break had glued them onto the sentence after.
 enum ProvisionStatements {
     /// The statements of `text`, in order; empty when the passage holds nothing but headings.
     static func statements(of text: String) -> [ProvisionStatement] {
-        let body = withoutLeadingHeadings(withTableRowsRejoined(withoutReadingLists(text)))
+        let body = withoutLeadingHeadings(withTableRowsRejoined(withoutPartHeadings(withoutReadingLists(text))))
         var sentences = SentenceSplitter.sentences(in: body)
         if sentences.count > 1, let first = sentences.first?.first, first.isLowercase || ",;)".contains(first) {
             sentences.removeFirst()
@@ -168,6 +170,22 @@ enum ProvisionStatements {
             trimmed.split(separator: " ").count == 2
         else { return nil }
         return trimmed
+    }
+
+    /// The headings of the parts of each NIST AI RMF Playbook subcategory, each on a line of its own.
+    static let partHeadings: Set<String> = [
+        "about", "suggested actions", "transparency & documentation", "transparency and documentation",
+    ]
+
+    /// `text` with each ``partHeadings`` line blank.
+    static func withoutPartHeadings(_ text: String) -> String {
+        var changed = false
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            guard partHeadings.contains(line.trimmingCharacters(in: .whitespaces).lowercased()) else { return line }
+            changed = true
+            return ""
+        }
+        return changed ? lines.joined(separator: "\n") : text
     }
 
     /// `text` without the lines from a ``readingListHeadings`` line up to the next subcategory label.

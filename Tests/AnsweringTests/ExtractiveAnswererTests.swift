@@ -697,6 +697,27 @@ import TextAnalysis
         #expect(answer.text.contains("Consider the misuse risk"), "\(answer.text)")
     }
 
+    /// The Playbook's parts of a subcategory are headed by lines of their own ("About", "Suggested Actions",
+    /// "Transparency & Documentation"), which a single line break glued onto the first sentence after them: "MEASURE
+    /// 2.3: About The current risk and impact environment suggests ...".
+    @Test func thePlaybooksPartHeadingsAreNotQuoted() {
+        let text = """
+            About
+            The current risk and impact environment suggests AI system performance estimates are insufficient.
+            Suggested Actions
+            • Conduct regular and sustained engagement with potentially impacted communities.
+            Transparency & Documentation
+            Organizations can document the following
+            • To what extent has the entity defined and documented the regulatory environment?
+            """
+        let statements = ProvisionStatements.statements(of: text).map(\.text)
+        #expect(
+            statements.first
+                == "The current risk and impact environment suggests AI system performance estimates are insufficient.")
+        #expect(!statements.contains { $0.hasPrefix("Suggested Actions") || $0.hasPrefix("Transparency &") })
+        #expect(statements.contains { $0.hasPrefix("• Conduct regular and sustained engagement") }, "\(statements)")
+    }
+
     /// Each subcategory of the NIST AI RMF Playbook ends with its "AI Transparency Resources" and "References",
     /// whose entries ("GAO-21-519SP: AI Accountability Framework ...", "Board of Governors of the Federal Reserve
     /// System.") were quoted as if the Playbook said them. What follows such a heading is not quoted, up to the

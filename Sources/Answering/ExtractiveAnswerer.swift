@@ -305,15 +305,14 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                 let own = label[list ?? candidate.position]
                 // A point keeps its "(a)" unless its label now carries its number ("Article 3(60): ‘deep fake’").
                 let keepsEnumerator = statement.kind == .point && !(list == nil && own.numbersStatement)
-                let text = Self.withoutSubcategoryLabel(
-                    keepsEnumerator ? statement.text : Self.withoutEnumerator(statement.text))
+                let text = keepsEnumerator ? statement.text : Self.withoutEnumerator(statement.text)
                 quotes.append(
                     Quote(
                         rank: rank, position: candidate.position, text: text, number: number, list: list,
                         label: own.text))
                 continue
             }
-            let leadInText = Self.withoutSubcategoryLabel(Self.withoutEnumerator(passageStatements[leadIn].text))
+            let leadInText = Self.withoutEnumerator(passageStatements[leadIn].text)
             quotes.append(
                 Quote(
                     rank: rank, position: leadIn, text: leadInText, number: number, list: nil, label: label[leadIn].text
@@ -347,7 +346,8 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             // A passage's quotes are one paragraph; its label is said again where a quote is in another of the
             // provision's paragraphs ("Article 6(4): ... Article 6(5): ...").
             let label = quote.label ?? previous?.label ?? ""
-            // A statement that opens with its own label ("Practice 1.1: Identify ...") says it once.
+            // A statement that opens with its own label ("Practice 1.1: Identify ...", an AI RMF table row's
+            // "GOVERN 1.3: Processes ...") says it once.
             if !label.isEmpty, text.hasPrefix(label), text.count > label.count { text.removeFirst(label.count) }
             if let previous, quote.rank == previous.rank {
                 paragraphs[paragraphs.count - 1] += " " + (label == previous.label ? "" : label) + text

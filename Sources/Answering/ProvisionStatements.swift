@@ -190,9 +190,10 @@ enum ProvisionStatements {
 
     /// `text` without the lines from a ``readingListHeadings`` line up to the next subcategory label.
     static func withoutReadingLists(_ text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var kept: [Substring] = []
         var skipping = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in lines {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if readingListHeadings.contains(trimmed.lowercased()) {
                 skipping = true
@@ -201,8 +202,7 @@ enum ProvisionStatements {
             }
             if !skipping { kept.append(line) }
         }
-        return kept.count == text.split(separator: "\n", omittingEmptySubsequences: false).count
-            ? text : kept.joined(separator: "\n")
+        return kept.count == lines.count ? text : kept.joined(separator: "\n")
     }
 
     private static let structureLabel = try! NSRegularExpression(

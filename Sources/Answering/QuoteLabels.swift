@@ -14,9 +14,6 @@ extension ExtractiveAnswerer {
 
     /// An article's label, with the paragraph the chunker started it at: "Article 26(6)" gives 26 and 6.
     private static let articleLabel = try! NSRegularExpression(pattern: #"^(Article \d{1,3}[a-z]?)(?:\((\d{1,3})\))?$"#)
-    /// A NIST AI RMF subcategory or category label: "GOVERN 1.1", "MAP 1".
-    private static let subcategoryLabel = try! NSRegularExpression(
-        pattern: #"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}(?:\.\d{1,2})?$"#)
     /// A subcategory's label opening a statement of the AI RMF's tables ("GOVERN 1.3: Processes, ...").
     private static let subcategoryOpening = try! NSRegularExpression(
         pattern: #"^((?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2}):\s*"#)
@@ -42,7 +39,7 @@ extension ExtractiveAnswerer {
             return statements.map { _ in (plain, false) }
         }
         let range = NSRange(section.startIndex..., in: section)
-        if subcategoryLabel.firstMatch(in: section, range: range) != nil {
+        if ProvisionStatements.subcategoryLabel(section) == section {
             return subcategoryLabels(of: statements, plain: plain)
         }
         func group(_ match: NSTextCheckingResult?, _ index: Int, in text: String) -> String? {
@@ -79,7 +76,7 @@ extension ExtractiveAnswerer {
     /// The labels of a NIST AI RMF chunk's statements: a table chunk holds several subcategories under the first's
     /// label, so a statement opening with another's ("GOVERN 1.3: Processes, ...") is quoted under that one, as is
     /// what follows it up to the next. `numbersStatement` says the statement opens with its own label, which the
-    /// quote then leaves out ("GOVERN 1.3: Processes, ..." rather than "GOVERN 1.3: GOVERN 1.3: Processes, ...").
+    /// answer then says once ("GOVERN 1.3: Processes, ..." rather than "GOVERN 1.3: GOVERN 1.3: Processes, ...").
     private static func subcategoryLabels(
         of statements: [ProvisionStatement], plain: String
     ) -> [(text: String, numbersStatement: Bool)] {
@@ -94,14 +91,5 @@ extension ExtractiveAnswerer {
             current = text[found] + ": "
             return (current, true)
         }
-    }
-
-    /// `statement` without the subcategory label it opens with, when it has one and more after it.
-    static func withoutSubcategoryLabel(_ statement: String) -> String {
-        let range = NSRange(statement.startIndex..., in: statement)
-        guard let match = subcategoryOpening.firstMatch(in: statement, range: range),
-            let cut = Range(match.range, in: statement), cut.upperBound < statement.endIndex
-        else { return statement }
-        return String(statement[cut.upperBound...])
     }
 }

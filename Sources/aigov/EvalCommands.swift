@@ -264,9 +264,10 @@ struct EvalQuestions: AsyncParsableCommand {
             (Article 5(1)(f) and Article 5(3) are both Article 5; Annex III points, NIST subcategories and \
             dotted section numbers compare as README says); nDCG@10 is binary with one relevant provision, \
             1/log2(1+r) for the first relevant passage at rank r <= 10. Ten passages are retrieved for it \
-            whatever --top-k. hit@30: the share whose phrase is among the first 30 passages, which the cross-encoder \
-            stage reorders: what it could bring to the top, the ceiling of any reranking. Searches the data directory's knowledge base; --ingest adds files first. Without \
-            --split the summary is printed for all questions and for each split the file names.
+            whatever --top-k. hit@30: the share whose phrase is among the first 30 passages, which the \
+            cross-encoder stage reorders: what it could bring to the top, the ceiling of any reranking. Searches \
+            the data directory's knowledge base; --ingest adds files first. Without --split the summary is \
+            printed for all questions and for each split the file names.
             """)
 
     @OptionGroup var data: DataOptions
@@ -342,7 +343,9 @@ struct EvalQuestions: AsyncParsableCommand {
                 let results = try await search.search(
                     item.question, topK: max(topK, 10, Self.rerankingDepth), mode: searchMode)
                 let top = Array(results.prefix(topK))
-                let rank = PhraseMatcher.firstHit(passages: top.map(\.content), phrases: item.expect)
+                // One match over all the passages read; the top k and the thirty are prefixes of them.
+                let firstHit = PhraseMatcher.firstHit(passages: results.map(\.content), phrases: item.expect)
+                let rank = firstHit.flatMap { $0 <= topK ? $0 : nil }
                 var sectionRank: Int?? = nil
                 if let document = item.document, let provision = item.provision {
                     sectionRank = .some(
@@ -350,15 +353,12 @@ struct EvalQuestions: AsyncParsableCommand {
                             passages: results.prefix(10).map { ($0.documentID, $0.section) }, document: document,
                             provision: provision))
                 }
-                let deepRank = PhraseMatcher.firstHit(
-                    passages: results.prefix(Self.rerankingDepth).map(\.content), phrases: item.expect)
+                let deepRank = firstHit.flatMap { $0 <= Self.rerankingDepth ? $0 : nil }
                 outcomes.append(
                     Outcome(item: item, rank: rank, sectionRank: sectionRank, top: top, deepRank: deepRank))
             }
             let overall = summary(outcomes)
-            let perSplit = splits.map { name in
-                (name, summary(outcomes.filter { $0.item.split == name }))
-            }
+            let perSplit = splits.map { name in (name, summary(outcomes.filter { $0.item.split == name })) }
             let misses = outcomes.filter { $0.rank == nil }
             if json {
                 var object = fields(overall)

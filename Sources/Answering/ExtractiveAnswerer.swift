@@ -162,6 +162,40 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         return index >= 0 && statements[index].kind == .leadIn ? index : nil
     }
 
+    /// The positions of the points nested under the point at `position` when it ends in a colon: "(k) The term
+    /// ... means ..., such as by:" has "(i)", "(ii)" and "(iii)" before its sibling "(l)". The run ends at the
+    /// first statement that is not a point, or at the point's next sibling: the next number after a numbered
+    /// point ("(46)" after "(45)"), the next letter after a lettered one.
+    static func nestedPoints(under position: Int, in statements: [ProvisionStatement]) -> Range<Int> {
+        let parent = statements[position]
+        guard parent.text.hasSuffix(":"), let own = pointEnumerator(parent.text) else {
+            return position + 1..<position + 1
+        }
+        var end = position + 1
+        while end < statements.count, statements[end].kind == .point,
+            let enumerator = pointEnumerator(statements[end].text), !follows(enumerator, own)
+        {
+            end += 1
+        }
+        return position + 1..<end
+    }
+
+    /// The "45" of "(45) ‘law enforcement authority’ means:", the "k" of "(k) The term ...".
+    private static func pointEnumerator(_ text: String) -> String? {
+        guard text.first == "(", let close = text.prefix(6).firstIndex(of: ")") else { return nil }
+        return String(text[text.index(after: text.startIndex)..<close])
+    }
+
+    /// Whether `enumerator` is a sibling after `parent`: any number after a number (a numbered point's own points
+    /// are lettered), the next letter after a single letter (its own points may be roman numerals, "(i)").
+    private static func follows(_ enumerator: String, _ parent: String) -> Bool {
+        if let parentNumber = Int(parent) { return Int(enumerator) != nil && Int(enumerator)! > parentNumber }
+        guard parent.count == 1, enumerator.count == 1, let p = parent.unicodeScalars.first,
+            let e = enumerator.unicodeScalars.first
+        else { return false }
+        return e.value == p.value + 1
+    }
+
     /// The extractive answer to `question` from `passages` (given best first).
     ///
     /// Statements (``ProvisionStatements``: headings removed, cut-off sentence starts dropped, lists cut into
@@ -310,6 +344,17 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                     Quote(
                         rank: rank, position: candidate.position, text: text, number: number, list: list,
                         label: own.text))
+                // A definition that ends in a colon ("‘serious incident’ means ... any of the following:") is
+                // said by its own points; they are quoted under its label.
+                if definitionFound {
+                    var used = 0
+                    for position in Self.nestedPoints(under: candidate.position, in: passageStatements) {
+                        let point = passageStatements[position].text
+                        if used + point.count > Self.listBudget, used > 0 { break }
+                        used += point.count
+                        quotes.append(Quote(rank: rank, position: position, text: point, number: number))
+                    }
+                }
                 continue
             }
             let leadInText = Self.withoutEnumerator(passageStatements[leadIn].text)

@@ -338,6 +338,60 @@ import TextAnalysis
                 + "levels of autonomy; [1]")
     }
 
+    /// A definition that ends in a colon is said by its points: EO 14110's "dual-use foundation model" was quoted
+    /// as far as "such as by:", and the AI Act's "serious incident" as far as "any of the following:".
+    @Test func aDefinitionEndingInAColonBringsItsOwnPoints() {
+        let order = """
+            (j) The term “differential-privacy guarantee” means protections that allow information about a group \
+            to be shared while provably limiting the improper access, use, or disclosure of personal information \
+            about particular entities.
+
+            (k) The term “dual-use foundation model” means an AI model that is trained on broad data; generally \
+            uses self-supervision; contains at least tens of billions of parameters; is applicable across a wide \
+            range of contexts; and that exhibits high levels of performance at tasks that pose a serious risk to \
+            security, such as by:
+
+            (i) substantially lowering the barrier of entry for non-experts to design, synthesize, acquire, or use \
+            chemical, biological, radiological, or nuclear (CBRN) weapons;
+
+            (ii) enabling powerful offensive cyber operations through automated vulnerability discovery; or
+
+            (iii) permitting the evasion of human control or oversight through means of deception or obfuscation.
+
+            (l) The term “Federal law enforcement agency” has the meaning set forth in section 21(a) of Executive \
+            Order 14074.
+            """
+        let eo = ExtractiveAnswerer().answer(
+            question: "What is a 'dual-use foundation model' in the Biden AI order?",
+            passages: [passage(1, "Sec. 3", order)])
+        #expect(
+            eo.text
+                == "Sec. 3(k): The term “dual-use foundation model” means an AI model that is trained on broad data; "
+                + "generally uses self-supervision; contains at least tens of billions of parameters; is applicable "
+                + "across a wide range of contexts; and that exhibits high levels of performance at tasks that pose "
+                + "a serious risk to security, such as by: [1] (i) substantially lowering the barrier of entry for "
+                + "non-experts to design, synthesize, acquire, or use chemical, biological, radiological, or nuclear "
+                + "(CBRN) weapons; [1] (ii) enabling powerful offensive cyber operations through automated "
+                + "vulnerability discovery; or [1] (iii) permitting the evasion of human control or oversight through "
+                + "means of deception or obfuscation. [1]")
+        let act = """
+            (48) ‘national competent authority’ means a notifying authority or a market surveillance authority;
+            (49) ‘serious incident’ means an incident or malfunctioning of an AI system that directly or indirectly \
+            leads to any of the following:
+            (a) the death of a person, or serious harm to a person’s health;
+            (b) a serious and irreversible disruption of the management or operation of critical infrastructure.
+            (50) ‘personal data’ means personal data as defined in Article 4, point (1), of Regulation (EU) 2016/679;
+            """
+        let incident = ExtractiveAnswerer().answer(
+            question: "What is a 'serious incident'?", passages: [passage(1, "Article 3", act)])
+        #expect(
+            incident.text
+                == "Article 3(49): ‘serious incident’ means an incident or malfunctioning of an AI system that directly "
+                + "or indirectly leads to any of the following: [1] (a) the death of a person, or serious harm to a "
+                + "person’s health; [1] (b) a serious and irreversible disruption of the management or operation of "
+                + "critical infrastructure. [1]")
+    }
+
     /// The README's sample question used to be answered from a chunk that began inside a sentence.
     @Test func aSentenceCutByThePreviousChunkIsNotQuoted() {
         let text = """

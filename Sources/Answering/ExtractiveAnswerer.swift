@@ -89,7 +89,8 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     static let definitionCues = ["define", "definition", "meaning", "what is", "what are", "what does", "mean by"]
 
     static func asksForDefinition(_ question: String) -> Bool {
-        let lower = question.lowercased()
+        // "What exactly is a deepfake?" asks what "what is" asks.
+        let lower = question.lowercased().replacingOccurrences(of: "what exactly ", with: "what ")
         return definitionCues.contains { lower.contains($0) }
     }
 
@@ -106,12 +107,15 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     }
 
     /// How much a statement answers a definition question: 1 when it defines a term all of whose words the
-    /// question has ("define an AI system" and "‘AI system’ means"), 0.2 for another definition (a long
-    /// definitions article defines dozens of terms that share the question's words), else 0.
+    /// question has ("define an AI system" and "‘AI system’ means"), or the term written as one word (a learner's
+    /// "deepfake" for the AI Act's ‘deep fake’), 0.2 for another definition (a long definitions article defines
+    /// dozens of terms that share the question's words), else 0.
     static func definitionBonus(_ text: String, questionTerms: Set<String>) -> Double {
         guard let term = definedTerm(text) else { return 0 }
         let words = terms(of: term)
-        return !words.isEmpty && words.isSubset(of: questionTerms) ? 1 : 0.2
+        let closed = terms(of: term.filter { $0 != " " && $0 != "-" })
+        let asked = [words, closed].contains { !$0.isEmpty && $0.isSubset(of: questionTerms) }
+        return asked ? 1 : 0.2
     }
 
     /// Whether `text`, a statement of a glossary passage (its section says "Glossary"), is the entry of a term all
@@ -303,9 +307,15 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         if definitionFound { candidates = candidates.filter(\.definesAskedTerm) }
         var chosen: [Candidate] = []
         var perPassage: [Int: Int] = [:]
+        var said: [String] = []
         for candidate in candidates where chosen.count < maxSentences {
             guard perPassage[candidate.passageRank, default: 0] < maxSentencesPerPassage else { continue }
             if definitionFound, candidate.statement.kind == .leadIn { continue }
+            // Overlapping chunks, and a document that repeats itself (the Blueprint states each principle twice),
+            // hand the same statement over in two passages: it is said once, and its place goes to another.
+            let key = Self.comparable(candidate.statement.text)
+            if said.contains(where: { $0.contains(key) || key.contains($0) }) { continue }
+            said.append(key)
             perPassage[candidate.passageRank, default: 0] += 1
             chosen.append(candidate)
         }
@@ -410,6 +420,11 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     static func quotable(_ text: String) -> Bool {
         text.split(separator: " ").count >= 4 && !ReferenceEntries.isReference(text) && !isTitleLike(text)
             && !isCaption(text)
+    }
+
+    /// `statement` as two copies of it compare: without its enumerator, lower-cased, spaces collapsed.
+    static func comparable(_ statement: String) -> String {
+        withoutEnumerator(statement).lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// A table's or figure's caption ("Table 2: Categories and subcategories for the MAP function."), which says

@@ -43,9 +43,12 @@ package struct DefinitionLookup {
         terms = found
     }
 
-    /// The ways a question asks for a definition, the term captured.
+    /// The ways a question asks for a definition, the term captured; the first that matches names it.
     static let patterns = RegexPool<(Substring, Substring)> {
         [
+            // First: "What does the law mean by an 'AI system'?" is not about "the law", nor "What is meant by
+            // profiling?" about "meant".
+            #/\bmeant? by (?:a |an |the )?(.+)$/#,
             #/^what (?:exactly )?(?:is|are) (?:a |an |the )?(.+)$/#,
             #/\bcounts? as (?:a |an |the )?(.+)$/#,
             #/\bdefines? (?:a |an |the )?(.+)$/#,

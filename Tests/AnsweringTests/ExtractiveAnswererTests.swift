@@ -392,6 +392,42 @@ import TextAnalysis
                 + "critical infrastructure. [1]")
     }
 
+    /// Two overlapping chunks of EO 14110's section 10 both held "Until agencies designate ...", and the answer
+    /// to "Do federal agencies have to appoint a Chief AI Officer?" said it twice; the second place now goes to
+    /// the next best statement.
+    @Test func aStatementTwoPassagesShareIsSaidOnce() {
+        let shared =
+            "Until agencies designate their permanent Chief AI Officers, they shall be represented on the "
+            + "interagency council by an appropriate official at the Assistant Secretary level."
+        let first = passage(1, "Sec. 10", shared)
+        let second = passage(
+            2, "Sec. 10",
+            shared + " The guidance shall require each agency to designate a Chief AI Officer within 60 days.")
+        let answer = ExtractiveAnswerer().answer(
+            question: "Do federal agencies have to appoint a Chief AI Officer?", passages: [first, second])
+        #expect(answer.text.components(separatedBy: "Until agencies designate").count == 2, "\(answer.text)")
+        #expect(answer.text.contains("designate a Chief AI Officer within 60 days. [2]"), "\(answer.text)")
+    }
+
+    /// A learner writes "deepfake" where the AI Act defines ‘deep fake’: the definition asked is still the one
+    /// quoted, not the definitions around it.
+    @Test func aTermWrittenAsOneWordFindsItsDefinition() {
+        let text = """
+            (55) ‘AI regulatory sandbox’ means a controlled framework set up by a competent authority which offers \
+            providers the possibility to develop, train, validate and test an innovative AI system; (60) ‘deep fake’ \
+            means AI-generated or manipulated image, audio or video content that resembles existing persons, \
+            objects, places, entities or events and would falsely appear to a person to be authentic or truthful;
+            """
+        let answer = ExtractiveAnswerer().answer(
+            question: "What exactly is a deepfake according to the EU AI law?",
+            passages: [passage(1, "Article 3", text)])
+        #expect(
+            answer.text
+                == "Article 3(60): ‘deep fake’ means AI-generated or manipulated image, audio or video content that "
+                + "resembles existing persons, objects, places, entities or events and would falsely appear to a "
+                + "person to be authentic or truthful; [1]")
+    }
+
     /// The README's sample question used to be answered from a chunk that began inside a sentence.
     @Test func aSentenceCutByThePreviousChunkIsNotQuoted() {
         let text = """

@@ -128,6 +128,9 @@ import TextAnalysis
         #expect(try ids(index, "What counts as personal data?", .plain).first == "uses")
         #expect(try ids(index, "What counts as personal data?", ranking).first == "defines")
         #expect(try ids(index, "Is personal data safe?", ranking).first == "uses")
+        // The learner may ask what the law means by the term: "law" is not the term.
+        #expect(try ids(index, "What does the law mean by personal data?", ranking).first == "defines")
+        #expect(try ids(index, "What is meant by 'personal data' in the GDPR?", ranking).first == "defines")
         // The index keeps each passage's folded definition text: a replaced or deleted passage must lose it.
         try index.upsert([
             IndexRecord(

@@ -436,13 +436,14 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         return [":", "."].contains(words[1].last) && !number.isEmpty && number.allSatisfy(\.isNumber)
     }
 
-    /// A title rather than a statement: it does not end like a sentence or clause, and seven in ten of its words
-    /// start with a capital (a report's running title, "Managing Misuse Risk for Dual-Use Foundation Models U.S.
-    /// AI Safety Institute", on every page of NIST AI 800-1).
+    /// A title rather than a statement: seven in ten of its words start with a capital, and it does not end like a
+    /// sentence or clause (a report's running title, "Managing Misuse Risk for Dual-Use Foundation Models U.S. AI
+    /// Safety Institute", on every page of NIST AI 800-1), or it ends in a full stop but is short (a section title,
+    /// "Artificial Intelligence Action Plan.", or the title of a work in a reading list).
     static func isTitleLike(_ text: String) -> Bool {
-        guard let last = text.last, !".;:?!)\"”’…".contains(last) else { return false }
+        guard let last = text.last, !";:?!)\"”’…".contains(last) else { return false }
         let words = text.split(separator: " ").filter { $0.contains(where: \.isLetter) }
-        guard !words.isEmpty else { return false }
+        guard !words.isEmpty, last != "." || words.count <= 16 else { return false }
         let capitalised = words.filter { $0.first?.isUppercase == true }.count
         return Double(capitalised) >= 0.7 * Double(words.count)
     }

@@ -787,6 +787,26 @@ import TextAnalysis
         #expect(answer.text.contains("Consider the misuse risk"), "\(answer.text)")
     }
 
+    /// A title closed by a full stop is still a title: the Playbook's resource lists run on past a chunk's start
+    /// without their "References" line ("Microsoft Research AI Fairness Checklist."), and EO 14179's section
+    /// titles end in one ("Artificial Intelligence Action Plan.").
+    @Test func aShortTitleWithAFullStopIsNeverQuoted() {
+        let text = """
+            Microsoft Research AI Fairness Checklist.
+            PEAT AI & Disability Inclusion Toolkit – Risks of Bias and Discrimination in AI Hiring Tools.
+
+            Organizations should assess AI hiring tools for the risks of bias and discrimination they pose.
+            """
+        let passage = nist("nist-ai-rmf-playbook", "NIST AI RMF Playbook", section: "MAP 5.2", text)
+        let answer = ExtractiveAnswerer().answer(
+            question: "Are AI hiring tools checked for bias and discrimination?", passages: [passage])
+        #expect(answer.text.hasPrefix("MAP 5.2: Organizations should assess AI hiring tools"), "\(answer.text)")
+        #expect(!answer.text.contains("Checklist") && !answer.text.contains("PEAT"), "\(answer.text)")
+        // A sentence is not a title for its capitals alone: most of its words must be capitalised, and it must be short.
+        #expect(!ExtractiveAnswerer.isTitleLike("The AI Office shall publish the list of General-Purpose AI Models."))
+        #expect(ExtractiveAnswerer.isTitleLike("Artificial Intelligence Action Plan."))
+    }
+
     /// The Playbook's parts of a subcategory are headed by lines of their own ("About", "Suggested Actions",
     /// "Transparency & Documentation"), which a single line break glued onto the first sentence after them: "MEASURE
     /// 2.3: About The current risk and impact environment suggests ...".

@@ -404,6 +404,13 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             // A statement that opens with its own label ("Practice 1.1: Identify ...", an AI RMF table row's
             // "GOVERN 1.3: Processes ...") says it once.
             if !label.isEmpty, text.hasPrefix(label), text.count > label.count { text.removeFirst(label.count) }
+            // So does one that opens with its section's title, which the layout ran into its first sentence
+            // ("2.5 Environmental Impacts: Environmental Impacts Training, maintaining, ...").
+            if let title = Self.title(ofLabel: label), text.hasPrefix(title + " "),
+                text.dropFirst(title.count + 1).first?.isUppercase == true
+            {
+                text.removeFirst(title.count + 1)
+            }
             if let previous, quote.rank == previous.rank {
                 paragraphs[paragraphs.count - 1] += " " + (label == previous.label ? "" : label) + text
             } else {
@@ -420,6 +427,15 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     static func quotable(_ text: String) -> Bool {
         text.split(separator: " ").count >= 4 && !ReferenceEntries.isReference(text) && !isTitleLike(text)
             && !isCaption(text)
+    }
+
+    /// The title in a label ("Environmental Impacts" in "2.5 Environmental Impacts: "), when it has a numbered one.
+    static func title(ofLabel label: String) -> String? {
+        guard label.hasSuffix(": "), let space = label.firstIndex(of: " "),
+            label[..<space].allSatisfy({ $0.isNumber || $0 == "." }), label.first?.isNumber == true
+        else { return nil }
+        let title = label[label.index(after: space)...].dropLast(2)
+        return title.isEmpty ? nil : String(title)
     }
 
     /// `statement` as two copies of it compare: without its enumerator, lower-cased, spaces collapsed.

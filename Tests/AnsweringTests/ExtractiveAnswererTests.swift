@@ -807,6 +807,24 @@ import TextAnalysis
         #expect(ExtractiveAnswerer.isTitleLike("Artificial Intelligence Action Plan."))
     }
 
+    /// The GenAI profile's section title ran into the first sentence after it: "2.5 Environmental Impacts:
+    /// Environmental Impacts Training, maintaining, ...". The quote says the title once, in its label.
+    @Test func aSectionTitleRunIntoTheFirstSentenceIsSaidOnce() {
+        let text = """
+            Environmental Impacts Training, maintaining, and operating (running inference on) GAI systems are \
+            resource-intensive activities, with potentially large energy and environmental footprints.
+            """
+        let passage = nist("nist-ai-600-1", "NIST AI 600-1", section: "2.5 Environmental Impacts", text)
+        let answer = ExtractiveAnswerer().answer(
+            question: "What is the environmental footprint of generative AI?", passages: [passage])
+        #expect(
+            answer.text
+                == "2.5 Environmental Impacts: Training, maintaining, and operating (running inference on) GAI "
+                + "systems are resource-intensive activities, with potentially large energy and environmental "
+                + "footprints. [1]")
+        #expect(ExtractiveAnswerer.title(ofLabel: "Article 5: ") == nil)
+    }
+
     /// The Playbook's parts of a subcategory are headed by lines of their own ("About", "Suggested Actions",
     /// "Transparency & Documentation"), which a single line break glued onto the first sentence after them: "MEASURE
     /// 2.3: About The current risk and impact environment suggests ...".

@@ -16,8 +16,8 @@ struct EvalAnswers: AsyncParsableCommand {
             Each question is searched (hybrid, --top-k passages, completed as `aigov ask` completes them) and \
             answered by the extractive answerer, with no language model. Reported per split, as shares of the \
             questions: retrieved (an expected phrase is in a passage the answerer read: the ceiling), quoted (the \
-            answer's text holds an expected phrase, citation markers removed), cited (a source the answer cites \
-            holds one), and declined (the answer says the sources do not answer). Phrases match as in `aigov \
+            answer's text holds an expected phrase, citation markers removed), led (its first paragraph, what a \
+            reader meets first, holds one), cited (a source the answer cites holds one), and declined (the answer says the sources do not answer). Phrases match as in `aigov \
             eval questions`. For the questions whose provision is an article's paragraph ("Article 26(7)"), also \
             labelled: the share whose answer quotes something under that paragraph's label ("Article 26(7): ").
             """)
@@ -49,6 +49,8 @@ struct EvalAnswers: AsyncParsableCommand {
         var item: EvaluationQuestion
         var retrieved: Bool
         var quoted: Bool
+        /// Whether the answer's first paragraph (the first passage it quotes) holds an expected phrase.
+        var led: Bool
         var cited: Bool
         var declined: Bool
         /// Whether the answer quotes under the question's paragraph label; nil when that is not judged.
@@ -79,13 +81,14 @@ struct EvalAnswers: AsyncParsableCommand {
                 throw CLIError("answering was cancelled")
             }
             let cited = passages.filter { answer.citedSources.contains($0.number) }.map(\.text)
+            let plain = CitationMarkers.removingInvalid(from: answer.text, sourceCount: 0)
+            let opening = plain.components(separatedBy: "\n\n").first ?? plain
             outcomes.append(
                 Outcome(
                     item: item,
                     retrieved: PhraseMatcher.firstHit(passages: passages.map(\.text), phrases: item.expect) != nil,
-                    quoted: PhraseMatcher.firstHit(
-                        passages: [CitationMarkers.removingInvalid(from: answer.text, sourceCount: 0)],
-                        phrases: item.expect) != nil,
+                    quoted: PhraseMatcher.firstHit(passages: [plain], phrases: item.expect) != nil,
+                    led: PhraseMatcher.firstHit(passages: [opening], phrases: item.expect) != nil,
                     cited: PhraseMatcher.firstHit(passages: cited, phrases: item.expect) != nil,
                     declined: [ExtractiveAnswerer.noMatchText, Answerer.noSourcesText].contains(answer.text),
                     labelled: item.provision.flatMap { ParagraphCitation.names($0, in: answer.text) },
@@ -103,7 +106,7 @@ struct EvalAnswers: AsyncParsableCommand {
             object["questions"] = outcomes.map { outcome in
                 [
                     "id": outcome.item.id ?? "", "split": outcome.item.split ?? "", "retrieved": outcome.retrieved,
-                    "quoted": outcome.quoted, "cited": outcome.cited, "declined": outcome.declined,
+                    "quoted": outcome.quoted, "led": outcome.led, "cited": outcome.cited, "declined": outcome.declined,
                     "labelled": outcome.labelled.map { $0 as Any } ?? NSNull(), "answer": outcome.answer,
                 ] as [String: Any]
             }
@@ -114,9 +117,10 @@ struct EvalAnswers: AsyncParsableCommand {
             let shares = fields(members)
             print(
                 String(
-                    format: "%@: retrieved %.3f  quoted %.3f  cited %.3f  declined %.3f  labelled %@ of %d  (%d "
-                        + "questions; answering p50 %.1f ms)", name, shares["retrieved"] as! Double,
-                    shares["quoted"] as! Double, shares["cited"] as! Double, shares["declined"] as! Double,
+                    format: "%@: retrieved %.3f  quoted %.3f  led %.3f  cited %.3f  declined %.3f  labelled %@ of %d  "
+                        + "(%d questions; answering p50 %.1f ms)", name, shares["retrieved"] as! Double,
+                    shares["quoted"] as! Double, shares["led"] as! Double, shares["cited"] as! Double,
+                    shares["declined"] as! Double,
                     (shares["labelled"] as? Double).map { String(format: "%.3f", $0) } ?? "-",
                     shares["label_judged"] as! Int, members.count, shares["answer_ms_p50"] as! Double))
         }
@@ -129,7 +133,7 @@ struct EvalAnswers: AsyncParsableCommand {
         let judged = outcomes.compactMap(\.labelled)
         return [
             "questions": outcomes.count, "retrieved": share(\.retrieved), "quoted": share(\.quoted),
-            "cited": share(\.cited), "declined": share(\.declined), "label_judged": judged.count,
+            "led": share(\.led), "cited": share(\.cited), "declined": share(\.declined), "label_judged": judged.count,
             "labelled": judged.isEmpty ? NSNull() : Double(judged.filter { $0 }.count) / Double(judged.count),
             "answer_ms_p50": outcomes.isEmpty ? 0 : outcomes.map(\.milliseconds).sorted()[outcomes.count / 2],
         ]

@@ -117,6 +117,9 @@ import Testing
         #expect(all["questions"] as? Int == 3)
         #expect(abs((all["retrieved"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
         #expect(abs((all["quoted"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
+        // Only the zebra answer opens with its phrase: the volcano's passage is second, behind one the answer
+        // quotes first.
+        #expect(abs((all["led"] as? Double ?? -1) - 1.0 / 3) < 1e-6)
         #expect(abs((all["cited"] as? Double ?? -1) - 2.0 / 3) < 1e-6)
         #expect(all["declined"] as? Double == 0)
         // None of these questions names an article's paragraph, so none is judged for its label.
@@ -126,6 +129,7 @@ import Testing
         #expect(outcomes.map { $0["id"] as? String } == ["z", "v", "g"])
         #expect((outcomes[0]["answer"] as? String)?.contains("confuse flies") == true)
         #expect(outcomes[2]["retrieved"] as? Bool == false && outcomes[2]["quoted"] as? Bool == false)
+        #expect(outcomes.map { $0["led"] as? Bool } == [true, false, false])
         let missing = try await CLI.run(["eval", "answers", splitFile.path, "--data-dir", kept, "--split", "x"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("holds no questions of split 'x'"), "\(missing.stderr)")

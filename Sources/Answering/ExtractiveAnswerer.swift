@@ -86,7 +86,10 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
 
     /// Words that make a question ask what something is, so the sentence that defines it ("'X' means ...")
     /// is the answer.
-    static let definitionCues = ["define", "definition", "meaning", "what is", "what are", "what does", "mean by"]
+    static let definitionCues = [
+        "define", "definition", "meaning", "what is", "what are", "what does", "mean by", "meant by", "count as",
+        "counts as",
+    ]
 
     static func asksForDefinition(_ question: String) -> Bool {
         // "What exactly is a deepfake?" asks what "what is" asks.
@@ -354,16 +357,15 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                     Quote(
                         rank: rank, position: candidate.position, text: text, number: number, list: list,
                         label: own.text))
-                // A definition that ends in a colon ("‘serious incident’ means ... any of the following:") is
-                // said by its own points; they are quoted under its label.
-                if definitionFound {
-                    var used = 0
-                    for position in Self.nestedPoints(under: candidate.position, in: passageStatements) {
-                        let point = passageStatements[position].text
-                        if used + point.count > Self.listBudget, used > 0 { break }
-                        used += point.count
-                        quotes.append(Quote(rank: rank, position: position, text: point, number: number))
-                    }
+                // A point that ends in a colon (a definition, "‘serious incident’ means ... any of the following:")
+                // is said by its own points; they are quoted under its label.
+                var used = 0
+                for position in Self.nestedPoints(under: candidate.position, in: passageStatements)
+                where !quoted(position) {
+                    let point = passageStatements[position].text
+                    if used + point.count > Self.listBudget, used > 0 { break }
+                    used += point.count
+                    quotes.append(Quote(rank: rank, position: position, text: point, number: number))
                 }
                 continue
             }

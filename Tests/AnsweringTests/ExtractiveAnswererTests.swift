@@ -392,6 +392,34 @@ import TextAnalysis
                 + "critical infrastructure. [1]")
     }
 
+    /// "What kind of accident with an AI counts as a serious incident?" quoted Article 3(49) as far as "any of the
+    /// following:": "counts as" did not make it a definition question, and outside one a point was quoted without
+    /// the points of its own that say what it means.
+    @Test func aPointEndingInAColonIsQuotedWithItsPoints() {
+        let text = """
+            (48) ‘national competent authority’ means a notifying authority or a market surveillance authority;
+            (49) ‘serious incident’ means an incident or malfunctioning of an AI system that directly or indirectly \
+            leads to any of the following:
+            (a) the death of a person, or serious harm to a person’s health;
+            (b) a serious and irreversible disruption of the management or operation of critical infrastructure;
+            (50) ‘personal data’ means personal data as defined in Article 4, point (1), of Regulation (EU) 2016/679;
+            """
+        let points =
+            " [1] (a) the death of a person, or serious harm to a person’s health; [1] (b) a serious and irreversible "
+            + "disruption of the management or operation of critical infrastructure; [1]"
+        let definition = ExtractiveAnswerer().answer(
+            question: "What kind of accident with an AI counts as a serious incident?",
+            passages: [passage(1, "Article 3", text)])
+        #expect(
+            definition.text
+                == "Article 3(49): ‘serious incident’ means an incident or malfunctioning of an AI system that directly "
+                + "or indirectly leads to any of the following:" + points)
+        let incidents = ExtractiveAnswerer().answer(
+            question: "Which malfunctioning of an AI system leads to a serious incident?",
+            passages: [passage(1, "Article 3", text)])
+        #expect(incidents.text.contains("any of the following:" + points), "\(incidents.text)")
+    }
+
     /// Two overlapping chunks of EO 14110's section 10 both held "Until agencies designate ...", and the answer
     /// to "Do federal agencies have to appoint a Chief AI Officer?" said it twice; the second place now goes to
     /// the next best statement.

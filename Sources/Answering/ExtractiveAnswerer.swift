@@ -130,12 +130,17 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         guard let section, section.lowercased().contains("glossary") else { return false }
         var words = text.split(separator: " ").map(String.init)
         while let first = words.first, first.allSatisfy({ $0.isNumber || $0 == "," }) { words.removeFirst() }
-        for length in 1...5 where length < words.count {
+        // A capitalised term runs up to the definition's first word, the last of the opening capitalised words:
+        // "Model Theft Unauthorized access ..." defines "Model Theft", not "Model".
+        let capitalised = words.prefix(6).prefix { $0.first?.isUppercase == true }.count
+        let lengths = capitalised >= 2 ? capitalised - 1...capitalised - 1 : 1...5
+        for length in lengths where length < words.count {
             let term = words.prefix(length)
             let next = words[length]
             guard next.first?.isUppercase == true else { continue }
-            let stems = term.map { stem($0.lowercased().trimmingCharacters(in: .punctuationCharacters)) }
-            return !stems.contains(where: \.isEmpty) && stems.allSatisfy(questionTerms.contains)
+            // The question's own analysis, so that "Red-Teaming" meets the learner's "red-teaming".
+            let stems = terms(of: term.joined(separator: " "))
+            return !stems.isEmpty && stems.isSubset(of: questionTerms)
         }
         return false
     }

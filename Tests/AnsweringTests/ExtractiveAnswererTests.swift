@@ -589,6 +589,15 @@ import TextAnalysis
         #expect(
             !ExtractiveAnswerer.isGlossaryEntry(
                 "Jailbreaking Methods that cause an AI model to act", section: "Practice 5.1", of: ["jailbreak"]))
+        // "What is jailbreaking an AI model?" also quoted the next entry: "Model Theft" defines a model's theft.
+        #expect(
+            !ExtractiveAnswerer.isGlossaryEntry(
+                "Model Theft Unauthorized access to information that substantially aids an actor",
+                section: "Appendix A. Glossary", of: ["jailbreak", "ai", "model"]))
+        #expect(
+            ExtractiveAnswerer.isGlossaryEntry(
+                "AI Red-Teaming A structured testing effort to find flaws", section: "Appendix A. Glossary",
+                of: ExtractiveAnswerer.terms(of: "What is AI red-teaming?")))
     }
 
     @Test func aHeadingOnlyPassageGivesNothingToQuote() {

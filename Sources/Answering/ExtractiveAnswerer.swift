@@ -322,7 +322,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             // Overlapping chunks, and a document that repeats itself (the Blueprint states each principle twice),
             // hand the same statement over in two passages: it is said once, and its place goes to another.
             let key = Self.comparable(candidate.statement.text)
-            if said.contains(where: { $0.contains(key) || key.contains($0) }) { continue }
+            if said.contains(where: { Self.restates($0, key) }) { continue }
             said.append(key)
             perPassage[candidate.passageRank, default: 0] += 1
             chosen.append(candidate)
@@ -414,7 +414,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             // So does one that opens with its section's title, which the layout ran into its first sentence
             // ("2.5 Environmental Impacts: Environmental Impacts Training, maintaining, ...").
             if let title = Self.title(ofLabel: label), text.hasPrefix(title + " "),
-                text.dropFirst(title.count + 1).first?.isUppercase == true
+                let next = text.dropFirst(title.count + 1).first, next.isUppercase || "“\"‘".contains(next)
             {
                 text.removeFirst(title.count + 1)
             }
@@ -448,6 +448,14 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// `statement` as two copies of it compare: without its enumerator, lower-cased, spaces collapsed.
     static func comparable(_ statement: String) -> String {
         withoutEnumerator(statement).lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Whether two ``comparable(_:)`` statements say the same: one holds the other, or nine in ten of their words
+    /// are shared (the AI RMF's "... and can fail safely" and its Playbook's "... and it can fail safely").
+    static func restates(_ first: String, _ second: String) -> Bool {
+        if first.contains(second) || second.contains(first) { return true }
+        let a = Set(first.split(separator: " ")), b = Set(second.split(separator: " "))
+        return Double(a.intersection(b).count) >= 0.9 * Double(max(a.count, b.count))
     }
 
     /// A table's or figure's caption ("Table 2: Categories and subcategories for the MAP function."), which says

@@ -860,6 +860,31 @@ import TextAnalysis
                 + "systems are resource-intensive activities, with potentially large energy and environmental "
                 + "footprints. [1]")
         #expect(ExtractiveAnswerer.title(ofLabel: "Article 5: ") == nil)
+        // The title may run into a quoted term: "2.2 Confabulation: Confabulation “Confabulation” refers to ...".
+        let term = nist(
+            "nist-ai-600-1", "NIST AI 600-1", section: "2.2 Confabulation",
+            "Confabulation “Confabulation” refers to a phenomenon in which GAI systems generate and confidently "
+                + "present erroneous or false content in response to prompts.")
+        let confabulation = ExtractiveAnswerer().answer(
+            question: "What is confabulation in generative AI?", passages: [term])
+        #expect(confabulation.text.hasPrefix("2.2 Confabulation: “Confabulation” refers to"), "\(confabulation.text)")
+    }
+
+    /// The AI RMF and its Playbook state MEASURE 2.6 in nearly the same words; the answer to "What does it mean for
+    /// an AI system to be safe in NIST's view?" quoted both.
+    @Test func aStatementRestatedInNearlyTheSameWordsIsSaidOnce() {
+        let framework = nist(
+            "nist-ai-100-1", "NIST AI 100-1", section: "MEASURE 2.6",
+            "The AI system to be deployed is demonstrated to be safe, its residual negative risk does not exceed the "
+                + "risk tolerance, and can fail safely, particularly if made to operate beyond its knowledge limits.")
+        let playbook = nist(
+            "nist-ai-rmf-playbook", "NIST AI RMF Playbook", section: "MEASURE 2.6",
+            "The AI system to be deployed is demonstrated to be safe, its residual negative risk does not exceed the "
+                + "risk tolerance, and it can fail safely, particularly if made to operate beyond its knowledge limits.")
+        let answer = ExtractiveAnswerer().answer(
+            question: "What does it mean for an AI system to be safe in NIST's view?", passages: [framework, playbook])
+        #expect(answer.text.components(separatedBy: "demonstrated to be safe").count == 2, "\(answer.text)")
+        #expect(!ExtractiveAnswerer.restates("the ai system shall be safe", "the ai system shall be secure"))
     }
 
     /// The Playbook's parts of a subcategory are headed by lines of their own ("About", "Suggested Actions",

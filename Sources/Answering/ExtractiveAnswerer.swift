@@ -454,7 +454,8 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// are shared (the AI RMF's "... and can fail safely" and its Playbook's "... and it can fail safely").
     static func restates(_ first: String, _ second: String) -> Bool {
         if first.contains(second) || second.contains(first) { return true }
-        let a = Set(first.split(separator: " ")), b = Set(second.split(separator: " "))
+        let a = Set(first.split(separator: " "))
+        let b = Set(second.split(separator: " "))
         return Double(a.intersection(b).count) >= 0.9 * Double(max(a.count, b.count))
     }
 

@@ -880,7 +880,8 @@ import TextAnalysis
         let playbook = nist(
             "nist-ai-rmf-playbook", "NIST AI RMF Playbook", section: "MEASURE 2.6",
             "The AI system to be deployed is demonstrated to be safe, its residual negative risk does not exceed the "
-                + "risk tolerance, and it can fail safely, particularly if made to operate beyond its knowledge limits.")
+                + "risk tolerance, and it can fail safely, particularly if made to operate beyond its knowledge limits."
+        )
         let answer = ExtractiveAnswerer().answer(
             question: "What does it mean for an AI system to be safe in NIST's view?", passages: [framework, playbook])
         #expect(answer.text.components(separatedBy: "demonstrated to be safe").count == 2, "\(answer.text)")

@@ -88,7 +88,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// is the answer.
     static let definitionCues = [
         "define", "definition", "meaning", "what is", "what are", "what does", "mean by", "meant by", "count as",
-        "counts as",
+        "counts as", "who is", "who are",
     ]
 
     static func asksForDefinition(_ question: String) -> Bool {
@@ -107,6 +107,24 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             let term = Range(match.range(at: 1), in: text)
         else { return nil }
         return String(text[term])
+    }
+
+    /// The words a question puts in quotes ("'provider'", "‘deep fake’", "“AI red-teaming”"), if any.
+    static func quotedTerm(in question: String) -> String? {
+        let pairs: [(Character, Character)] = [("'", "'"), ("‘", "’"), ("“", "”"), ("\"", "\"")]
+        for (open, close) in pairs {
+            // An apostrophe inside a word ("NIST's") opens nothing: the quote must follow a space or start the text.
+            guard
+                let start = question.indices.first(where: { index in
+                    question[index] == open
+                        && (index == question.startIndex || question[question.index(before: index)] == " ")
+                })
+            else { continue }
+            let rest = question[question.index(after: start)...]
+            guard let end = rest.firstIndex(of: close), end > rest.startIndex else { continue }
+            return String(rest[..<end])
+        }
+        return nil
     }
 
     /// How much a statement answers a definition question: 1 when it defines a term all of whose words the
@@ -252,7 +270,11 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         question: String, considered: [Passage], statements: [[ProvisionStatement]], similarity: [[Double]]?
     ) -> ExtractiveAnswer {
         let weights = Self.weightedTerms(of: question)
-        let questionTerms = Set(weights.keys)
+        // A term the learner quotes is the one asked about ("Who is the 'provider' of an AI system?" does not ask
+        // what an AI system is).
+        let questionTerms =
+            Self.quotedTerm(in: question).map(Self.terms(of:)).flatMap { $0.isEmpty ? nil : $0 }
+            ?? Set(weights.keys)
         let totalWeight = weights.values.reduce(0, +)
         let wantsDefinition = Self.asksForDefinition(question)
         let synonyms = Self.synonyms(in: question, weights: weights, vocabulary: vocabulary)

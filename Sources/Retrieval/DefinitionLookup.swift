@@ -18,7 +18,9 @@ package struct DefinitionLookup {
         let text = RuleFile.normalise(question)
         // Each of `patterns` needs one of these; most questions have none, and the regular expressions cost more
         // than the rest of the question's analysis.
-        guard text.hasPrefix("what ") || ByteSearch.contains(text, "count") || ByteSearch.contains(text, "defin")
+        guard
+            text.hasPrefix("what ") || text.hasPrefix("who ") || ByteSearch.contains(text, "count")
+                || ByteSearch.contains(text, "defin")
         else {
             terms = []
             return
@@ -32,7 +34,11 @@ package struct DefinitionLookup {
             for stop in Self.trailers {
                 if let range = term.range(of: stop) { term = String(term[..<range.lowerBound]) }
             }
-            // A learner may quote the term ("what is a 'dual-use foundation model'").
+            // A learner may quote the term ("what is a 'dual-use foundation model'"); the quotes then end it ("who is
+            // the 'provider' of an AI system").
+            if term.first == "'", let close = term.dropFirst().firstIndex(of: "'") {
+                term = String(term[term.index(after: term.startIndex)..<close])
+            }
             term = term.trimmingCharacters(in: CharacterSet(charactersIn: " '"))
             let words = term.split(separator: " ")
             guard (1...5).contains(words.count) else { continue }
@@ -50,6 +56,8 @@ package struct DefinitionLookup {
             // profiling?" about "meant".
             #/\bmeant? by (?:a |an |the )?(.+)$/#,
             #/^what (?:exactly )?(?:is|are) (?:a |an |the )?(.+)$/#,
+            // "Who is the 'provider' of an AI system?": a person the text defines.
+            #/^who (?:exactly )?(?:is|are) (?:a |an |the )?(.+)$/#,
             #/\bcounts? as (?:a |an |the )?(.+)$/#,
             #/\bdefines? (?:a |an |the )?(.+)$/#,
             #/\bdefinition of (?:a |an |the )?(.+)$/#,

@@ -420,6 +420,24 @@ import TextAnalysis
         #expect(incidents.text.contains("any of the following:" + points), "\(incidents.text)")
     }
 
+    /// "Who is the 'provider' of an AI system, legally speaking?" asks for a definition as "what is" does.
+    @Test func aWhoIsQuestionGetsTheDefinitionOfThePerson() {
+        let text = """
+            For the purposes of this Regulation, the following definitions apply: (1) ‘AI system’ means a \
+            machine-based system that is designed to operate with varying levels of autonomy; (3) ‘provider’ \
+            means a natural or legal person that develops an AI system or a general-purpose AI model and places it \
+            on the market under its own name or trademark; (4) ‘deployer’ means a natural or legal person using an \
+            AI system under its authority;
+            """
+        let answer = ExtractiveAnswerer().answer(
+            question: "Who is the 'provider' of an AI system, legally speaking?",
+            passages: [passage(1, "Article 3", text)])
+        #expect(
+            answer.text
+                == "Article 3(3): ‘provider’ means a natural or legal person that develops an AI system or a "
+                + "general-purpose AI model and places it on the market under its own name or trademark; [1]")
+    }
+
     /// Two overlapping chunks of EO 14110's section 10 both held "Until agencies designate ...", and the answer
     /// to "Do federal agencies have to appoint a Chief AI Officer?" said it twice; the second place now goes to
     /// the next best statement.

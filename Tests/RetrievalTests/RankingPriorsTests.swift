@@ -131,6 +131,10 @@ import TextAnalysis
         // The learner may ask what the law means by the term: "law" is not the term.
         #expect(try ids(index, "What does the law mean by personal data?", ranking).first == "defines")
         #expect(try ids(index, "What is meant by 'personal data' in the GDPR?", ranking).first == "defines")
+        // A person the text defines, quoted by the learner: the quotes end the term.
+        let provider = DefinitionLookup(
+            question: "Who is the 'provider' of an AI system?", vocabulary: QueryVocabulary())
+        #expect(provider.terms == ["provider"])
         // The index keeps each passage's folded definition text: a replaced or deleted passage must lose it.
         try index.upsert([
             IndexRecord(

@@ -148,6 +148,11 @@ import TextAnalysis
             ExtractiveAnswerer(vocabulary: other).answer(question: question, passages: passages).citedSources == [2])
     }
 
+    /// The offline answer's text to `question` from `passages`.
+    private func answerText(_ question: String, _ passages: Passage...) -> String {
+        ExtractiveAnswerer().answer(question: question, passages: passages).text
+    }
+
     private func passage(_ number: Int, _ section: String?, _ text: String) -> Passage {
         Passage(
             number: number, chunkID: "c\(number)", documentID: "eu-ai-act", documentTitle: "EU AI Act",
@@ -361,11 +366,9 @@ import TextAnalysis
             (l) The term “Federal law enforcement agency” has the meaning set forth in section 21(a) of Executive \
             Order 14074.
             """
-        let eo = ExtractiveAnswerer().answer(
-            question: "What is a 'dual-use foundation model' in the Biden AI order?",
-            passages: [passage(1, "Sec. 3", order)])
+        let eo = answerText("What is a 'dual-use foundation model' in the Biden AI order?", passage(1, "Sec. 3", order))
         #expect(
-            eo.text
+            eo
                 == "Sec. 3(k): The term “dual-use foundation model” means an AI model that is trained on broad data; "
                 + "generally uses self-supervision; contains at least tens of billions of parameters; is applicable "
                 + "across a wide range of contexts; and that exhibits high levels of performance at tasks that pose "
@@ -382,10 +385,8 @@ import TextAnalysis
             (b) a serious and irreversible disruption of the management or operation of critical infrastructure.
             (50) ‘personal data’ means personal data as defined in Article 4, point (1), of Regulation (EU) 2016/679;
             """
-        let incident = ExtractiveAnswerer().answer(
-            question: "What is a 'serious incident'?", passages: [passage(1, "Article 3", act)])
         #expect(
-            incident.text
+            answerText("What is a 'serious incident'?", passage(1, "Article 3", act))
                 == "Article 3(49): ‘serious incident’ means an incident or malfunctioning of an AI system that directly "
                 + "or indirectly leads to any of the following: [1] (a) the death of a person, or serious harm to a "
                 + "person’s health; [1] (b) a serious and irreversible disruption of the management or operation of "
@@ -407,17 +408,13 @@ import TextAnalysis
         let points =
             " [1] (a) the death of a person, or serious harm to a person’s health; [1] (b) a serious and irreversible "
             + "disruption of the management or operation of critical infrastructure; [1]"
-        let definition = ExtractiveAnswerer().answer(
-            question: "What kind of accident with an AI counts as a serious incident?",
-            passages: [passage(1, "Article 3", text)])
         #expect(
-            definition.text
+            answerText("What kind of accident with an AI counts as a serious incident?", passage(1, "Article 3", text))
                 == "Article 3(49): ‘serious incident’ means an incident or malfunctioning of an AI system that directly "
                 + "or indirectly leads to any of the following:" + points)
-        let incidents = ExtractiveAnswerer().answer(
-            question: "Which malfunctioning of an AI system leads to a serious incident?",
-            passages: [passage(1, "Article 3", text)])
-        #expect(incidents.text.contains("any of the following:" + points), "\(incidents.text)")
+        let incidents = answerText(
+            "Which malfunctioning of an AI system leads to a serious incident?", passage(1, "Article 3", text))
+        #expect(incidents.contains("any of the following:" + points), "\(incidents)")
     }
 
     /// "Who is the 'provider' of an AI system, legally speaking?" asks for a definition as "what is" does.
@@ -429,11 +426,8 @@ import TextAnalysis
             on the market under its own name or trademark; (4) ‘deployer’ means a natural or legal person using an \
             AI system under its authority;
             """
-        let answer = ExtractiveAnswerer().answer(
-            question: "Who is the 'provider' of an AI system, legally speaking?",
-            passages: [passage(1, "Article 3", text)])
         #expect(
-            answer.text
+            answerText("Who is the 'provider' of an AI system, legally speaking?", passage(1, "Article 3", text))
                 == "Article 3(3): ‘provider’ means a natural or legal person that develops an AI system or a "
                 + "general-purpose AI model and places it on the market under its own name or trademark; [1]")
     }
@@ -449,10 +443,9 @@ import TextAnalysis
         let second = passage(
             2, "Sec. 10",
             shared + " The guidance shall require each agency to designate a Chief AI Officer within 60 days.")
-        let answer = ExtractiveAnswerer().answer(
-            question: "Do federal agencies have to appoint a Chief AI Officer?", passages: [first, second])
-        #expect(answer.text.components(separatedBy: "Until agencies designate").count == 2, "\(answer.text)")
-        #expect(answer.text.contains("designate a Chief AI Officer within 60 days. [2]"), "\(answer.text)")
+        let answer = answerText("Do federal agencies have to appoint a Chief AI Officer?", first, second)
+        #expect(answer.components(separatedBy: "Until agencies designate").count == 2, "\(answer)")
+        #expect(answer.contains("designate a Chief AI Officer within 60 days. [2]"), "\(answer)")
     }
 
     /// A learner writes "deepfake" where the AI Act defines ‘deep fake’: the definition asked is still the one
@@ -464,11 +457,8 @@ import TextAnalysis
             means AI-generated or manipulated image, audio or video content that resembles existing persons, \
             objects, places, entities or events and would falsely appear to a person to be authentic or truthful;
             """
-        let answer = ExtractiveAnswerer().answer(
-            question: "What exactly is a deepfake according to the EU AI law?",
-            passages: [passage(1, "Article 3", text)])
         #expect(
-            answer.text
+            answerText("What exactly is a deepfake according to the EU AI law?", passage(1, "Article 3", text))
                 == "Article 3(60): ‘deep fake’ means AI-generated or manipulated image, audio or video content that "
                 + "resembles existing persons, objects, places, entities or events and would falsely appear to a "
                 + "person to be authentic or truthful; [1]")

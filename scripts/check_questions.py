@@ -7,7 +7,7 @@ Usage:
 
 Each line must be an object with
     id        non-empty string, unique in the file
-    split     "tune" or "heldout"
+    split     "tune", "heldout" or "fresh"
     question  non-empty string
     document  the id of a stored document (a file name in corpus/)
     provision non-empty string (Article 5(1)(f), Annex III point 4, GOVERN 1.2, Section 4.2, ...)
@@ -28,7 +28,7 @@ import sys
 import unicodedata
 
 REQUIRED = ("id", "split", "question", "document", "provision", "expect")
-SPLITS = ("tune", "heldout")
+SPLITS = ("tune", "heldout", "fresh")
 MAX_CHUNKS = 3
 
 

@@ -11,7 +11,9 @@ public struct EvaluationQuestion: Sendable, Equatable {
     public var provision: String?
     /// The question's id in the file, when given.
     public var id: String?
-    /// "tune" or "heldout" in the learner set: ranking changes are tuned on the first and reported on both.
+    /// "tune", "heldout" or "fresh" in the learner set: ranking changes are tuned on the first, kept only when the
+    /// second agrees, and reported on all three; the fresh set decides nothing until it takes the held-out
+    /// half's place.
     public var split: String?
 
     public init(

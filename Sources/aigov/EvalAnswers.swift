@@ -31,7 +31,7 @@ struct EvalAnswers: AsyncParsableCommand {
     @Option(help: "Passages answered from per question, as `aigov ask --top-k`.")
     var topK = 5
 
-    @Option(help: "Only the questions of this split (tune or heldout).")
+    @Option(help: "Only the questions of this split (tune, heldout or fresh).")
     var split: String?
 
     @Flag(inversion: .prefixedNo, help: "Score sentences with the encoder too, as `aigov ask` does.")

@@ -282,7 +282,7 @@ struct EvalQuestions: AsyncParsableCommand {
     @Option(help: "dense, lexical, hybrid, or all.")
     var mode: EvalMode = .hybrid
 
-    @Option(help: "Only the questions of this split (tune or heldout).")
+    @Option(help: "Only the questions of this split (tune, heldout or fresh).")
     var split: String?
 
     @Option(help: "Ingest these files or folders first (repeatable).")

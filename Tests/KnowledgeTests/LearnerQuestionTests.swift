@@ -29,7 +29,7 @@ import Testing
             let document = try #require(question.document, "\(label): no document")
             #expect(documents.contains(document), "\(label): \(document) is not a corpus document")
             #expect(question.provision?.isEmpty == false, "\(label): no provision")
-            #expect(["tune", "heldout"].contains(question.split), "\(label): split \(question.split ?? "-")")
+            #expect(["tune", "heldout", "fresh"].contains(question.split), "\(label): split \(question.split ?? "-")")
             for phrase in question.expect {
                 let wanted = PhraseMatcher.fold(phrase)
                 let found = chunks.filter { $0.text.contains(wanted) }

@@ -102,17 +102,20 @@ enum ProvisionStatements {
     /// Heading lines after which the NIST AI RMF Playbook lists what it cites, never what it says.
     static let readingListHeadings: Set<String> = ["references", "ai transparency resources", "bibliography"]
 
+    /// The NIST AI RMF's four functions, as its subcategory labels ("MEASURE 2.11") and categories ("GOVERN 1") open.
+    static let nistFunction = "(?:GOVERN|MAP|MEASURE|MANAGE)"
+
     /// A NIST AI RMF subcategory's label opening a line ("GOVERN 1.4", "MAP 1.1: ..."), where the Playbook's next
     /// subcategory starts.
     private static let subcategoryLine = try! NSRegularExpression(
-        pattern: #"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2}(?::|\s|$)"#)
+        pattern: #"^\#(nistFunction) \d{1,2}\.\d{1,2}(?::|\s|$)"#)
     /// A category's label alone on its line ("GOVERN 1:"), which heads the category's text.
-    private static let categoryLine = try! NSRegularExpression(pattern: #"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}$"#)
+    private static let categoryLine = try! NSRegularExpression(pattern: #"^\#(nistFunction) \d{1,2}$"#)
 
     /// A table row of the AI RMF's core that does not end its sentence on its line ("GOVERN 1.1: Legal and regulatory
     /// requirements involving AI", "MANAGE 1.1:").
     private static let openRow = try! NSRegularExpression(
-        pattern: #"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2}:(?:.*[^.;])?$"#)
+        pattern: #"^\#(nistFunction) \d{1,2}\.\d{1,2}:(?:.*[^.;])?$"#)
     /// The widest line of a category's column in the AI RMF's tables, as pdftotext gives it.
     static let columnWidth = 25
 

@@ -16,7 +16,7 @@ extension ExtractiveAnswerer {
     private static let articleLabel = try! NSRegularExpression(pattern: #"^(Article \d{1,3}[a-z]?)(?:\((\d{1,3})\))?$"#)
     /// A subcategory's label opening a statement of the AI RMF's tables ("GOVERN 1.3: Processes, ...").
     private static let subcategoryOpening = try! NSRegularExpression(
-        pattern: #"^((?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2}):\s*"#)
+        pattern: #"^(\#(ProvisionStatements.nistFunction) \d{1,2}\.\d{1,2}):\s*"#)
     /// A section of a US order, whose definitions are lettered: "Sec. 3".
     private static let orderSectionLabel = try! NSRegularExpression(pattern: #"^((?:Sec\.|Section) \d{1,3})$"#)
     /// A paragraph's number opening its first sentence ("4. A provider who considers ...").

@@ -426,7 +426,10 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         var cited: [Int] = []
         var previous: (rank: Int, label: String)?
         for quote in quotes {
-            var text = quote.number.map { quote.text + " [\($0)]" } ?? quote.text
+            // The source's own bracketed references ("... an initially presented value [79].") would read as the
+            // answer's markers, naming sources it does not have.
+            let said = Self.withoutBracketedReferences(quote.text)
+            var text = quote.number.map { said + " [\($0)]" } ?? said
             // A passage's quotes are one paragraph; its label is said again where a quote is in another of the
             // provision's paragraphs ("Article 6(4): ... Article 6(5): ...").
             let label = quote.label ?? previous?.label ?? ""
@@ -465,6 +468,15 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         else { return nil }
         let title = label[label.index(after: space)...].dropLast(2)
         return title.isEmpty ? nil : String(title)
+    }
+
+    private static let bracketedReference = try! NSRegularExpression(
+        pattern: #"\s?\[\d{1,4}(?:\s?[–,-]\s?\d{1,4})*\]"#)
+
+    /// `text` without the bracketed reference numbers of its source ("[79]", "[80–90]", "[12, 13]").
+    static func withoutBracketedReferences(_ text: String) -> String {
+        let range = NSRange(text.startIndex..., in: text)
+        return bracketedReference.stringByReplacingMatches(in: text, range: range, withTemplate: "")
     }
 
     /// `statement` as two copies of it compare: without its enumerator, lower-cased, spaces collapsed.

@@ -432,6 +432,21 @@ import TextAnalysis
                 + "general-purpose AI model and places it on the market under its own name or trademark; [1]")
     }
 
+    /// NIST SP 1270 cites its bibliography in brackets; quoted, "[79]" read as the answer's marker for a source 79 it
+    /// does not have.
+    @Test func theSourcesBracketedReferencesAreNotQuotedAsMarkers() {
+        let text = """
+            anchoring bias A cognitive bias, the influence of a particular reference point or anchor on people's \
+            decisions. Decision makers are biased towards an initially presented value [79]. It is possible to \
+            identify three dominant categories of AI bias [80–90, 92].
+            """
+        let answer = answerText(
+            "Are decision makers biased towards an initially presented value?", passage(1, "5 Glossary", text))
+        #expect(answer.contains("biased towards an initially presented value. [1]"), "\(answer)")
+        #expect(!answer.contains("[79]") && !answer.contains("[80"), "\(answer)")
+        #expect(ExtractiveAnswerer.withoutBracketedReferences("bias [80–90, 92] and [12] here") == "bias and here")
+    }
+
     /// Two overlapping chunks of EO 14110's section 10 both held "Until agencies designate ...", and the answer
     /// to "Do federal agencies have to appoint a Chief AI Officer?" said it twice; the second place now goes to
     /// the next best statement.

@@ -83,8 +83,11 @@ public struct PromptBuilder: Sendable, Hashable {
     /// ones kept are then listed in ``promptOrder(_:)``.
     public func build(question: String, passages: [Passage]) -> Prompt {
         let question = question.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A source's own bracketed references ("[79]") would look to the model like the [n] it is told to cite.
         func block(_ passage: Passage) -> String {
-            Self.heading(of: passage) + "\n" + passage.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            Self.heading(of: passage) + "\n"
+                + ExtractiveAnswerer.withoutBracketedReferences(passage.text)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         func userMessage(_ blocks: [String]) -> String {
             "Sources:\n\n" + blocks.joined(separator: "\n\n") + "\n\nQuestion: " + question

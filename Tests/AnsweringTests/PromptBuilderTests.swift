@@ -35,6 +35,10 @@ import Testing
         #expect(user.contains("Question: What is GOVERN 1.1?\n"))
         #expect(prompt.includedSources == [1])
         #expect(prompt.omittedSources == [])
+        // The source's own references are not handed over as markers the model could copy.
+        let cited = PromptBuilder().build(
+            question: "Why?", passages: [Self.passage(1, text: "Decision makers anchor on a first value [2].")])
+        #expect(cited.messages[1].content.contains("[1] NIST AI RMF 1.0\nDecision makers anchor on a first value."))
     }
 
     @Test func theLowestRankedPassagesAreTrimmedToFitTheBudget() {

@@ -219,7 +219,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// Whether `enumerator` is a sibling after `parent`: any number after a number (a numbered point's own points
     /// are lettered), the next letter after a single letter (its own points may be roman numerals, "(i)").
     private static func follows(_ enumerator: String, _ parent: String) -> Bool {
-        if let parentNumber = Int(parent) { return Int(enumerator) != nil && Int(enumerator)! > parentNumber }
+        if let parentNumber = Int(parent) { return Int(enumerator).map { $0 > parentNumber } ?? false }
         guard parent.count == 1, enumerator.count == 1, let p = parent.unicodeScalars.first,
             let e = enumerator.unicodeScalars.first
         else { return false }

@@ -17,8 +17,8 @@ struct EvalAnswers: AsyncParsableCommand {
             answered by the extractive answerer, with no language model. Reported per split, as shares of the \
             questions: retrieved (an expected phrase is in a passage the answerer read: the ceiling), quoted (the \
             answer's text holds an expected phrase, citation markers removed), led (its first paragraph, what a \
-            reader meets first, holds one), cited (a source the answer cites holds one), and declined (the answer says the sources do not answer). Phrases match as in `aigov \
-            eval questions`. For the questions whose provision is an article's paragraph ("Article 26(7)"), also \
+            reader meets first, holds one), cited (a source the answer cites holds one), and declined (the answer \
+            says the sources do not answer). Phrases match as in `aigov eval questions`. For the questions whose provision is an article's paragraph ("Article 26(7)"), also \
             labelled: the share whose answer quotes something under that paragraph's label ("Article 26(7): ").
             """)
 

@@ -23,17 +23,13 @@ import Testing
         "'", "who is '", "What is ‘", "?", "", "What does MAP 2.3 say?", "How long does a company have to reply?",
     ]
 
-    /// A deterministic generator (SplitMix64), so a failure reproduces.
+    /// A deterministic generator (Knuth's MMIX linear congruence), so a failure reproduces.
     struct Generator {
         var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+        mutating func below(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
         }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
     }
 
     @Test func randomTextsNeverBreakTheAnswer() {

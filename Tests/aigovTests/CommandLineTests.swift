@@ -1,3 +1,4 @@
+import AigovTestSupport
 import Foundation
 import Testing
 
@@ -75,19 +76,19 @@ enum CLI {
         try Data(stdin.utf8).write(to: input)
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
-        process.waitUntilExit()
+        // Spawned and reaped here, not with Foundation's Process, whose waitUntilExit once missed a child's exit and
+        // spun for good (SpawnedChild).
+        let ended = try SpawnedChild.run(
+            executable.path, arguments, directory: root.path,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, stdin: input.path,
+            stdout: output.path, stderr: errors.path)
+        let (status, reason): (Int32, Process.TerminationReason) =
+            switch ended {
+            case .exited(let code): (code, .exit)
+            case .signaled(let signal): (signal, .uncaughtSignal)
+            }
         return Output(
-            status: process.terminationStatus, reason: process.terminationReason,
-            stdout: try String(contentsOf: output, encoding: .utf8),
+            status: status, reason: reason, stdout: try String(contentsOf: output, encoding: .utf8),
             stderr: try String(contentsOf: errors, encoding: .utf8))
     }
 

@@ -198,22 +198,30 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// point ("(46)" after "(45)"), the next letter after a lettered one.
     static func nestedPoints(under position: Int, in statements: [ProvisionStatement]) -> Range<Int> {
         let parent = statements[position]
-        guard parent.text.hasSuffix(":"), let own = pointEnumerator(parent.text) else {
+        guard parent.text.hasSuffix(":"), let own = ProvisionStatements.enumerator(of: parent.text) else {
             return position + 1..<position + 1
         }
         var end = position + 1
         while end < statements.count, statements[end].kind == .point,
-            let enumerator = pointEnumerator(statements[end].text), !follows(enumerator, own)
+            let enumerator = ProvisionStatements.enumerator(of: statements[end].text), !follows(enumerator, own)
         {
             end += 1
         }
         return position + 1..<end
     }
 
-    /// The "45" of "(45) ‘law enforcement authority’ means:", the "k" of "(k) The term ...".
-    private static func pointEnumerator(_ text: String) -> String? {
-        guard text.first == "(", let close = text.prefix(6).firstIndex(of: ")") else { return nil }
-        return String(text[text.index(after: text.startIndex)..<close])
+    /// The first of `positions` (points of `statements`, in order) that fit the ``listBudget`` together; always the
+    /// first one, however long.
+    static func withinBudget(_ positions: some Sequence<Int>, of statements: [ProvisionStatement]) -> [Int] {
+        var used = 0
+        var kept: [Int] = []
+        for position in positions {
+            let length = statements[position].text.count
+            if used + length > listBudget, used > 0 { break }
+            used += length
+            kept.append(position)
+        }
+        return kept
     }
 
     /// Whether `enumerator` is a sibling after `parent`: any number after a number (a numbered point's own points
@@ -386,13 +394,10 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                         label: own.text))
                 // A point that ends in a colon (a definition, "‘serious incident’ means ... any of the following:")
                 // is said by its own points; they are quoted under its label.
-                var used = 0
-                for position in Self.nestedPoints(under: candidate.position, in: passageStatements)
-                where !quoted(position) {
-                    let point = passageStatements[position].text
-                    if used + point.count > Self.listBudget, used > 0 { break }
-                    used += point.count
-                    quotes.append(Quote(rank: rank, position: position, text: point, number: number))
+                let nested = Self.nestedPoints(under: candidate.position, in: passageStatements).filter { !quoted($0) }
+                for position in Self.withinBudget(nested, of: passageStatements) {
+                    quotes.append(
+                        Quote(rank: rank, position: position, text: passageStatements[position].text, number: number))
                 }
                 continue
             }
@@ -401,20 +406,16 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                 Quote(
                     rank: rank, position: leadIn, text: leadInText, number: number, list: nil, label: label[leadIn].text
                 ))
-            var used = 0
-            var position = leadIn + 1
-            while position < passageStatements.count, passageStatements[position].kind == .point {
-                let point = passageStatements[position].text
-                if used + point.count > Self.listBudget, used > 0 { break }
-                used += point.count
+            let points = (leadIn + 1..<passageStatements.count).prefix { passageStatements[$0].kind == .point }
+            let fitting = Self.withinBudget(points, of: passageStatements)
+            for position in fitting {
                 quotes.append(
                     Quote(
-                        rank: rank, position: position, text: point, number: number, list: leadIn,
-                        label: label[leadIn].text))
-                position += 1
+                        rank: rank, position: position, text: passageStatements[position].text, number: number,
+                        list: leadIn, label: label[leadIn].text))
             }
             // The point that was asked about, when the budget ended the list before it.
-            if candidate.position >= position {
+            if candidate.position > fitting.last ?? leadIn {
                 quotes.append(
                     Quote(
                         rank: rank, position: candidate.position, text: statement.text, number: number, list: leadIn,
@@ -428,7 +429,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         for quote in quotes {
             // The source's own bracketed references ("... an initially presented value [79].") would read as the
             // answer's markers, naming sources it does not have.
-            let said = Self.withoutBracketedReferences(quote.text)
+            let said = ReferenceEntries.withoutBracketedReferences(quote.text)
             var text = quote.number.map { said + " [\($0)]" } ?? said
             // A passage's quotes are one paragraph; its label is said again where a quote is in another of the
             // provision's paragraphs ("Article 6(4): ... Article 6(5): ...").
@@ -468,15 +469,6 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         else { return nil }
         let title = label[label.index(after: space)...].dropLast(2)
         return title.isEmpty ? nil : String(title)
-    }
-
-    private static let bracketedReference = try! NSRegularExpression(
-        pattern: #"\s?\[\d{1,4}(?:\s?[–,-]\s?\d{1,4})*\]"#)
-
-    /// `text` without the bracketed reference numbers of its source ("[79]", "[80–90]", "[12, 13]").
-    static func withoutBracketedReferences(_ text: String) -> String {
-        let range = NSRange(text.startIndex..., in: text)
-        return bracketedReference.stringByReplacingMatches(in: text, range: range, withTemplate: "")
     }
 
     /// `statement` as two copies of it compare: without its enumerator, lower-cased, spaces collapsed.

@@ -86,7 +86,7 @@ public struct PromptBuilder: Sendable, Hashable {
         // A source's own bracketed references ("[79]") would look to the model like the [n] it is told to cite.
         func block(_ passage: Passage) -> String {
             Self.heading(of: passage) + "\n"
-                + ExtractiveAnswerer.withoutBracketedReferences(passage.text)
+                + ReferenceEntries.withoutBracketedReferences(passage.text)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         func userMessage(_ blocks: [String]) -> String {

@@ -257,7 +257,16 @@ enum ProvisionStatements {
         return pieces
     }
 
-    private static let pointStart = try! NSRegularExpression(pattern: #"^\((?:[a-z]{1,4}|\d{1,3})\)\s"#)
+    private static let pointStart = try! NSRegularExpression(pattern: #"^\(([a-z]{1,4}|\d{1,3})\)\s"#)
+
+    /// A point's enumerator: the "45" of "(45) ‘law enforcement authority’ means:", the "k" of "(k) The term ...";
+    /// nil for a statement that is not a point.
+    static func enumerator(of text: String) -> String? {
+        let range = NSRange(text.startIndex..., in: text)
+        guard let match = pointStart.firstMatch(in: text, range: range), let found = Range(match.range(at: 1), in: text)
+        else { return nil }
+        return String(text[found])
+    }
 
     static func kind(of text: String) -> ProvisionStatement.Kind {
         if matches(pointStart, text) { return .point }

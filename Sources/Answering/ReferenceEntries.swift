@@ -35,4 +35,13 @@ enum ReferenceEntries {
     /// are each followed by a space, so "U.S. Government, ..." is a sentence, not an author.
     private static let openingCitation = try! NSRegularExpression(
         pattern: #"^(?:\[\d{1,4}\]\s|(?:[A-Z]\.\s){1,3}[A-Z][\p{L}'’-]+(?:,|\sand\s)|[A-Z][\p{L}'’-]+,\s[A-Z]\.)"#)
+
+    private static let bracketedReference = try! NSRegularExpression(
+        pattern: #"\s?\[\d{1,4}(?:\s?[–,-]\s?\d{1,4})*\]"#)
+
+    /// `text` without the bracketed reference numbers of its source ("[79]", "[80–90]", "[12, 13]").
+    static func withoutBracketedReferences(_ text: String) -> String {
+        let range = NSRange(text.startIndex..., in: text)
+        return bracketedReference.stringByReplacingMatches(in: text, range: range, withTemplate: "")
+    }
 }

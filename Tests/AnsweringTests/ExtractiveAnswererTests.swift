@@ -444,7 +444,7 @@ import TextAnalysis
             "Are decision makers biased towards an initially presented value?", passage(1, "5 Glossary", text))
         #expect(answer.contains("biased towards an initially presented value. [1]"), "\(answer)")
         #expect(!answer.contains("[79]") && !answer.contains("[80"), "\(answer)")
-        #expect(ExtractiveAnswerer.withoutBracketedReferences("bias [80–90, 92] and [12] here") == "bias and here")
+        #expect(ReferenceEntries.withoutBracketedReferences("bias [80–90, 92] and [12] here") == "bias and here")
     }
 
     /// Two overlapping chunks of EO 14110's section 10 both held "Until agencies designate ...", and the answer

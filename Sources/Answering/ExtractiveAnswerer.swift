@@ -144,8 +144,20 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// words that are question terms and then the definition's capitalised first word ("8 automation complacency
     /// When humans over-rely ...", "Jailbreaking Methods that cause an AI model ..."). NIST's glossaries define
     /// so, never with "means", and the entry before the asked one often shares the statement.
+    ///
+    /// A definitions section written as "Term: text" (the OECD Recommendation's "AI system: An AI system is a
+    /// machine-based system ...") has its entries so too; its section says "Definitions".
     static func isGlossaryEntry(_ text: String, section: String?, of questionTerms: Set<String>) -> Bool {
-        guard let section, section.lowercased().contains("glossary") else { return false }
+        guard let section = section?.lowercased(), section.contains("glossary") || section.contains("definition")
+        else { return false }
+        if let colon = text.firstIndex(of: ":"), text[text.index(after: colon)...].first == " " {
+            let term = text[..<colon]
+            let stems = terms(of: String(term))
+            if (1...6).contains(term.split(separator: " ").count), !stems.isEmpty, stems.isSubset(of: questionTerms) {
+                return true
+            }
+        }
+        guard section.contains("glossary") else { return false }
         var words = text.split(separator: " ").map(String.init)
         while let first = words.first, first.allSatisfy({ $0.isNumber || $0 == "," }) { words.removeFirst() }
         // A capitalised term runs up to the definition's first word, the last of the opening capitalised words:

@@ -84,9 +84,13 @@ package struct DefinitionLookup {
     /// that is the term, or the term and then the definition's capitalised first word. NIST's glossaries define a
     /// term by its entry ("automation complacency When humans over-rely on automated systems ..."), never by
     /// "means", so the quoted-term rule alone never found them; the capital keeps "automation" from taking the
-    /// entry of "automation complacency".
+    /// entry of "automation complacency". A definitions section (its label says "Definitions") may write its
+    /// entries as "Term: text" (the OECD Recommendation's "AI system: An AI system is ..."); such a line counts in
+    /// a glossary too.
     package func glossaryDefines(section: String?, text: String) -> Bool {
-        guard let section, ByteSearch.contains(section.lowercased(), "glossary") else { return false }
+        guard let section = section?.lowercased() else { return false }
+        let glossary = ByteSearch.contains(section, "glossary")
+        guard glossary || ByteSearch.contains(section, "definition") else { return false }
         for line in text.split(separator: "\n") {
             let entry = line.trimmingCharacters(in: .whitespaces)
             let folded = entry.lowercased()
@@ -94,6 +98,8 @@ package struct DefinitionLookup {
             guard folded.utf8.count == entry.utf8.count else { continue }
             for term in terms where folded.hasPrefix(term) {
                 let rest = entry.utf8.dropFirst(term.utf8.count)
+                if rest.starts(with: ": ".utf8) { return true }
+                guard glossary else { continue }
                 guard let first = rest.first else { return true }
                 if first == UInt8(ascii: " "), let next = rest.dropFirst().first, next >= 0x41, next <= 0x5A {
                     return true

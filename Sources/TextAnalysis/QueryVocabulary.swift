@@ -33,11 +33,37 @@ public struct QueryVocabulary: Sendable, Hashable {
         return result
     }
 
-    /// The rules whose learner phrase occurs in `question`, in file order.
+    /// Words a learner may put between two words of a phrase, which still fires: "delete my data" fires on
+    /// "delete my personal data", "count as high-risk" on "count as a high-risk system".
+    public static let maxInsertedWords = 2
+
+    /// The rules whose learner phrase occurs in `question`, in file order: its words in order, whole (the last a
+    /// prefix when the phrase ends in `*`), at most ``maxInsertedWords`` other words between two of them.
     public func rules(firingOn question: String) -> [Rule] {
         guard !rules.isEmpty else { return [] }
         let text = RuleFile.normalise(question)
-        return rules.filter { RuleFile.contains(text, phrase: $0.phrase) }
+        let words = text.split(separator: " ")
+        return rules.filter { rule in
+            // Most rules are one word, and none fires on most questions: the exact scan rules nearly all out.
+            RuleFile.contains(text, phrase: rule.phrase) || Self.occurs(rule.phrase, spreadIn: words)
+        }
+    }
+
+    /// Whether the words of `phrase` (two or more) occur in `words` in order with the allowed gaps.
+    static func occurs(_ phrase: String, spreadIn words: [Substring]) -> Bool {
+        let prefix = phrase.hasSuffix("*")
+        let wanted = (prefix ? phrase.dropLast() : Substring(phrase)).split(separator: " ")
+        guard wanted.count >= 2 else { return false }
+        func matches(_ word: Substring, _ index: Int) -> Bool {
+            prefix && index == wanted.count - 1 ? word.hasPrefix(wanted[index]) : word == wanted[index]
+        }
+        // Depth-first over the first word's occurrences: phrases are a few words, questions a few dozen.
+        func rest(from start: Int, _ index: Int) -> Bool {
+            guard index < wanted.count else { return true }
+            let end = min(words.count, start + maxInsertedWords + 1)
+            return (start..<end).contains { matches(words[$0], index) && rest(from: $0 + 1, index + 1) }
+        }
+        return words.indices.contains { matches(words[$0], 0) && rest(from: $0 + 1, 1) }
     }
 
     /// `question` with the added terms appended (the question itself when none apply).

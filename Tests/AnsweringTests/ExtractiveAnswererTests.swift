@@ -623,6 +623,31 @@ import TextAnalysis
                 of: ExtractiveAnswerer.terms(of: "What is AI red-teaming?")))
     }
 
+    /// "What is the OECD definition of an AI system?" put the OECD's definitions first, and the answer quoted the
+    /// AI Act's "‘AI system’ means ..." from the third passage: the OECD writes its entries "Term: text".
+    @Test func aDefinitionsSectionsTermEntryIsTheDefinitionAsked() {
+        let oecd = """
+            AGREES that for the purpose of this Recommendation the following terms should be understood as follows:
+
+            AI system: An AI system is a machine-based system that can, for a given set of human-defined objectives, \
+            make predictions, recommendations, or decisions influencing real or virtual environments.
+
+            AI system lifecycle: AI system lifecycle phases involve design, data and models.
+            """
+        let act = "(1) ‘AI system’ means a machine-based system that is designed to operate with varying autonomy;"
+        let answer = ExtractiveAnswerer().answer(
+            question: "What is the OECD definition of an AI system?",
+            passages: [passage(1, "Definitions", oecd), passage(2, "Article 3", act)])
+        #expect(
+            answer.text.hasPrefix("Definitions: AI system: An AI system is a machine-based system that can"),
+            "\(answer.text)")
+        #expect(!answer.text.contains("lifecycle"), "\(answer.text)")
+        #expect(
+            !ExtractiveAnswerer.isGlossaryEntry(
+                "AI system: An AI system is a machine-based system", section: "III. Scope",
+                of: ExtractiveAnswerer.terms(of: "What is an AI system?")))
+    }
+
     @Test func aHeadingOnlyPassageGivesNothingToQuote() {
         #expect(
             ProvisionStatements.statements(

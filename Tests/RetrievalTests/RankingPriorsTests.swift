@@ -108,6 +108,12 @@ import TextAnalysis
         #expect(vocabulary.terms(for: "A bank's loan?") == ["prohibited", "prohibition"], "ban* is a prefix rule")
         #expect(vocabulary.terms(for: "urban chatbots") == [])
         #expect(vocabulary.expand("Is my chatbot ok") == "Is my chatbot ok interact directly")
+        // A learner puts words into a phrase ("delete my personal data"); two at most, in the phrase's order.
+        let spread = QueryVocabulary(parsing: "delete my data\terasure\nstart appl*\tshall apply from\n")
+        #expect(spread.terms(for: "Can I ask a company to delete my personal data?") == ["erasure"])
+        #expect(spread.terms(for: "Can they delete it and then my data?") == [], "three words between")
+        #expect(spread.terms(for: "My data, can they delete it?") == [])
+        #expect(spread.terms(for: "When does it start to apply?") == ["shall apply from"])
         let index = try index([
             ("prohibited", "act", "Article 5", "the following practices shall be prohibited"),
             ("other", "act", "Article 9", "risk management system for practices"),
@@ -172,6 +178,25 @@ import TextAnalysis
             try ids(index, "What is 'automation complacency'?", ranking).dropFirst().first == "uses",
             "a line starting with the term outside a glossary is no entry")
         #expect(try ids(index, "What is automation?", ranking).first == "uses", "the whole term starts the entry")
+    }
+
+    /// The OECD Recommendation's definitions section writes "AI system: An AI system is ...", never "means".
+    @Test func termColonEntriesOfADefinitionsSectionAreDefinitions() throws {
+        let index = try index([
+            ("uses", "oecd", "IV. Principles", "ai system actors: ai system ai system risks to the ai system"),
+            (
+                "entry", "oecd", "Definitions",
+                "AI system lifecycle: phases of it.\nAI system: An AI system is a machine-based system"
+            ),
+            ("prose", "oecd", "III. Scope", "AI system: the term as used in reports of the ai system"),
+        ])
+        let ranking = RankingOptions(definitions: true)
+        #expect(try ids(index, "What is an AI system?", .plain).first == "uses")
+        #expect(try ids(index, "What is an AI system?", ranking).first == "entry")
+        #expect(
+            try ids(index, "What is an AI system?", ranking).dropFirst().first == "uses",
+            "a 'Term:' line outside a definitions section or glossary is no entry")
+        #expect(try ids(index, "What is an AI?", ranking).first == "uses", "the whole term ends at the colon")
     }
 
     /// A question naming a provision gets its passages first: one per document (at most two) when it does not

@@ -230,7 +230,8 @@ let package = Package(
         .testTarget(
             name: "aigovTests",
             dependencies: [
-                "aigov", "Store", "AigovTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "aigov", "Store", "Documents", "AigovTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

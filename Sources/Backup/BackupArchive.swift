@@ -129,36 +129,36 @@ public enum BackupArchive {
         guard let tar = ChildEnvironment.resolve("tar") else {
             throw BackupError(.io, "tar is not installed (Debian package tar)")
         }
-        // tar's messages go to a file, read after it exits: two pipes read one after the other could stall it.
-        let messages = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-tar-\(UUID()).txt")
-        guard FileManager.default.createFile(atPath: messages.path, contents: nil),
-            let messageHandle = try? FileHandle(forWritingTo: messages)
-        else { throw BackupError(.io, "cannot create a temporary file for tar's messages") }
-        defer {
-            try? messageHandle.close()
-            try? FileManager.default.removeItem(at: messages)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tar)
-        process.arguments = arguments
-        process.environment = ChildEnvironment.minimal
-        let output = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = messageHandle
+        // tar's output and messages go to files, read after it exits: two pipes read one after the other could
+        // stall it. The child is reaped by ChildProcess, whose wait cannot miss its exit as Foundation's did.
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-tar-\(UUID())")
         do {
-            try process.run()
+            try FileManager.default.createDirectory(
+                at: work, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw BackupError(.io, "cannot create a temporary folder for tar's output")
+        }
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("out")
+        let messages = work.appendingPathComponent("messages")
+        let ended: ChildProcess.Termination
+        do {
+            ended = try ChildProcess.run(
+                [tar] + arguments, environment: ChildEnvironment.minimal, stdout: output.path, stderr: messages.path)
         } catch {
             throw BackupError(.io, "cannot start tar")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        guard ended == .exited(0) else {
             let text = (try? String(contentsOf: messages, encoding: .utf8)) ?? ""
-            let message =
-                text.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+            let status =
+                switch ended {
+                case .exited(let code): "exit status \(code)"
+                case .signaled(let signal): "signal \(signal)"
+                case .stopped: "stopped"
+                }
+            let message = text.split(separator: "\n").last.map(String.init) ?? status
             throw BackupError(.io, "tar failed: \(message)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return (try? Data(contentsOf: output)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 }

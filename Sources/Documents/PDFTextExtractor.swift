@@ -134,62 +134,31 @@ public struct PDFTextExtractor: Sendable {
         case outputTooLarge
     }
 
-    /// posix_spawn in a new process group, so a timeout kills the extractor and anything it started; with the
+    /// The child in a new process group, so a timeout kills the extractor and anything it started; with the
     /// minimal environment and `TMPDIR` in `work`. The child is killed as soon as `watching` grows past
     /// ``maxOutputBytes``.
     private func run(
         _ arguments: [String], stdout: String?, stderr: String, watching: String, in work: PrivateTemporaryDirectory,
         name: String, limit: TimeInterval? = nil
     ) throws -> Outcome {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if let stdout {
-            posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        }
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        SpawnFileActions.closeAllButStandard(&actions)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        let variables = ChildEnvironment.minimal(temporaryDirectory: work.url).sorted { $0.key < $1.key }
-        var environment: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in environment { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, &environment)
-        guard spawned == 0 else {
-            throw IngestError(.toolMissing, file: name, "cannot start the PDF extractor (error \(spawned))")
-        }
         let deadline = Date().addingTimeInterval(limit ?? timeLimit)
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { break }
-            if result == -1, errno != EINTR {
-                return .signaled(SIGKILL)
+        var tooLarge = false
+        let ended: ChildProcess.Termination
+        do {
+            ended = try ChildProcess.run(
+                arguments, environment: ChildEnvironment.minimal(temporaryDirectory: work.url),
+                stdout: stdout ?? "/dev/null", stderr: stderr, ownProcessGroup: true
+            ) {
+                if let size = Self.size(of: watching), size > maxOutputBytes { tooLarge = true }
+                return tooLarge || Date() >= deadline
             }
-            if Date() >= deadline {
-                kill(-pid, SIGKILL)
-                while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-                return .timedOut
-            }
-            if let size = Self.size(of: watching), size > maxOutputBytes {
-                kill(-pid, SIGKILL)
-                while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-                return .outputTooLarge
-            }
-            usleep(5000)
+        } catch {
+            throw IngestError(.toolMissing, file: name, "cannot start the PDF extractor (error \(error.code))")
         }
-        // The low 7 bits hold the terminating signal, 0 for a normal exit whose code is in the next byte.
-        let signal = status & 0x7F
-        return signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal)
+        switch ended {
+        case .exited(let code): return .exited(code)
+        case .signaled(let signal): return .signaled(signal)
+        case .stopped: return tooLarge ? .outputTooLarge : .timedOut
+        }
     }
 }

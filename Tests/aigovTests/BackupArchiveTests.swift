@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import Testing
 
@@ -12,12 +13,11 @@ import Testing
 
     /// Runs python3 with `script` (tarfile makes the hostile archives GNU tar would refuse to make).
     static func python(_ script: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let errors = try CLI.temporaryDirectory() + "/python-errors"
+        let ended = try ChildProcess.run(
+            ["/usr/bin/env", "python3", "-c", script] + arguments, environment: ProcessInfo.processInfo.environment,
+            stderr: errors)
+        #expect(ended == .exited(0), "\((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")")
     }
 
     @Test func anArchiveRoundTripsAndHostileArchivesAreRefused() async throws {
@@ -94,20 +94,9 @@ import Testing
         let folder = try CLI.temporaryDirectory()
         var generator = SystemRandomNumberGenerator()
         for trial in 0..<8 {
-            let process = Process()
-            process.executableURL = CLI.executable
-            process.arguments = ["backup", "create", "--data-dir", data, "--to", folder + "/trial-\(trial).tar"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 20...1_500, using: &generator)))
-            kill(process.processIdentifier, SIGKILL)
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    process.waitUntilExit()
-                    continuation.resume()
-                }
-            }
+            _ = try await CLI.runKilled(
+                ["backup", "create", "--data-dir", data, "--to", folder + "/trial-\(trial).tar"],
+                after: Double(Int.random(in: 20...1_500, using: &generator)) / 1_000)
         }
         for trial in 0..<8 where FileManager.default.fileExists(atPath: folder + "/trial-\(trial).tar") {
             let verify = try await CLI.run(["backup", "verify", folder + "/trial-\(trial).tar"])

@@ -161,15 +161,9 @@ import Testing
         let backups = try CLI.temporaryDirectory()
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<20 {
-            let process = Process()
-            process.executableURL = CLI.executable
-            process.arguments = ["backup", "create", "--data-dir", data, "--to", backups]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 20...900, using: &generator)))
-            kill(process.processIdentifier, SIGKILL)
-            await offThePoolWait(process)
+            _ = try await CLI.runKilled(
+                ["backup", "create", "--data-dir", data, "--to", backups],
+                after: Double(Int.random(in: 20...900, using: &generator)) / 1_000)
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: backups)
         for name in names where name.hasPrefix("aigov-backup-") {
@@ -180,15 +174,6 @@ import Testing
         #expect(last.status == 0, "\(last.stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: backups)
         #expect(!left.contains { $0.hasSuffix(".partial") }, "\(left)")
-    }
-
-    func offThePoolWait(_ process: Process) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
     }
 }
 

@@ -1,4 +1,5 @@
 import AigovTestSupport
+import Documents
 import Foundation
 import Testing
 
@@ -34,6 +35,26 @@ enum CLI {
             DispatchQueue.global().async {
                 continuation.resume(
                     returning: Result { try runBlocking(arguments, stdin: stdin, environment: environment) })
+            }
+        }
+        await slots.release()
+        return try result.get()
+    }
+
+    /// Runs the executable as ``run(_:stdin:environment:)`` does, output discarded, and SIGKILLs it once `seconds`
+    /// have passed (a crash at a random point), unless it ended before.
+    static func runKilled(_ arguments: [String], after seconds: Double) async throws -> ChildProcess.Termination {
+        await slots.acquire()
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<ChildProcess.Termination, any Error>, Never>) in
+            DispatchQueue.global().async {
+                let deadline = Date().addingTimeInterval(seconds)
+                continuation.resume(
+                    returning: Result {
+                        try ChildProcess.run(
+                            [executable.path] + arguments, environment: ProcessInfo.processInfo.environment
+                        ) { Date() >= deadline }
+                    })
             }
         }
         await slots.release()
@@ -76,16 +97,17 @@ enum CLI {
         try Data(stdin.utf8).write(to: input)
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        // Spawned and reaped here, not with Foundation's Process, whose waitUntilExit once missed a child's exit and
-        // spun for good (SpawnedChild).
-        let ended = try SpawnedChild.run(
-            executable.path, arguments, directory: root.path,
+        // Spawned and reaped by ChildProcess, not Foundation's Process, whose waitUntilExit once missed a child's exit
+        // and spun for good.
+        let ended = try ChildProcess.run(
+            [executable.path] + arguments,
             environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, stdin: input.path,
-            stdout: output.path, stderr: errors.path)
+            stdout: output.path, stderr: errors.path, directory: root.path)
         let (status, reason): (Int32, Process.TerminationReason) =
             switch ended {
             case .exited(let code): (code, .exit)
             case .signaled(let signal): (signal, .uncaughtSignal)
+            case .stopped: (SIGKILL, .uncaughtSignal)
             }
         return Output(
             status: status, reason: reason, stdout: try String(contentsOf: output, encoding: .utf8),

@@ -1,0 +1,69 @@
+import Documents
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `ChildProcess` runs the PDF extractor, the backup's tar and the command-line tests' aigov: what the child gets and
+/// how its end is reported.
+@Suite final class ChildProcessTests {
+    private let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    private func read(_ name: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    @Test func theChildGetsExactlyItsEnvironmentFilesAndFolder() throws {
+        let input = folder.appendingPathComponent("in")
+        try Data("from stdin\n".utf8).write(to: input)
+        let ended = try ChildProcess.run(
+            ["/bin/sh", "-c", "read line; echo \"$line|$ONLY|${HOME:-unset}|$(pwd)\"; echo oops >&2; exit 3"],
+            environment: ["ONLY": "given", "PATH": "/usr/bin:/bin"], stdin: input.path,
+            stdout: folder.appendingPathComponent("out").path, stderr: folder.appendingPathComponent("err").path,
+            directory: folder.path)
+        #expect(ended == .exited(3))
+        let resolved = folder.resolvingSymlinksInPath().path
+        #expect(try read("out") == "from stdin|given|unset|\(resolved)\n")
+        #expect(try read("err") == "oops\n")
+    }
+
+    /// The test process, like the server, ignores SIGPIPE; the child must not inherit that.
+    @Test func theChildStartsWithDefaultSignals() throws {
+        let previous = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, previous) }
+        let ended = try ChildProcess.run(["/bin/sh", "-c", "kill -PIPE $$; exit 0"], environment: [:])
+        #expect(ended == .signaled(SIGPIPE))
+    }
+
+    /// A stop check kills the child and, in its own process group, what it started: nothing is left running.
+    @Test func aStopKillsTheWholeGroup() throws {
+        let marker = folder.appendingPathComponent("grandchild")
+        let started = Date()
+        let ended = try ChildProcess.run(
+            ["/bin/sh", "-c", "(sleep 2; echo alive > \"$0\") & sleep 30", marker.path], environment: [:],
+            ownProcessGroup: true
+        ) { Date().timeIntervalSince(started) > 0.2 }
+        #expect(ended == .stopped)
+        #expect(Date().timeIntervalSince(started) < 5)
+        Thread.sleep(forTimeInterval: 2.5)
+        #expect(!FileManager.default.fileExists(atPath: marker.path), "the backgrounded grandchild was killed too")
+    }
+
+    @Test func aMissingProgramIsAFailureNotACrash() {
+        #expect(throws: ChildProcess.Failure.self) {
+            try ChildProcess.run([folder.appendingPathComponent("no-such-program").path], environment: [:])
+        }
+        #expect(throws: ChildProcess.Failure.self) {
+            try ChildProcess.run(["/bin/true"], environment: [:], directory: folder.appendingPathComponent("gone").path)
+        }
+    }
+}

@@ -131,7 +131,7 @@ let package = Package(
             dependencies: [
                 "ConcurrencySupport", "Settings", "EmbedCache", "Retrieval", "Qdrant", "Documents", "Knowledge",
                 "Store",
-                "Answering", "Origins", "LiveWeb", "Crawling",
+                "Answering", "Origins", "LiveWeb", "Crawling", "TextAnalysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Answering
 import Knowledge
+import TextAnalysis
 
 extension Answerer {
     /// The answerer `serve` and `aigov ask` use over `knowledgeBase`: the chat model when given, and an extractive
@@ -7,7 +8,11 @@ extension Answerer {
     /// knowledge base's encoder (docs/BENCHMARKS.md, "Offline answers").
     public static func over(_ knowledgeBase: KnowledgeBase, chat: ChatClient?) -> Answerer {
         Answerer(
-            chat: chat, extractive: ExtractiveAnswerer(vocabulary: knowledgeBase.options.ranking.vocabulary),
+            chat: chat,
+            extractive: ExtractiveAnswerer(
+                vocabulary: knowledgeBase.options.ranking.vocabulary,
+                documentNames: knowledgeBase.options.ranking.stripDocumentNames
+                    ? knowledgeBase.options.ranking.documentNames : DocumentNames()),
             relevance: { question, statements in try await knowledgeBase.similarities(of: question, to: statements) })
     }
 }

@@ -35,16 +35,21 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     /// ("interact directly with natural persons") covers the question's words that fired the rule ("chatbot"),
     /// so the provision retrieval found for an everyday word is also the one quoted.
     public var vocabulary: QueryVocabulary
+    /// The document names retrieval reads in questions (``DocumentNames``): they say which document to look in,
+    /// not what to quote from it. Left in, "What are the four functions of the NIST AI RMF?" scored every sentence
+    /// saying "AI RMF" as covering most of the question, above the one that names the four functions.
+    public var documentNames: DocumentNames
 
     public init(
         maxSentences: Int = 3, maxPassages: Int = 3, maxSentencesPerPassage: Int = 2, minimumCoverage: Double = 0.3,
-        vocabulary: QueryVocabulary = QueryVocabulary()
+        vocabulary: QueryVocabulary = QueryVocabulary(), documentNames: DocumentNames = DocumentNames()
     ) {
         self.maxSentences = maxSentences
         self.maxPassages = maxPassages
         self.maxSentencesPerPassage = maxSentencesPerPassage
         self.minimumCoverage = minimumCoverage
         self.vocabulary = vocabulary
+        self.documentNames = documentNames
     }
 
     /// The share of a statement's score that comes from ``StatementRelevance`` when one is given.
@@ -289,7 +294,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
     private func answer(
         question: String, considered: [Passage], statements: [[ProvisionStatement]], similarity: [[Double]]?
     ) -> ExtractiveAnswer {
-        let weights = Self.weightedTerms(of: question)
+        let weights = Self.weightedTerms(of: documentNames.removingNames(from: question))
         // A term the learner quotes is the one asked about ("Who is the 'provider' of an AI system?" does not ask
         // what an AI system is).
         let questionTerms =

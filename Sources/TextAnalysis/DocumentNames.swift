@@ -5,10 +5,10 @@ import Foundation
 /// names every document whose id starts with it. A source column starting with `subject:` marks a name made of
 /// words that also say what a question is about ("misuse risk", "bill of rights"): it stays in the BM25 query
 /// (``removingNames(from:)``).
-public struct DocumentNames: Sendable, Equatable {
+public struct DocumentNames: Sendable, Hashable {
     public private(set) var rules: [Rule]
 
-    public struct Rule: Sendable, Equatable {
+    public struct Rule: Sendable, Hashable {
         public var phrase: String
         public var documents: [String]
         /// Whether the name's words are also a subject of the question, so they stay in its BM25 query.

@@ -648,6 +648,25 @@ import TextAnalysis
                 of: ExtractiveAnswerer.terms(of: "What is an AI system?")))
     }
 
+    /// A document's name in the question says where to look, not what to quote: with "NIST AI RMF" counted, every
+    /// sentence saying "AI RMF" covered most of the question and the one naming the four functions was not quoted.
+    @Test func theQuestionsDocumentNamesChooseNoSentence() {
+        let core = """
+            The AI RMF Core provides outcomes and actions that enable dialogue, understanding, and activities to \
+            manage AI risks and responsibly develop trustworthy AI systems. As illustrated in Figure 5, the Core is \
+            composed of four functions: GOVERN , MAP, MEASURE , and MANAGE. Each of these high-level functions is \
+            broken down into categories and subcategories. AI RMF Core functions should be carried out in a way \
+            that reflects diverse and multidisciplinary perspectives.
+            """
+        let question = "What are the four functions of the NIST AI RMF?"
+        let passages = [passage(1, "5 AI RMF Core", core)]
+        let names = DocumentNames(parsing: "nist\tnist-*\nai rmf\tnist-ai-100-1*\n")
+        let answer = ExtractiveAnswerer(documentNames: names).answer(question: question, passages: passages)
+        #expect(answer.text.contains("the Core is composed of four functions: GOVERN"), "\(answer.text)")
+        let counted = ExtractiveAnswerer().answer(question: question, passages: passages)
+        #expect(!counted.text.contains("four functions"), "names counted as terms: \(counted.text)")
+    }
+
     @Test func aHeadingOnlyPassageGivesNothingToQuote() {
         #expect(
             ProvisionStatements.statements(

@@ -160,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "retrieval-crash-writer", dependencies: ["Retrieval"], path: "Tests/Support/RetrievalCrashWriter"),
         // What several test targets share: launchers for the peers (llama-server, the Python test servers).
-        .target(name: "AigovTestSupport", path: "Tests/Support/AigovTestSupport"),
+        .target(name: "AigovTestSupport", dependencies: ["Documents"], path: "Tests/Support/AigovTestSupport"),
         // A store that fails chosen operations, for the Knowledge and Qdrant tests.
         .target(name: "StoreDoubles", dependencies: ["Store"], path: "Tests/Support/StoreDoubles"),
         .testTarget(name: "ConcurrencySupportTests", dependencies: ["ConcurrencySupport"]),

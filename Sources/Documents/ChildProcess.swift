@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -35,6 +36,14 @@ public enum ChildProcess {
         public var description: String { "\(action) failed: \(String(cString: strerror(code)))" }
     }
 
+    /// Where one of the child's standard descriptors points.
+    public enum Stream: Sendable, Equatable {
+        /// A file, opened for reading (standard input) or created and truncated for writing, mode 0600.
+        case path(String)
+        /// A descriptor of this process (a pipe's end), duplicated onto the standard one.
+        case descriptor(Int32)
+    }
+
     /// Runs `arguments` (the executable's path first) and waits for it to end.
     ///
     /// - Parameters:
@@ -48,14 +57,40 @@ public enum ChildProcess {
         stdout: String = "/dev/null", stderr: String = "/dev/null", directory: String? = nil,
         ownProcessGroup: Bool = false, stop: (() -> Bool)? = nil
     ) throws(Failure) -> Termination {
+        let child = try start(
+            arguments, environment: environment, stdin: .path(stdin), stdout: .path(stdout), stderr: .path(stderr),
+            directory: directory, ownProcessGroup: ownProcessGroup)
+        guard let stop else { return try child.wait() }
+        while true {
+            if let ended = try child.poll() { return ended }
+            if stop() {
+                child.kill(group: ownProcessGroup)
+                _ = try child.wait()
+                return .stopped
+            }
+            usleep(5000)
+        }
+    }
+
+    /// Starts `arguments` (the executable's path first) and returns at once; the caller must ``Child/wait()`` for
+    /// it (or find it ended with ``Child/poll()``), or it stays a zombie.
+    public static func start(
+        _ arguments: [String], environment: [String: String], stdin: Stream = .path("/dev/null"),
+        stdout: Stream = .path("/dev/null"), stderr: Stream = .path("/dev/null"), directory: String? = nil,
+        ownProcessGroup: Bool = false
+    ) throws(Failure) -> Child {
         guard let executable = arguments.first else { throw Failure(code: EINVAL, action: "spawning no program") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
-        for (descriptor, path) in [(Int32(1), stdout), (2, stderr)] {
-            let flags = path == "/dev/null" ? O_WRONLY : O_WRONLY | O_CREAT | O_TRUNC
-            posix_spawn_file_actions_addopen(&actions, descriptor, path, flags, 0o600)
+        for (descriptor, stream) in [(Int32(0), stdin), (1, stdout), (2, stderr)] {
+            switch stream {
+            case .descriptor(let own): posix_spawn_file_actions_adddup2(&actions, own, descriptor)
+            case .path(let path):
+                let flags =
+                    descriptor == 0 ? O_RDONLY : path == "/dev/null" ? O_WRONLY : O_WRONLY | O_CREAT | O_TRUNC
+                posix_spawn_file_actions_addopen(&actions, descriptor, path, flags, 0o600)
+            }
         }
         closeAllButStandard(&actions)
         if let directory {
@@ -90,28 +125,63 @@ public enum ChildProcess {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, &argv, &variables)
         guard spawned == 0 else { throw Failure(code: spawned, action: "starting \(executable)") }
+        return Child(pid: pid)
+    }
 
-        var status: Int32 = 0
-        if let stop {
-            while true {
+    /// A started child. Its end is read once, by ``poll()`` or ``wait()``, and kept: after that the process id may
+    /// belong to another process, so ``kill(_:group:)`` does nothing.
+    public final class Child: Sendable {
+        /// The child's process id.
+        public let pid: Int32
+        private let ended = Mutex<Termination?>(nil)
+
+        init(pid: Int32) { self.pid = pid }
+
+        /// How the child ended, or nil while it runs. Does not block.
+        public func poll() throws(Failure) -> Termination? {
+            try ended.withLock { (ended: inout Termination?) throws(Failure) -> Termination? in
+                if let ended { return ended }
+                var status: Int32 = 0
                 let result = waitpid(pid, &status, WNOHANG)
-                if result == pid { break }
+                if result == pid { ended = Self.termination(status) }
                 if result == -1, errno != EINTR { throw Failure(code: errno, action: "waitpid") }
-                if stop() {
-                    kill(ownProcessGroup ? -pid : pid, SIGKILL)
-                    while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-                    return .stopped
-                }
-                usleep(5000)
-            }
-        } else {
-            while waitpid(pid, &status, 0) == -1 {
-                guard errno == EINTR else { throw Failure(code: errno, action: "waitpid") }
+                return ended
             }
         }
-        // The low 7 bits hold the terminating signal, 0 for a normal exit whose code is in the next byte.
-        let signal = status & 0x7F
-        return signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal)
+
+        /// Waits for the child to end. The lock is not held while waiting, so another thread may ``kill(_:group:)``
+        /// the child meanwhile: the wait leaves it unreaped (`WNOWAIT`) until it has ended, and reaps it after.
+        public func wait() throws(Failure) -> Termination {
+            if let ended = ended.withLock({ $0 }) { return ended }
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 {
+                guard errno == EINTR else { throw Failure(code: errno, action: "waitid") }
+            }
+            return try ended.withLock { (ended: inout Termination?) throws(Failure) -> Termination in
+                if let ended { return ended }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 {
+                    guard errno == EINTR else { throw Failure(code: errno, action: "waitpid") }
+                }
+                let termination = Self.termination(status)
+                ended = termination
+                return termination
+            }
+        }
+
+        /// Sends `signal` (SIGKILL unless told) to the child, or to its process group, unless it was reaped.
+        public func kill(_ signal: Int32 = SIGKILL, group: Bool = false) {
+            ended.withLock { ended in
+                guard ended == nil else { return }
+                sendSignal(group ? -pid : pid, signal)
+            }
+        }
+
+        private static func termination(_ status: Int32) -> Termination {
+            // The low 7 bits hold the terminating signal, 0 for a normal exit whose code is in the next byte.
+            let signal = status & 0x7F
+            return signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal)
+        }
     }
 
     private typealias FileActionsPath =
@@ -148,4 +218,9 @@ public enum ChildProcess {
             posix_spawn_file_actions_addclose(&actions, descriptor)
         }
     }
+}
+
+/// `kill(2)`, out of reach of ``ChildProcess/Child/kill(_:group:)``'s own name.
+private func sendSignal(_ pid: pid_t, _ signal: Int32) {
+    _ = kill(pid, signal)
 }

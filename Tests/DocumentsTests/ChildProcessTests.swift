@@ -58,6 +58,30 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: marker.path), "the backgrounded grandchild was killed too")
     }
 
+    /// A started child talks through pipes, runs until told, and can be killed while another thread waits for it.
+    @Test func aStartedChildIsPolledKilledAndReapedOnce() async throws {
+        let input = Pipe()
+        let output = Pipe()
+        let child = try ChildProcess.start(
+            ["/bin/sh", "-c", "read line; echo \"got $line\"; sleep 30"], environment: [:],
+            stdin: .descriptor(input.fileHandleForReading.fileDescriptor),
+            stdout: .descriptor(output.fileHandleForWriting.fileDescriptor))
+        try input.fileHandleForReading.close()
+        try output.fileHandleForWriting.close()
+        try input.fileHandleForWriting.write(contentsOf: Data("hello\n".utf8))
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        #expect(line == "got hello\n")
+        #expect(try child.poll() == nil, "still sleeping")
+        // The wait blocks a thread of its own; the kill from here must not wait for it.
+        let waiting = Task.detached { try child.wait() }
+        try await Task.sleep(for: .milliseconds(100))
+        child.kill(SIGTERM)
+        #expect(try await waiting.value == .signaled(SIGTERM))
+        #expect(try child.wait() == .signaled(SIGTERM), "the end is kept")
+        #expect(try child.poll() == .signaled(SIGTERM))
+        child.kill()
+    }
+
     @Test func aMissingProgramIsAFailureNotACrash() {
         #expect(throws: ChildProcess.Failure.self) {
             try ChildProcess.run([folder.appendingPathComponent("no-such-program").path], environment: [:])

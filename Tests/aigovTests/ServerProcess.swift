@@ -1,4 +1,5 @@
 import Crypto
+import Documents
 import Foundation
 
 /// `aigov serve` as a child process on a random loopback port, its log kept in a temporary file.
@@ -6,12 +7,13 @@ final class ServerProcess: Sendable {
     /// The signing key that shipped in the source before keys were generated per data directory.
     static let formerDevelopmentKey = "aigov-development-secret-key-change-me-0123456789"
 
-    let process: Process
+    /// Started and reaped by ChildProcess, not Foundation's Process, whose wait once missed a child's exit.
+    let child: ChildProcess.Child
     let base: String
     let logFile: URL
 
-    private init(process: Process, base: String, logFile: URL) {
-        self.process = process
+    private init(child: ChildProcess.Child, base: String, logFile: URL) {
+        self.child = child
         self.base = base
         self.logFile = logFile
     }
@@ -23,20 +25,16 @@ final class ServerProcess: Sendable {
         let port = 20_000 + Int.random(in: 0..<20_000)
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-serve-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["serve", "--data-dir", data, "--port", String(port)] + extra
-        process.currentDirectoryURL = CLI.root
         var variables = ProcessInfo.processInfo.environment.merging(["LOG_FORMAT": "json"]) { $1 }
         variables["SECRET_KEY"] = nil
-        process.environment = variables.merging(environment) { $1 }
-        process.standardError = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let server = ServerProcess(process: process, base: "http://127.0.0.1:\(port)", logFile: logFile)
+        let child = try ChildProcess.start(
+            [CLI.executable.path, "serve", "--data-dir", data, "--port", String(port)] + extra,
+            environment: variables.merging(environment) { $1 }, stderr: .path(logFile.path),
+            directory: CLI.root.path)
+        let server = ServerProcess(child: child, base: "http://127.0.0.1:\(port)", logFile: logFile)
         for _ in 0..<300 {
             if (try? await ServeCommandTests.get(server.base + "/health"))?.0 == 200 { return server }
-            guard process.isRunning else { break }
+            guard (try? child.poll()) == nil else { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         server.stop()
@@ -50,14 +48,29 @@ final class ServerProcess: Sendable {
 
     /// SIGINT, then waits up to 20 s; the exit status (-1 when it did not stop).
     func interruptAndWait() async throws -> Int32 {
-        process.interrupt()
+        child.kill(SIGINT)
         let deadline = ContinuousClock.now + .seconds(20)
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
-        return process.isRunning ? -1 : process.terminationStatus
+        while ContinuousClock.now < deadline {
+            switch try child.poll() {
+            case .exited(let code): return code
+            case .signaled(let signal): return signal
+            case .stopped: return -1
+            case nil: try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        return -1
     }
 
+    /// SIGTERM, and SIGKILL when the server has not ended 10 s later; reaped either way, off the cooperative pool.
     func stop() {
-        if process.isRunning { process.terminate() }
+        let child = child
+        child.kill(SIGTERM)
+        DispatchQueue.global().async {
+            let deadline = Date().addingTimeInterval(10)
+            while (try? child.poll()) == nil, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            child.kill()
+            _ = try? child.wait()
+        }
     }
 
     func log() throws -> String { try String(contentsOf: logFile, encoding: .utf8) }

@@ -1,3 +1,5 @@
+import AigovTestSupport
+import Documents
 import Foundation
 import Testing
 
@@ -14,31 +16,26 @@ import Testing
             throw PeerError(
                 description: "qdrant-client is not installed in \(pythonPath): run scripts/qdrant-test-setup")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", CLI.root.appendingPathComponent("Tests/Support/qdrant_local_server.py").path]
-        process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { _, new in new }
         let stdin = Pipe()
         let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        else {
-            process.terminate()
+        let child = try ChildProcess.start(
+            ["/usr/bin/env", "python3", CLI.root.appendingPathComponent("Tests/Support/qdrant_local_server.py").path],
+            environment: ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { _, new in new },
+            stdin: .descriptor(stdin.fileHandleForReading.fileDescriptor),
+            stdout: .descriptor(stdout.fileHandleForWriting.fileDescriptor), stderr: .descriptor(2))
+        try? stdin.fileHandleForReading.close()
+        try? stdout.fileHandleForWriting.close()
+        let line = firstLine(of: stdout.fileHandleForReading)
+        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            child.kill()
+            _ = try? child.wait()
             throw PeerError(description: "the Qdrant peer did not start")
         }
         return (
             "http://127.0.0.1:\(port)",
             {
                 try? stdin.fileHandleForWriting.close()
-                process.waitUntilExit()
+                _ = try? child.wait()
             }
         )
     }

@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 
 /// A real OpenAI-compatible server for tests: llama.cpp's `llama-server` serving SmolLM2-135M (ARCHITECTURE.md section 7),
@@ -7,12 +8,11 @@ import Foundation
 /// `.deps/llm.env`, which is read unless `LLAMA_SERVER` and `LLM_GGUF` are set in the environment. Without them
 /// the tests that need the server are disabled on a developer's machine (see ``isEnabled``), but CI sets
 /// `AIGOV_REQUIRE_LLM=1`, where a missing or broken server makes those tests fail instead.
-public final class LlamaServer: @unchecked Sendable {
-    // @unchecked: `Process` is not Sendable; it is only touched at start and in `stop()`.
-
+public final class LlamaServer: Sendable {
     /// The loopback port the server listens on.
     public let port: Int
-    private let process: Process
+    /// Started and reaped by ChildProcess, not Foundation's Process, whose wait once missed a child's exit.
+    private let child: ChildProcess.Child
     private let logURL: URL
 
     /// Why the server could not be started.
@@ -46,9 +46,9 @@ public final class LlamaServer: @unchecked Sendable {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    private init(port: Int, process: Process, logURL: URL) {
+    private init(port: Int, child: ChildProcess.Child, logURL: URL) {
         self.port = port
-        self.process = process
+        self.child = child
         self.logURL = logURL
     }
 
@@ -71,19 +71,15 @@ public final class LlamaServer: @unchecked Sendable {
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("llama-server-\(port).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: server)
-        process.arguments = [
-            "-m", model, "--host", "127.0.0.1", "--port", String(port), "-t", "1", "-n", "256", "-c", "2048",
-        ]
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let instance = LlamaServer(port: port, process: process, logURL: logURL)
+        defer { try? log.close() }
+        let child = try ChildProcess.start(
+            [server, "-m", model, "--host", "127.0.0.1", "--port", String(port), "-t", "1", "-n", "256", "-c", "2048"],
+            environment: ProcessInfo.processInfo.environment, stdout: .descriptor(log.fileDescriptor),
+            stderr: .descriptor(log.fileDescriptor))
+        let instance = LlamaServer(port: port, child: child, logURL: logURL)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            guard process.isRunning else {
+            guard (try? child.poll()) == nil else {
                 let tail = instance.logTail()
                 instance.stop()
                 throw StartError(description: "llama-server exited during start-up:\n\(tail)")
@@ -99,13 +95,11 @@ public final class LlamaServer: @unchecked Sendable {
     /// Stops the server and removes its log. llama-server's graceful shutdown can wait indefinitely for an idle
     /// keep-alive connection of the client's pool, so SIGTERM gets two seconds before SIGKILL.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(2)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        child.kill(SIGTERM)
+        let deadline = Date().addingTimeInterval(2)
+        while (try? child.poll()) == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        child.kill()
+        _ = try? child.wait()
         try? FileManager.default.removeItem(at: logURL)
     }
 

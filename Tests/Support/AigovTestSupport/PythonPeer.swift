@@ -1,14 +1,15 @@
+import Documents
 import Foundation
 
 /// A Python test peer (a script under Tests/Support) as a child process. The script binds a free loopback
 /// port, prints it as its first stdout line and runs until its stdin closes, so a test process that dies
 /// takes its peers with it.
 public struct PythonPeer: @unchecked Sendable {
-    // @unchecked: `Process` and `Pipe` are not Sendable; they are only touched at start and in `stop()`.
+    // @unchecked: `Pipe` is not Sendable; it is only touched at start and in `stop()`.
 
     /// The loopback port the peer listens on.
     public let port: Int
-    private let process: Process
+    private let child: ChildProcess.Child
     private let stdin: Pipe
 
     /// Why a peer could not be started.
@@ -27,36 +28,42 @@ public struct PythonPeer: @unchecked Sendable {
     public static func start(
         script: String, arguments: [String] = [], environment: [String: String] = [:], failure: String
     ) throws -> PythonPeer {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", supportFolder.appendingPathComponent(script).path] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stdin = Pipe()
         let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        var line = Data()
-        let reader = stdout.fileHandleForReading
-        while !line.contains(0x0A) {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        guard let text = String(data: line, encoding: .utf8),
-            let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        else {
-            process.terminate()
+        // Started and reaped by ChildProcess, not Foundation's Process, whose wait once missed a child's exit.
+        let child = try ChildProcess.start(
+            ["/usr/bin/env", "python3", supportFolder.appendingPathComponent(script).path] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            stdin: .descriptor(stdin.fileHandleForReading.fileDescriptor),
+            stdout: .descriptor(stdout.fileHandleForWriting.fileDescriptor), stderr: .descriptor(2))
+        // The child's ends belong to the child: with ours closed, its exit ends our read.
+        try? stdin.fileHandleForReading.close()
+        try? stdout.fileHandleForWriting.close()
+        let line = firstLine(of: stdout.fileHandleForReading)
+        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            child.kill()
+            _ = try? child.wait()
             throw StartError(description: failure)
         }
-        return PythonPeer(port: port, process: process, stdin: stdin)
+        return PythonPeer(port: port, child: child, stdin: stdin)
     }
 
     /// Stops the peer (closing its stdin is its signal) and waits for it to exit. Blocks.
     public func stop() {
         try? stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
+        _ = try? child.wait()
     }
+}
+
+/// The first line `reader` gives (up to its end, when it ends first).
+public func firstLine(of reader: FileHandle) -> String {
+    var line = Data()
+    while !line.contains(0x0A) {
+        let chunk = reader.availableData
+        if chunk.isEmpty { break }
+        line += chunk
+    }
+    return String(decoding: line, as: UTF8.self)
 }
 
 /// Runs blocking `work` on a Dispatch thread outside the cooperative pool: blocked threads of that pool (one

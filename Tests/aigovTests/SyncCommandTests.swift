@@ -1,5 +1,4 @@
 import AigovTestSupport
-import Documents
 import Foundation
 import Testing
 
@@ -16,28 +15,10 @@ import Testing
             throw PeerError(
                 description: "qdrant-client is not installed in \(pythonPath): run scripts/qdrant-test-setup")
         }
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let child = try ChildProcess.start(
-            ["/usr/bin/env", "python3", CLI.root.appendingPathComponent("Tests/Support/qdrant_local_server.py").path],
-            environment: ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { _, new in new },
-            stdin: .descriptor(stdin.fileHandleForReading.fileDescriptor),
-            stdout: .descriptor(stdout.fileHandleForWriting.fileDescriptor), stderr: .descriptor(2))
-        try? stdin.fileHandleForReading.close()
-        try? stdout.fileHandleForWriting.close()
-        let line = firstLine(of: stdout.fileHandleForReading)
-        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            child.kill()
-            _ = try? child.wait()
-            throw PeerError(description: "the Qdrant peer did not start")
-        }
-        return (
-            "http://127.0.0.1:\(port)",
-            {
-                try? stdin.fileHandleForWriting.close()
-                _ = try? child.wait()
-            }
-        )
+        let peer = try PythonPeer.start(
+            script: "qdrant_local_server.py", environment: ["PYTHONPATH": pythonPath],
+            failure: "the Qdrant peer did not start")
+        return ("http://127.0.0.1:\(peer.port)", peer.stop)
     }
 
     @Test func syncPushesVerifiesAndFailsClearlyWhenQdrantIsDown() async throws {

@@ -6,7 +6,8 @@ public typealias StatementRelevance = @Sendable (_ question: String, _ statement
 
 /// An answer made of source sentences, without a language model.
 public struct ExtractiveAnswer: Sendable, Hashable {
-    /// The chosen sentences, each followed by its `[n]`, one paragraph per source; or ``ExtractiveAnswerer/noMatchText``.
+    /// The chosen sentences, each followed by its `[n]`, one paragraph per provision (the passages of one article
+    /// together, in its order); or ``ExtractiveAnswerer/noMatchText``.
     public var text: String
     /// The sources quoted, in order of appearance.
     public var citedSources: [Int]
@@ -439,7 +440,7 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
                         label: label[leadIn].text))
             }
         }
-        quotes = Self.inSourceOrder(quotes, statements: statements)
+        quotes = Self.inSourceOrder(quotes, statements: statements, passages: considered)
         var paragraphs: [String] = []
         var cited: [Int] = []
         var previous: (rank: Int, label: String)?
@@ -461,7 +462,10 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
             {
                 text.removeFirst(title.count + 1)
             }
-            if let previous, quote.rank == previous.rank {
+            // One paragraph per provision: the quotes of two passages of one article read as one.
+            if let previous,
+                quote.rank == previous.rank || Self.sameProvision(considered[quote.rank], considered[previous.rank])
+            {
                 paragraphs[paragraphs.count - 1] += " " + (label == previous.label ? "" : label) + text
             } else {
                 paragraphs.append(label + text)

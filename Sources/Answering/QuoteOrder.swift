@@ -1,4 +1,5 @@
 import Foundation
+import TextAnalysis
 
 /// How the extractive answer lays out what it quotes: each passage's quotes in source order, with the notes that
 /// a list is cut or goes on.
@@ -16,14 +17,27 @@ extension ExtractiveAnswerer {
         var label: String? = nil
     }
 
-    /// `quotes` (grouped by passage, in the order the passages were first quoted) with each passage's statements
-    /// in source order, ``omission`` between two points of a list with points left out between them, and
+    /// `quotes` (grouped by passage, in the order the passages were first quoted, the passages of one provision
+    /// together and in the document's order when `passages` are given) with each passage's statements in source
+    /// order, ``omission`` between two points of a list with points left out between them, and
     /// ``listContinues`` after a list's last quoted point when the list goes on after it. A point chosen on its
     /// own after its list was cut at the budget thus reads after the points that fit, and the note that the list
     /// goes on comes once, at the end, where it is true.
-    static func inSourceOrder(_ quotes: [Quote], statements: [[ProvisionStatement]]) -> [Quote] {
+    static func inSourceOrder(
+        _ quotes: [Quote], statements: [[ProvisionStatement]], passages: [Passage]? = nil
+    ) -> [Quote] {
         var ranks: [Int] = []
         for quote in quotes where !ranks.contains(quote.rank) { ranks.append(quote.rank) }
+        // Passages of one provision (a chunk of Article 6(4) ranked first, one of Article 6(2) third) are quoted
+        // together, in the text's order, where the first of them was: the law reads 6(2) before 6(4).
+        if let passages {
+            var grouped: [Int] = []
+            for rank in ranks where !grouped.contains(rank) {
+                let mates = ranks.filter { $0 == rank || sameProvision(passages[$0], passages[rank]) }
+                grouped += mates.sorted { passages[$0].chunkIndex < passages[$1].chunkIndex }
+            }
+            ranks = grouped
+        }
         var ordered: [Quote] = []
         for rank in ranks {
             let group = quotes.filter { $0.rank == rank }.sorted { $0.position < $1.position }
@@ -47,5 +61,12 @@ extension ExtractiveAnswerer {
             }
         }
         return ordered
+    }
+
+    /// Whether two passages hold parts of one provision of one document ("Article 6(2)" and "Article 6").
+    static func sameProvision(_ a: Passage, _ b: Passage) -> Bool {
+        guard a.documentID == b.documentID, let first = a.section, let second = b.section else { return false }
+        let provision = ProvisionLabel.provision(of: first)
+        return !provision.isEmpty && provision == ProvisionLabel.provision(of: second)
     }
 }

@@ -667,6 +667,39 @@ import TextAnalysis
         #expect(!counted.text.contains("four functions"), "names counted as terms: \(counted.text)")
     }
 
+    /// The README's sample question ranked a chunk of Article 6(4) first, Article 71 second and Article 6(2) third;
+    /// the answer opened with 6(4)'s exception and said 6(2), the rule, last. Quotes of one provision read
+    /// together, in the law's order, where its first passage was.
+    @Test func thePassagesOfOneProvisionAreQuotedTogetherInTheLawsOrder() {
+        func part(_ number: Int, _ section: String, chunk: Int, _ text: String) -> Passage {
+            Passage(
+                number: number, chunkID: "c\(chunk)", documentID: "eu-ai-act", documentTitle: "EU AI Act",
+                documentSource: "EUR-Lex", section: section, chunkIndex: chunk, text: text, score: 1)
+        }
+        let passages = [
+            part(
+                1, "Article 6", chunk: 341,
+                "4. A provider who considers that an AI system referred to in Annex III is not high-risk shall "
+                    + "document its assessment before that system is placed on the market."),
+            part(
+                2, "Article 71", chunk: 580,
+                "1. The Commission shall set up and maintain an EU database concerning high-risk AI systems "
+                    + "referred to in Article 6(2)."),
+            part(
+                3, "Article 6(2)", chunk: 339,
+                "2. In addition to the high-risk AI systems referred to in paragraph 1, AI systems referred to in "
+                    + "Annex III shall be considered to be high-risk."),
+        ]
+        let answer = ExtractiveAnswerer().answer(
+            question: "Which AI systems count as high-risk?", passages: passages)
+        let paragraphs = answer.text.components(separatedBy: "\n\n")
+        #expect(paragraphs.count == 2, "\(answer.text)")
+        #expect(paragraphs.first?.hasPrefix("Article 6(2): In addition to the high-risk AI systems") == true)
+        #expect(paragraphs.first?.contains("[3] Article 6(4): A provider who considers") == true, "\(answer.text)")
+        #expect(paragraphs.last?.hasPrefix("Article 71(1): The Commission") == true, "\(answer.text)")
+        #expect(answer.citedSources == [3, 1, 2])
+    }
+
     @Test func aHeadingOnlyPassageGivesNothingToQuote() {
         #expect(
             ProvisionStatements.statements(

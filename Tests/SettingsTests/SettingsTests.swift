@@ -77,6 +77,8 @@ import Testing
             warnings.append($0)
         }
         #expect(!loaded.vocabulary.rules(firingOn: "is it banned").isEmpty)
+        // GDPR defines the ‘controller’, never a "data controller", which is how a learner says it.
+        #expect(loaded.vocabulary.terms(for: "Who is a data controller?").contains("controller"))
         #expect(throws: ConfigurationError.self) {
             try RankingSettings.options(EnvironmentValues(["RANKING_WINDOW_SHARE": "2"])) { warnings.append($0) }
         }

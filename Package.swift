@@ -193,7 +193,7 @@ let package = Package(
             name: "OriginsTests",
             dependencies: ["Origins", "Crawling", "Knowledge", "Store", "Documents", "EmbedCache", "AigovTestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Retrieval", "Origins", "LiveWeb"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TextAnalysis", "Documents"]),
         // The governance fixtures, loaded and chunked once per test process, for the Documents and Knowledge tests.
         .target(
             name: "DocumentFixtures", dependencies: ["Documents", "EmbedCache"], path: "Tests/Support/DocumentFixtures"),

@@ -149,8 +149,10 @@ public enum ChildProcess {
             }
         }
 
-        /// Waits for the child to end. The lock is not held while waiting, so another thread may ``kill(_:group:)``
-        /// the child meanwhile: the wait leaves it unreaped (`WNOWAIT`) until it has ended, and reaps it after.
+        /// Waits for the child to end: it is left unreaped (`WNOWAIT`) until it has ended and reaped after, so the
+        /// lock is not held while waiting. Kill first, then wait, from one thread at a time: a test that killed the
+        /// child from one thread while another waited saw the kill miss it under heavy load (docs/ARCHITECTURE.md
+        /// section 11), and no caller does that.
         public func wait() throws(Failure) -> Termination {
             if let ended = ended.withLock({ $0 }) { return ended }
             var info = siginfo_t()

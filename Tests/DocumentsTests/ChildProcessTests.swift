@@ -58,27 +58,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: marker.path), "the backgrounded grandchild was killed too")
     }
 
-    /// A started child talks through pipes, runs until told, and can be killed while another thread waits for it.
-    @Test func aStartedChildIsPolledKilledAndReapedOnce() async throws {
+    /// A started child talks through pipes: `cat` gives back what it is given and ends when its input does.
+    @Test func aStartedChildTalksThroughPipes() throws {
         let input = Pipe()
         let output = Pipe()
         let child = try ChildProcess.start(
-            ["/bin/sh", "-c", "read line; echo \"got $line\"; sleep 30"], environment: [:],
-            stdin: .descriptor(input.fileHandleForReading.fileDescriptor),
+            ["/bin/cat"], environment: [:], stdin: .descriptor(input.fileHandleForReading.fileDescriptor),
             stdout: .descriptor(output.fileHandleForWriting.fileDescriptor))
         try input.fileHandleForReading.close()
         try output.fileHandleForWriting.close()
         try input.fileHandleForWriting.write(contentsOf: Data("hello\n".utf8))
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        #expect(line == "got hello\n")
-        #expect(try child.poll() == nil, "still sleeping")
-        // The wait blocks a thread of its own; the kill from here must not wait for it.
-        let waiting = Task.detached { try child.wait() }
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self) == "hello\n")
+        #expect(try child.poll() == nil, "cat runs until its input ends")
+        try input.fileHandleForWriting.close()
+        #expect(try child.wait() == .exited(0))
+        #expect(try child.wait() == .exited(0), "the end is kept")
+        #expect(try child.poll() == .exited(0))
+    }
+
+    /// A child killed, then reaped: SIGTERM ends it, its end is kept, and a later kill does nothing.
+    @Test func aStartedChildIsKilledThenReaped() async throws {
+        let child = try ChildProcess.start(["/bin/sleep", "30"], environment: [:])
         try await Task.sleep(for: .milliseconds(100))
+        #expect(try child.poll() == nil)
         child.kill(SIGTERM)
-        #expect(try await waiting.value == .signaled(SIGTERM))
-        #expect(try child.wait() == .signaled(SIGTERM), "the end is kept")
-        #expect(try child.poll() == .signaled(SIGTERM))
+        #expect(try child.wait() == .signaled(SIGTERM))
+        #expect(try child.poll() == .signaled(SIGTERM), "the end is kept")
         child.kill()
     }
 

@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import Retrieval
 import Testing
@@ -54,15 +55,16 @@ import Testing
     /// Runs the child until it stops at the `occurrence`-th `point` (then SIGKILLs it) or finishes.
     static func runChild(directory: String, point: String, occurrence: Int, operations: Int) throws -> ChildRun {
         let path = try #require(writerPath, "retrieval-crash-writer not found next to the test bundle")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = [directory, point, String(occurrence), String(operations)]
         let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let pid = process.processIdentifier
+        // Started and reaped by ChildProcess, not Foundation's Process: its child monitoring, sharing the test
+        // process with ChildProcess's children, was seen to lose track of them (a kill finding no such process).
+        let child = try ChildProcess.start(
+            [path, directory, point, String(occurrence), String(operations)],
+            environment: ProcessInfo.processInfo.environment,
+            stdout: .descriptor(pipe.fileHandleForWriting.fileDescriptor), stderr: .descriptor(2))
+        try pipe.fileHandleForWriting.close()
         // A watchdog, so that a child stuck anywhere else cannot hang the suite.
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        let watchdog = DispatchWorkItem { child.kill() }
         DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
         defer { watchdog.cancel() }
         var run = ChildRun()
@@ -83,14 +85,14 @@ import Testing
                     run.inFlight = nil
                 case "stopped":
                     run.stoppedAt = String(words[1])
-                    kill(pid, SIGKILL)
+                    child.kill()
                     break outer
                 case "done": run.finished = true
                 default: Issue.record("child said: \(line)")
                 }
             }
         }
-        process.waitUntilExit()
+        _ = try child.wait()
         return run
     }
 

@@ -56,8 +56,7 @@ import Testing
     static func runChild(directory: String, point: String, occurrence: Int, operations: Int) throws -> ChildRun {
         let path = try #require(writerPath, "retrieval-crash-writer not found next to the test bundle")
         let pipe = Pipe()
-        // Started and reaped by ChildProcess, not Foundation's Process: its child monitoring, sharing the test
-        // process with ChildProcess's children, was seen to lose track of them (a kill finding no such process).
+        // Started and reaped by ChildProcess, not Foundation's Process, whose wait once missed a child's exit in CI.
         let child = try ChildProcess.start(
             [path, directory, point, String(occurrence), String(operations)],
             environment: ProcessInfo.processInfo.environment,

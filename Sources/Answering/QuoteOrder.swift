@@ -18,28 +18,25 @@ extension ExtractiveAnswerer {
     }
 
     /// `quotes` (grouped by passage, in the order the passages were first quoted, the passages of one provision
-    /// together and in the document's order when `passages` are given) with each passage's statements in source
+    /// together and in the document's order) with each passage's statements in source
     /// order, ``omission`` between two points of a list with points left out between them, and
     /// ``listContinues`` after a list's last quoted point when the list goes on after it. A point chosen on its
     /// own after its list was cut at the budget thus reads after the points that fit, and the note that the list
     /// goes on comes once, at the end, where it is true.
     static func inSourceOrder(
-        _ quotes: [Quote], statements: [[ProvisionStatement]], passages: [Passage]? = nil
+        _ quotes: [Quote], statements: [[ProvisionStatement]], passages: [Passage]
     ) -> [Quote] {
         var ranks: [Int] = []
         for quote in quotes where !ranks.contains(quote.rank) { ranks.append(quote.rank) }
         // Passages of one provision (a chunk of Article 6(4) ranked first, one of Article 6(2) third) are quoted
         // together, in the text's order, where the first of them was: the law reads 6(2) before 6(4).
-        if let passages {
-            var grouped: [Int] = []
-            for rank in ranks where !grouped.contains(rank) {
-                let mates = ranks.filter { $0 == rank || sameProvision(passages[$0], passages[rank]) }
-                grouped += mates.sorted { passages[$0].chunkIndex < passages[$1].chunkIndex }
-            }
-            ranks = grouped
+        var grouped: [Int] = []
+        for rank in ranks where !grouped.contains(rank) {
+            let mates = ranks.filter { $0 == rank || sameProvision(passages[$0], passages[rank]) }
+            grouped += mates.sorted { passages[$0].chunkIndex < passages[$1].chunkIndex }
         }
         var ordered: [Quote] = []
-        for rank in ranks {
+        for rank in grouped {
             let group = quotes.filter { $0.rank == rank }.sorted { $0.position < $1.position }
             let passageStatements = statements[rank]
             for (index, quote) in group.enumerated() {

@@ -131,16 +131,15 @@ public enum BackupArchive {
         }
         // tar's output and messages go to files, read after it exits: two pipes read one after the other could
         // stall it. The child is reaped by ChildProcess, whose wait cannot miss its exit as Foundation's did.
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("aigov-tar-\(UUID())")
+        let work: PrivateTemporaryDirectory
         do {
-            try FileManager.default.createDirectory(
-                at: work, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            work = try PrivateTemporaryDirectory(prefix: "aigov-tar", for: "tar")
         } catch {
             throw BackupError(.io, "cannot create a temporary folder for tar's output")
         }
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out")
-        let messages = work.appendingPathComponent("messages")
+        defer { work.remove() }
+        let output = work.url.appendingPathComponent("out")
+        let messages = work.url.appendingPathComponent("messages")
         let ended: ChildProcess.Termination
         do {
             ended = try ChildProcess.run(

@@ -44,7 +44,7 @@ public struct QueryVocabulary: Sendable, Hashable {
         let text = RuleFile.normalise(question)
         let words = text.split(separator: " ")
         return rules.filter { rule in
-            // Most rules are one word, and none fires on most questions: the exact scan rules nearly all out.
+            // The exact scan answers one-word rules and phrases said as written; the walk finds words put between.
             RuleFile.contains(text, phrase: rule.phrase) || Self.occurs(rule.phrase, spreadIn: words)
         }
     }

@@ -13,7 +13,9 @@ import Testing
 
     /// Runs python3 with `script` (tarfile makes the hostile archives GNU tar would refuse to make).
     static func python(_ script: String, _ arguments: [String]) throws {
-        let errors = try CLI.temporaryDirectory() + "/python-errors"
+        let folder = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let errors = folder + "/python-errors"
         let ended = try ChildProcess.run(
             ["/usr/bin/env", "python3", "-c", script] + arguments, environment: ProcessInfo.processInfo.environment,
             stderr: errors)

@@ -29,34 +29,24 @@ enum CLI {
     static func run(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:]
     ) async throws -> Output {
-        await slots.acquire()
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<Output, any Error>, Never>) in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    returning: Result { try runBlocking(arguments, stdin: stdin, environment: environment) })
-            }
-        }
-        await slots.release()
-        return try result.get()
+        try await inSlot { try runBlocking(arguments, stdin: stdin, environment: environment) }
     }
 
     /// Runs the executable as ``run(_:stdin:environment:)`` does, output discarded, and SIGKILLs it once `seconds`
     /// have passed (a crash at a random point), unless it ended before.
     static func runKilled(_ arguments: [String], after seconds: Double) async throws -> ChildProcess.Termination {
-        await slots.acquire()
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<ChildProcess.Termination, any Error>, Never>) in
-            DispatchQueue.global().async {
-                let deadline = Date().addingTimeInterval(seconds)
-                continuation.resume(
-                    returning: Result {
-                        try ChildProcess.run(
-                            [executable.path] + arguments, environment: ProcessInfo.processInfo.environment
-                        ) { Date() >= deadline }
-                    })
-            }
+        try await inSlot {
+            let deadline = Date().addingTimeInterval(seconds)
+            return try ChildProcess.run(
+                [executable.path] + arguments, environment: ProcessInfo.processInfo.environment,
+                stop: { Date() >= deadline })
         }
+    }
+
+    /// `work`, which runs a child and blocks until it ends, off the cooperative pool while holding one of ``slots``.
+    private static func inSlot<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        await slots.acquire()
+        let result = await offThePool { Result { try work() } }
         await slots.release()
         return try result.get()
     }

@@ -143,7 +143,9 @@ public final class QdrantRetriever: Sendable {
             func fields(_ id: String) -> (documentID: String, section: String) {
                 (payloads[id]?.documentID ?? "", payloads[id]?.section ?? "")
             }
-            if priors.isActive { ranked = priors.apply(ranked, fields: fields) }
+            if priors.isActive {
+                ranked = priors.apply(ranked, fields: fields, text: { payloads[$0]?.text ?? "" })
+            }
             if !query.provisions.isEmpty {
                 ranked = provisionsFirst(ranked, admitted(result.provisions), provisions, payloads, priors)
             }

@@ -20,6 +20,9 @@ public struct RankingOptions: Sendable, Equatable {
     /// asks what the law allows, bans or requires (``LegalQuestionCues``); only the named documents' when the
     /// question names any (``namedDocumentFactor``). 1 turns it off.
     public var obligationFactor: Double = 1
+    /// Fused score multiplier for passages stating a quantity of the kind the question asks for (an amount of
+    /// money, a period, a date: ``AnswerType``). 1 turns it off.
+    public var answerTypeFactor: Double = 1
     /// Document names to recognise in questions, for ``namedDocumentFactor``.
     public var documentNames: DocumentNames
     /// Learner-to-legal terms added to the BM25 query ("banned" adds "prohibited").

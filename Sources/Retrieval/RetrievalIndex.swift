@@ -324,10 +324,12 @@ public final class RetrievalIndex: @unchecked Sendable {
                     ef: query.ef, ranking: ranking)
             }
             if priors.isActive {
-                fusion = priors.apply(fusion) { label in
-                    let fields = state.fields[Int(label)]!
-                    return (fields.documentID, fields.section)
-                }
+                fusion = priors.apply(
+                    fusion,
+                    fields: { label in
+                        let fields = state.fields[Int(label)]!
+                        return (fields.documentID, fields.section)
+                    }, text: { state.fields[Int($0)]!.text })
             }
             if ranking.provisions {
                 let lookup = ProvisionLookup(question: query.text)

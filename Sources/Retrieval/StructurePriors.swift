@@ -9,6 +9,9 @@ package struct StructurePriors {
     let provisionWeight: Double
     /// ``RankingOptions/obligationFactor`` when this question asks what the law says, else 1.
     let obligationFactor: Double
+    /// The kind of quantity the question asks for, when ``RankingOptions/answerTypeFactor`` is on.
+    let answerType: AnswerType?
+    let answerTypeFactor: Double
 
     package init(_ options: RankingOptions, question: String?) {
         let text = question.map(RuleFile.normalise) ?? ""
@@ -20,15 +23,20 @@ package struct StructurePriors {
         provisionWeight = options.provisionWeight
         let asksTheLaw = options.obligationFactor != 1 && LegalQuestionCues.matches(text)
         obligationFactor = asksTheLaw ? options.obligationFactor : 1
+        answerType = options.answerTypeFactor == 1 ? nil : AnswerType.asked(in: text)
+        answerTypeFactor = options.answerTypeFactor
     }
 
     package var isActive: Bool {
         recitalFactor != 1 || !namedDocuments.isEmpty || provisionWeight != 0 || obligationFactor != 1
+            || answerType != nil
     }
 
-    /// `fused` rescored and re-sorted (stable: equal scores keep their fused order).
+    /// `fused` rescored and re-sorted (stable: equal scores keep their fused order). `fields` gives a candidate's
+    /// document id and section label; `text`, read only when the question asks for a quantity, its passage.
     package func apply<ID>(
-        _ fused: [(id: ID, score: Double)], fields: (ID) -> (documentID: String, section: String)
+        _ fused: [(id: ID, score: Double)], fields: (ID) -> (documentID: String, section: String),
+        text: (ID) -> String
     ) -> [(id: ID, score: Double)] {
         let rescored = fused.enumerated().map { position, item -> (id: ID, score: Double, position: Int) in
             let (documentID, section) = fields(item.id)
@@ -43,6 +51,7 @@ package struct StructurePriors {
                 factor *= obligationFactor
             }
             if named { factor *= namedDocumentFactor }
+            if let answerType, answerType.isStated(in: text(item.id)) { factor *= answerTypeFactor }
             return (item.id, item.score * factor, position)
         }
         var aggregated = rescored

@@ -6,7 +6,7 @@ import TextAnalysis
 ///
 /// - `RANKING_PRIORS` (default true): false gives plain reciprocal-rank fusion and ignores the others;
 /// - `RANKING_FUSION_K`, `RANKING_DENSE_WEIGHT`, `RANKING_RECITAL_FACTOR`, `RANKING_NAMED_DOCUMENT_FACTOR`,
-///   `RANKING_OBLIGATION_FACTOR`, `RANKING_PROVISION_WEIGHT`, `RANKING_WINDOW_SHARE`, `RANKING_FEEDBACK_TERMS`:
+///   `RANKING_OBLIGATION_FACTOR`, `RANKING_ANSWER_TYPE_FACTOR`, `RANKING_PROVISION_WEIGHT`, `RANKING_WINDOW_SHARE`, `RANKING_FEEDBACK_TERMS`:
 ///   numbers overriding ``RankingDefaults`` (a window share of 0 also stops ingest embedding windows);
 /// - `RANKING_VOCABULARY`, `RANKING_STRIP_NAMES`, `RANKING_DEFINITIONS`, `RANKING_PROVISIONS`,
 ///   `RANKING_EXPAND_DENSE`, `RANKING_SEARCH_NAMED` (defaults per ``RankingDefaults``): the learner-to-legal query
@@ -33,6 +33,8 @@ public enum RankingSettings {
             provisionWeight: try number("RANKING_PROVISION_WEIGHT", RankingDefaults.provisionWeight, 0...10))
         options.windowShare = try number("RANKING_WINDOW_SHARE", RankingDefaults.windowShare, 0...1)
         options.obligationFactor = try number("RANKING_OBLIGATION_FACTOR", RankingDefaults.obligationFactor, 0...10)
+        options.answerTypeFactor = try number(
+            "RANKING_ANSWER_TYPE_FACTOR", RankingDefaults.answerTypeFactor, 0...10)
         options.definitions = try environment.flag("RANKING_DEFINITIONS", default: RankingDefaults.definitions)
         options.provisions = try environment.flag("RANKING_PROVISIONS", default: RankingDefaults.provisions)
         options.expandDense = try environment.flag("RANKING_EXPAND_DENSE", default: RankingDefaults.expandDense)
@@ -99,6 +101,7 @@ public enum RankingDefaults {
     public static let recitalFactor = 0.5
     public static let namedDocumentFactor = 3.0
     public static let obligationFactor = 2.0
+    public static let answerTypeFactor = 1.5
     public static let vocabulary = true
     public static let provisionWeight = 0.0
     public static let definitions = true

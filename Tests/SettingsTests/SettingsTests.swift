@@ -69,18 +69,24 @@ import Testing
         let tuned = try RankingSettings.options(
             EnvironmentValues([
                 "RANKING_DENSE_WEIGHT": "2", "RANKING_VOCABULARY": "no", "RANKING_NAMED_DOCUMENT_FACTOR": "1",
+                "RANKING_ANSWER_TYPE_FACTOR": "1",
             ])
         ) { warnings.append($0) }
         #expect(tuned.denseWeight == 2 && tuned.vocabulary.rules(firingOn: "is it banned").isEmpty && warnings.isEmpty)
+        #expect(tuned.answerTypeFactor == 1)
         let ranking = RankingDataLookupTests.root.appendingPathComponent("corpus/ranking").path
         let loaded = try RankingSettings.options(EnvironmentValues(["RANKING_DATA_DIR": ranking])) {
             warnings.append($0)
         }
         #expect(!loaded.vocabulary.rules(firingOn: "is it banned").isEmpty)
+        #expect(loaded.answerTypeFactor == RankingDefaults.answerTypeFactor)
         // GDPR defines the ‘controller’, never a "data controller", which is how a learner says it.
         #expect(loaded.vocabulary.terms(for: "Who is a data controller?").contains("controller"))
         #expect(throws: ConfigurationError.self) {
             try RankingSettings.options(EnvironmentValues(["RANKING_WINDOW_SHARE": "2"])) { warnings.append($0) }
+        }
+        #expect(throws: ConfigurationError.self) {
+            try RankingSettings.options(EnvironmentValues(["RANKING_ANSWER_TYPE_FACTOR": "-1"])) { warnings.append($0) }
         }
     }
 }

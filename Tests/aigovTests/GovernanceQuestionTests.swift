@@ -143,5 +143,15 @@ import Testing
                     "\(question): a paragraph starts mid-sentence: \(paragraph)")
             }
         }
+        // Questions asking for an amount are led by a paragraph stating one: Article 99(7), on how the amount
+        // of a fine is decided, led both until the answer-type prior (Sources/Retrieval/AnswerTypeCues.swift).
+        for question in ["What fines apply under the AI Act?", "How much can a company be fined under the AI Act?"] {
+            let run = try await CLI.run(["ask", "--data-dir", data, "--json", question], environment: offline)
+            #expect(run.status == 0, "\(run.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            let answer = object?["answer"] as? String ?? ""
+            let first = answer.components(separatedBy: "\n\n").first ?? ""
+            #expect(first.contains("administrative fines of up to EUR"), "\(question): \(answer)")
+        }
     }
 }

@@ -1,0 +1,127 @@
+import TextAnalysis
+
+/// The kind of quantity a question asks for, when its answer is one: an amount of money ("What fines apply?"),
+/// a period of time ("How long does a company have to reply?") or a date ("When does the AI Act start to
+/// apply?").
+///
+/// Learners ask these in words the answering paragraph does not use ("fines apply", "start to apply"), while
+/// the paragraph states the figure itself: "administrative fines of up to EUR 35 000 000", "within one month",
+/// "shall apply from 2 August 2026". Among the passages a search finds for such a question, the ones that state
+/// a quantity of the kind asked are the likelier answers, the classic answer-type match of question answering;
+/// ``StructurePriors`` raises them by ``RankingOptions/answerTypeFactor``. Article 99's paragraphs on how fines
+/// are decided (99(7)) otherwise outranked the ones stating the amounts (99(3)-(5)) for "What fines apply under
+/// the AI Act?", and Article 62 on SMEs ("start-ups") outranked Article 113 for "When does the AI Act start to
+/// apply?".
+///
+/// The cues were written from the ways English asks for money, time and dates, not from the question set's
+/// wording; the whole lists are below so a reviewer can judge them in one place.
+package enum AnswerType: Sendable, Equatable {
+    case money, duration, date
+
+    /// Phrases (``RuleFile/contains(_:phrase:)`` on the normalised question) that ask for an amount of money.
+    /// "Fine" counts as the noun only: after an article or before "for", "of" or "if", or as the last word
+    /// ("the maximum GDPR fine"); "fine particulate matter" (a SciFact claim) asks for no money.
+    static let moneyCues = [
+        "fines", "fined", "penalty", "penalties", "how much money", "a fine", "the fine", "any fine", "fine for",
+        "fine of", "fine if",
+    ]
+
+    /// Phrases that ask for a period of time.
+    static let durationCues = [
+        "how long", "how fast", "how soon", "how quickly", "how many hours", "how many days", "how many weeks",
+        "how many months", "how many years", "by when", "deadline", "deadlines", "time limit", "within what time",
+    ]
+
+    /// Phrases that ask for a date on their own.
+    static let dateCues = ["from what date", "what date", "which date", "since when", "from when"]
+
+    /// Words that, in a question with "when", ask when a text takes effect ("When does it start to apply?"),
+    /// which a date answers; "When does a company need a DPO?" asks for conditions instead.
+    static let takingEffect = [
+        "apply", "applies", "applying", "applied", "start", "starts", "started", "begin", "begins", "began",
+        "in force", "into force", "take effect", "takes effect", "took effect", "effective",
+    ]
+
+    /// The kind of quantity `normalised` (``RuleFile/normalise(_:)``) asks for, if any.
+    package static func asked(in normalised: String) -> AnswerType? {
+        func any(_ phrases: [String]) -> Bool { phrases.contains { RuleFile.contains(normalised, phrase: $0) } }
+        if any(durationCues) { return .duration }
+        if any(dateCues) || (RuleFile.contains(normalised, phrase: "when") && any(takingEffect)) { return .date }
+        if any(moneyCues) || normalised.split(separator: " ").last == "fine" { return .money }
+        return nil
+    }
+
+    /// Whether `text` states a quantity of this kind: a currency beside a number ("EUR 35 000 000", "$10
+    /// million", "15 million euros"), a number of hours, days, weeks, months or years ("72 hours", "within one
+    /// month", "two further months"), or a day, month and year ("2 August 2026", "January 20, 2025").
+    package func isStated(in text: String) -> Bool {
+        let words = QuantityWords(text).words
+        switch self {
+        case .money:
+            return words.indices.contains { index in
+                Self.currencies.contains(words[index])
+                    && words[max(0, index - 2)...min(words.count - 1, index + 1)].contains(where: Self.isNumber)
+            }
+        case .duration:
+            return words.indices.contains { index in
+                Self.timeUnits.contains(words[index])
+                    && words[max(0, index - 2)..<index].contains { Self.isNumber($0) || Self.numberWords.contains($0) }
+            }
+        case .date:
+            return words.indices.contains { index in
+                guard Self.months.contains(words[index]) else { return false }
+                let before = index > 0 && Self.isDay(words[index - 1])
+                let after = index + 1 < words.count && Self.isDay(words[index + 1])
+                let year = words[(index + 1)..<min(words.count, index + 3)].contains(where: Self.isYear)
+                return (before || after) && year
+            }
+        }
+    }
+
+    static let currencies: Set<Substring> = ["eur", "euro", "euros", "usd", "dollar", "dollars", "$", "€"]
+    static let timeUnits: Set<Substring> = [
+        "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+    ]
+    static let numberWords: Set<Substring> = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
+        "eighteen", "twenty", "thirty", "forty", "sixty", "ninety",
+    ]
+    static let months: Set<Substring> = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ]
+
+    static func isNumber(_ word: Substring) -> Bool { word.first.map { $0.isASCII && $0.isNumber } ?? false }
+    static func isDay(_ word: Substring) -> Bool { word.count <= 2 && Int(word).map { (1...31).contains($0) } == true }
+    static func isYear(_ word: Substring) -> Bool { word.count == 4 && Int(word).map { (1900...2199).contains($0) } == true }
+}
+
+/// A text's words as ``AnswerType/isStated(in:)`` reads them: lowercased runs of letters or of digits (digit
+/// groups split by spaces, commas or points stay separate words), with "$" and "€" as words of their own.
+struct QuantityWords {
+    let words: [Substring]
+
+    init(_ text: String) {
+        let lowered = text.lowercased()
+        var words: [Substring] = []
+        var start: String.Index?
+        var startIsDigit = false
+        for index in lowered.indices {
+            let character = lowered[index]
+            let isDigit = character.isASCII && character.isNumber
+            let isWord = character.isLetter || isDigit
+            if let begun = start, !isWord || isDigit != startIsDigit {
+                words.append(lowered[begun..<index])
+                start = nil
+            }
+            if character == "$" || character == "€" {
+                words.append(lowered[index...index])
+            } else if isWord, start == nil {
+                start = index
+                startIsDigit = isDigit
+            }
+        }
+        if let begun = start { words.append(lowered[begun...]) }
+        self.words = words
+    }
+}

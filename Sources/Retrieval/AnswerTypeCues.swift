@@ -93,7 +93,9 @@ package enum AnswerType: Sendable, Equatable {
 
     static func isNumber(_ word: Substring) -> Bool { word.first.map { $0.isASCII && $0.isNumber } ?? false }
     static func isDay(_ word: Substring) -> Bool { word.count <= 2 && Int(word).map { (1...31).contains($0) } == true }
-    static func isYear(_ word: Substring) -> Bool { word.count == 4 && Int(word).map { (1900...2199).contains($0) } == true }
+    static func isYear(_ word: Substring) -> Bool {
+        word.count == 4 && Int(word).map { (1900...2199).contains($0) } == true
+    }
 }
 
 /// A text's words as ``AnswerType/isStated(in:)`` reads them: lowercased runs of letters or of digits (digit

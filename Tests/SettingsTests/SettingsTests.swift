@@ -82,6 +82,15 @@ import Testing
         #expect(loaded.answerTypeFactor == RankingDefaults.answerTypeFactor)
         // GDPR defines the ‘controller’, never a "data controller", which is how a learner says it.
         #expect(loaded.vocabulary.terms(for: "Who is a data controller?").contains("controller"))
+        // GDPR Article 22 says "solely on automated processing"; AI Act Article 6 "considered to be high-risk".
+        #expect(
+            loaded.vocabulary.terms(for: "Can I refuse to be judged only by a computer?").contains(
+                "solely on automated processing"))
+        #expect(
+            loaded.vocabulary.terms(for: "How do I know if my AI system is high-risk?").contains(
+                "considered to be high-risk"))
+        #expect(
+            loaded.vocabulary.terms(for: "Can AI sort CVs?").contains("recruitment or selection of natural persons"))
         #expect(throws: ConfigurationError.self) {
             try RankingSettings.options(EnvironmentValues(["RANKING_WINDOW_SHARE": "2"])) { warnings.append($0) }
         }

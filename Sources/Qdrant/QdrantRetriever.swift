@@ -144,7 +144,9 @@ public final class QdrantRetriever: Sendable {
                 (payloads[id]?.documentID ?? "", payloads[id]?.section ?? "")
             }
             if priors.isActive {
-                ranked = priors.apply(ranked, fields: fields, text: { payloads[$0]?.text ?? "" })
+                ranked = priors.apply(ranked, fields: fields) { id, type in
+                    type.isStated(in: payloads[id]?.text ?? "")
+                }
             }
             if !query.provisions.isEmpty {
                 ranked = provisionsFirst(ranked, admitted(result.provisions), provisions, payloads, priors)

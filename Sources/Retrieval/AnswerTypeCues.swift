@@ -54,76 +54,30 @@ package enum AnswerType: Sendable, Equatable {
     /// Whether `text` states a quantity of this kind: a currency beside a number ("EUR 35 000 000", "$10
     /// million", "15 million euros"), a number of hours, days, weeks, months or years ("72 hours", "within one
     /// month", "two further months"), or a day, month and year ("2 August 2026", "January 20, 2025").
-    package func isStated(in text: String) -> Bool {
-        let words = QuantityWords(text).words
-        switch self {
-        case .money:
-            return words.indices.contains { index in
-                Self.currencies.contains(words[index])
-                    && words[max(0, index - 2)...min(words.count - 1, index + 1)].contains(where: Self.isNumber)
-            }
-        case .duration:
-            return words.indices.contains { index in
-                Self.timeUnits.contains(words[index])
-                    && words[max(0, index - 2)..<index].contains { Self.isNumber($0) || Self.numberWords.contains($0) }
-            }
-        case .date:
-            return words.indices.contains { index in
-                guard Self.months.contains(words[index]) else { return false }
-                let before = index > 0 && Self.isDay(words[index - 1])
-                let after = index + 1 < words.count && Self.isDay(words[index + 1])
-                let year = words[(index + 1)..<min(words.count, index + 3)].contains(where: Self.isYear)
-                return (before || after) && year
-            }
-        }
-    }
-
-    static let currencies: Set<Substring> = ["eur", "euro", "euros", "usd", "dollar", "dollars", "$", "€"]
-    static let timeUnits: Set<Substring> = [
-        "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
-    ]
-    static let numberWords: Set<Substring> = [
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
-        "eighteen", "twenty", "thirty", "forty", "sixty", "ninety",
-    ]
-    static let months: Set<Substring> = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december",
-    ]
-
-    static func isNumber(_ word: Substring) -> Bool { word.first.map { $0.isASCII && $0.isNumber } ?? false }
-    static func isDay(_ word: Substring) -> Bool { word.count <= 2 && Int(word).map { (1...31).contains($0) } == true }
-    static func isYear(_ word: Substring) -> Bool {
-        word.count == 4 && Int(word).map { (1900...2199).contains($0) } == true
-    }
+    package func isStated(in text: String) -> Bool { AnswerTypes.stated(in: text).contains(AnswerTypes(self)) }
 }
 
-/// A text's words as ``AnswerType/isStated(in:)`` reads them: lowercased runs of letters or of digits (digit
-/// groups split by spaces, commas or points stay separate words), with "$" and "€" as words of their own.
-struct QuantityWords {
-    let words: [Substring]
+/// A set of ``AnswerType``s: the kinds of quantity a passage states, kept per passage by the local index.
+package struct AnswerTypes: OptionSet, Sendable {
+    package let rawValue: UInt8
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    init(_ text: String) {
-        let lowered = text.lowercased()
-        var words: [Substring] = []
-        var start: String.Index?
-        var startIsDigit = false
-        for index in lowered.indices {
-            let character = lowered[index]
-            let isDigit = character.isASCII && character.isNumber
-            let isWord = character.isLetter || isDigit
-            if let begun = start, !isWord || isDigit != startIsDigit {
-                words.append(lowered[begun..<index])
-                start = nil
-            }
-            if character == "$" || character == "€" {
-                words.append(lowered[index...index])
-            } else if isWord, start == nil {
-                start = index
-                startIsDigit = isDigit
-            }
+    package static let money = AnswerTypes(rawValue: 1)
+    package static let duration = AnswerTypes(rawValue: 2)
+    package static let date = AnswerTypes(rawValue: 4)
+    package static let all: AnswerTypes = [.money, .duration, .date]
+
+    package init(_ type: AnswerType) {
+        switch type {
+        case .money: self = .money
+        case .duration: self = .duration
+        case .date: self = .date
         }
-        if let begun = start { words.append(lowered[begun...]) }
-        self.words = words
+    }
+
+    /// The kinds of quantity `text` states (``QuantityScanner``).
+    package static func stated(in text: String) -> AnswerTypes {
+        var text = text
+        return text.withUTF8 { QuantityScanner.kinds(in: $0) }
     }
 }

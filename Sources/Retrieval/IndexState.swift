@@ -18,6 +18,9 @@ final class IndexState {
     private(set) var docTypeCounts: [String: Int] = [:]
     /// ``DefinitionLookup/definitionText(_:)`` of the live passages that have one (those saying "means").
     private(set) var definitionTexts: [UInt32: String] = [:]
+    /// The kinds of quantity each label's passage states (``AnswerTypes/stated(in:)``), read once here so the
+    /// answer-type prior costs the search nothing; empty for retired labels.
+    private(set) var quantities: [AnswerTypes] = []
 
     init(configuration: IndexConfiguration, graph: HNSWIndex? = nil) {
         self.configuration = configuration
@@ -42,6 +45,10 @@ final class IndexState {
             fields += repeatElement(nil, count: Int(label) + 1 - fields.count)
             live += repeatElement(false, count: Int(label) + 1 - live.count)
         }
+        if Int(label) >= quantities.count {
+            quantities += repeatElement([], count: Int(label) + 1 - quantities.count)
+        }
+        quantities[Int(label)] = AnswerTypes.stated(in: record.text)
         fields[Int(label)] = record
         live[Int(label)] = true
         labels[record.id] = label
@@ -65,6 +72,7 @@ final class IndexState {
         fields[Int(label)] = nil
         live[Int(label)] = false
         definitionTexts[label] = nil
+        quantities[Int(label)] = []
         labels[record.id] = nil
         graph.markDeleted(label)
         bm25.remove(label: label, text: record.text)

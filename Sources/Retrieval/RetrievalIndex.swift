@@ -329,7 +329,10 @@ public final class RetrievalIndex: @unchecked Sendable {
                     fields: { label in
                         let fields = state.fields[Int(label)]!
                         return (fields.documentID, fields.section)
-                    }, text: { state.fields[Int($0)]!.text })
+                    },
+                    states: { label, type in
+                        Int(label) < state.quantities.count && state.quantities[Int(label)].contains(AnswerTypes(type))
+                    })
             }
             if ranking.provisions {
                 let lookup = ProvisionLookup(question: query.text)

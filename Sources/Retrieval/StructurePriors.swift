@@ -33,10 +33,11 @@ package struct StructurePriors {
     }
 
     /// `fused` rescored and re-sorted (stable: equal scores keep their fused order). `fields` gives a candidate's
-    /// document id and section label; `text`, read only when the question asks for a quantity, its passage.
+    /// document id and section label; `states`, asked only when the question asks for a quantity, whether its
+    /// passage states one of that kind (``AnswerType/isStated(in:)``).
     package func apply<ID>(
         _ fused: [(id: ID, score: Double)], fields: (ID) -> (documentID: String, section: String),
-        text: (ID) -> String
+        states: (ID, AnswerType) -> Bool
     ) -> [(id: ID, score: Double)] {
         let rescored = fused.enumerated().map { position, item -> (id: ID, score: Double, position: Int) in
             let (documentID, section) = fields(item.id)
@@ -51,7 +52,7 @@ package struct StructurePriors {
                 factor *= obligationFactor
             }
             if named { factor *= namedDocumentFactor }
-            if let answerType, answerType.isStated(in: text(item.id)) { factor *= answerTypeFactor }
+            if let answerType, states(item.id, answerType) { factor *= answerTypeFactor }
             return (item.id, item.score * factor, position)
         }
         var aggregated = rescored

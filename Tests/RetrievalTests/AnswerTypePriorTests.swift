@@ -35,6 +35,15 @@ import TextAnalysis
         #expect(AnswerType.date.isStated(in: "It shall apply from 2 August 2026."))
         #expect(AnswerType.date.isStated(in: "signed on January 20, 2025, by"))
         #expect(!AnswerType.date.isStated(in: "by August, and 2026 at the latest; Article 2 May 2"))
+        // The euro sign on either side, upper case, words with accents, and a text ending inside a word.
+        #expect(AnswerType.money.isStated(in: "up to € 500 per day"))
+        #expect(AnswerType.money.isStated(in: "up to 500€"))
+        #expect(AnswerType.money.isStated(in: "UP TO EUR 20 000 000"))
+        #expect(!AnswerType.money.isStated(in: "amende de 20 000 000 d’euros"))
+        #expect(!AnswerType.date.isStated(in: "le 2 août 2026"))
+        #expect(AnswerType.date.isStated(in: "Anwendung ab 2 August 2026 für"))
+        #expect(!AnswerType.duration.isStated(in: "72 hou"))
+        #expect(!AnswerType.duration.isStated(in: ""))
     }
 
     @Test func aQuestionAskingForAQuantityPrefersAPassageStatingOne() throws {

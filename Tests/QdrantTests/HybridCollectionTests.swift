@@ -9,11 +9,13 @@ import Testing
 /// Hybrid search inside Qdrant (ARCHITECTURE.md, "Hybrid search inside Qdrant"): one request ranks as the local
 /// index does, a replica with no index answers, and a collection of one vector is migrated behind an alias.
 @Suite struct HybridCollectionTests {
-    /// Every ranking stage on: window scoring, the recital prior, the definitions and provision lookups.
+    /// Every ranking stage on: window scoring, the recital and answer-type priors, the definitions and provision
+    /// lookups.
     static var ranking: RankingOptions {
         var ranking = RankingOptions(recitalFactor: 0.5, definitions: true)
         ranking.windowShare = 0.5
         ranking.provisions = true
+        ranking.answerTypeFactor = 1.5
         return ranking
     }
 
@@ -24,6 +26,7 @@ import Testing
             "What is a deployer?", "What does Article 52 ask of providers?",
             "why are providers of high-risk systems regulated",
             "security and resilience of AI systems that interact with natural persons",
+            "How long do deployers retain records or logs?",
         ]
 
     /// A note with a definition and recitals, so the lookups and the prior have something to act on.
@@ -43,6 +46,13 @@ import Testing
 
         ## Article 52
         Providers shall notify the authority of any serious incident within fifteen days.
+
+        ## Article 54
+        Deployers retain records. Deployers retain the records of each use, and deployers retain records long.
+
+        ## Article 55
+        Deployers shall keep the logs of the system for a period of six months, unless the provider's \
+        instructions for use or Union law provide otherwise.
         """
 
     func library(ranking: RankingOptions = Self.ranking) async throws -> MirrorLibrary {
@@ -79,6 +89,10 @@ import Testing
         #expect(definition.citations.first?.section?.hasPrefix("Article 3") == true)
         let provision = try await retriever.search("What does Article 52 ask of providers?", topK: 1)
         #expect(provision.citations.first?.section == "Article 52")
+        // The answer-type prior: of two passages on keeping records, the one stating a period comes first for a
+        // how-long question, though the other repeats the question's words.
+        let period = try await retriever.search("How long do deployers retain records or logs?", topK: 1)
+        #expect(period.citations.first?.section == "Article 55")
 
         // One search is one request to Qdrant's Query API, lookups included.
         let path = "/collections/\(client.configuration.collection)/points/query"

@@ -163,7 +163,8 @@ let package = Package(
         .target(name: "AigovTestSupport", dependencies: ["Documents"], path: "Tests/Support/AigovTestSupport"),
         // A store that fails chosen operations, for the Knowledge and Qdrant tests.
         .target(name: "StoreDoubles", dependencies: ["Store"], path: "Tests/Support/StoreDoubles"),
-        .testTarget(name: "ConcurrencySupportTests", dependencies: ["ConcurrencySupport"]),
+        .testTarget(
+            name: "ConcurrencySupportTests", dependencies: ["ConcurrencySupport", "Documents", "AigovTestSupport"]),
         .testTarget(name: "EmbedCacheTests", dependencies: ["EmbedCache"]),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
         .testTarget(name: "CrawlingTests", dependencies: ["Crawling", "AigovTestSupport"]),

@@ -1,4 +1,6 @@
+import AigovTestSupport
 import ConcurrencySupport
+import Documents
 import Foundation
 import Testing
 
@@ -60,27 +62,34 @@ import Testing
     @Test func anotherProcessHoldingTheLockKeepsThisOneOut() throws {
         let (directory, path) = try Self.temporaryPath()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = [
-            "-c",
-            "import fcntl, sys; f = open(sys.argv[1], 'a'); fcntl.lockf(f, fcntl.LOCK_EX); print('held', flush=True);"
-                + " sys.stdin.read()",
-            path,
-        ]
-        holder.environment = ["PATH": "/usr/bin:/bin"]
         let input = Pipe()
         let output = Pipe()
-        holder.standardInput = input
-        holder.standardOutput = output
-        try holder.run()
-        defer { if holder.isRunning { holder.terminate() } }
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        // Started and reaped by ChildProcess, not Foundation's Process, whose wait once missed a child's exit.
+        let holder = try ChildProcess.start(
+            [
+                "/usr/bin/python3", "-c",
+                "import fcntl, sys; f = open(sys.argv[1], 'a'); fcntl.lockf(f, fcntl.LOCK_EX); print('held', flush=True);"
+                    + " sys.stdin.read()",
+                path,
+            ], environment: ["PATH": "/usr/bin:/bin"], stdin: .descriptor(input.fileHandleForReading.fileDescriptor),
+            stdout: .descriptor(output.fileHandleForWriting.fileDescriptor), stderr: .descriptor(2))
+        try? input.fileHandleForReading.close()
+        try? output.fileHandleForWriting.close()
+        var ended = false
+        defer {
+            if !ended {
+                holder.kill()
+                _ = try? holder.wait()
+            }
+        }
+        let line = firstLine(of: output.fileHandleForReading)
         try #require(line.hasPrefix("held"), "the holder did not take the lock")
 
         #expect(throws: FileLock.Failure.held) { try FileLock(path: path) }
+        // Closing its input is the holder's signal to exit, which lets go of the lock.
         try input.fileHandleForWriting.close()
-        holder.waitUntilExit()
+        #expect(try holder.wait() == .exited(0))
+        ended = true
         let after = try FileLock(path: path)
         after.release()
     }

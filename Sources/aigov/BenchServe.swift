@@ -143,7 +143,7 @@ struct BenchServe: AsyncParsableCommand {
         defer { server.stop() }
         try await server.waitUntilHealthy(timeout: .seconds(1800))
         let base = "http://127.0.0.1:\(port)"
-        if !json { printError("server ready on \(base) (pid \(server.process.processIdentifier))") }
+        if !json { printError("server ready on \(base) (pid \(server.child.pid))") }
         var uploader: BenchUpload?
         if let admin, let uploadFile {
             uploader = try await BenchUpload.login(
@@ -343,27 +343,25 @@ struct BenchServe: AsyncParsableCommand {
 
 /// `aigov serve` as a child process of the benchmark.
 final class ServerProcess {
-    let process: Process
+    let child: ChildProcess.Child
     let port: Int
 
-    private init(process: Process, port: Int) {
-        self.process = process
+    private init(child: ChildProcess.Child, port: Int) {
+        self.child = child
         self.port = port
     }
 
+    /// Starts `aigov` (this binary unless `executable`) with `arguments`. Started and reaped through
+    /// ``ChildProcess``, not Foundation's `Process`, whose wait once missed a child's exit (docs/ARCHITECTURE.md
+    /// section 11); the benchmark runs inside the command-line tests.
     static func start(
         executable: URL? = nil, arguments: [String], environment: [String: String], port: Int
     ) throws -> ServerProcess {
-        let process = Process()
-        process.executableURL = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        // Its stderr is ours: ingest progress and any start-up error show where the user looks.
-        process.standardOutput = FileHandle.standardError
-        process.standardError = FileHandle.standardError
-        try process.run()
-        return ServerProcess(process: process, port: port)
+        let program = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        // Its output is our stderr: ingest progress and any start-up error show where the user looks.
+        let child = try ChildProcess.start(
+            [program.path] + arguments, environment: environment, stdout: .descriptor(2), stderr: .descriptor(2))
+        return ServerProcess(child: child, port: port)
     }
 
     /// Polls `GET /health` until it answers 200; fails when the server exits first or `timeout` passes.
@@ -371,8 +369,8 @@ final class ServerProcess {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {
-            guard process.isRunning else {
-                throw CLIError("the server exited with status \(process.terminationStatus) before it was ready")
+            if let ended = try child.poll() {
+                throw CLIError("the server ended (\(ended)) before it was ready")
             }
             let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
             if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
@@ -389,7 +387,7 @@ final class ServerProcess {
     func peakRSSMegabytes() -> Int? {
         guard
             let status = try? String(
-                contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+                contentsOfFile: "/proc/\(child.pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
             let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
         else { return nil }
@@ -398,9 +396,8 @@ final class ServerProcess {
 
     /// SIGTERM (the server drains and checkpoints), then waits.
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        child.kill(SIGTERM)
+        _ = try? child.wait()
     }
 }
 
@@ -449,27 +446,25 @@ struct WrkRun {
     static func run(
         wrk: String, script: URL, url: String, connections: Int, threads: Int, seconds: Int, salt: String = ""
     ) throws -> WrkRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrk)
-        // wrk needs nothing from our environment, which may hold the server's secrets.
-        process.environment = ChildEnvironment.minimal
-        process.arguments = [
-            "-t", String(threads), "-c", String(connections), "-d", "\(seconds)s", "--timeout", "10s", "-s",
-            script.path, url, "--", salt,
-        ]
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        // wrk needs nothing from our environment, which may hold the server's secrets.
+        let child = try ChildProcess.start(
+            [
+                wrk, "-t", String(threads), "-c", String(connections), "-d", "\(seconds)s", "--timeout", "10s", "-s",
+                script.path, url, "--", salt,
+            ], environment: ChildEnvironment.minimal, stdout: .descriptor(output.fileHandleForWriting.fileDescriptor),
+            stderr: .descriptor(output.fileHandleForWriting.fileDescriptor))
+        // The child's end is the child's: with ours closed, its exit ends our read.
+        try? output.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let ended = try child.wait()
         let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0,
+        guard ended == .exited(0),
             let line = text.split(separator: "\n").first(where: { $0.hasPrefix(WrkScript.marker) }),
             let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(WrkScript.marker.count).utf8))
                 as? [String: Double]
         else {
-            throw CLIError("wrk failed (status \(process.terminationStatus)): \(text.suffix(500))")
+            throw CLIError("wrk failed (\(ended)): \(text.suffix(500))")
         }
         func value(_ key: String) -> Double { object[key] ?? 0 }
         return WrkRun(

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ConcurrencySupport
+import Documents
 import Foundation
 import NIOCore
 
@@ -20,20 +21,17 @@ struct BenchUpload: Sendable {
     ) throws -> (username: String, password: String) {
         let username = prefix + String(UUID().uuidString.prefix(8)).lowercased()
         let password = UUID().uuidString + UUID().uuidString
-        let process = Process()
-        process.executableURL = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = [
-            "admin", "create", "--data-dir", dataDirectory.path, "--username", username, "--password-stdin",
-        ]
-        process.environment = environment
+        let program = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let child = try ChildProcess.start(
+            [
+                program.path, "admin", "create", "--data-dir", dataDirectory.path, "--username", username,
+                "--password-stdin",
+            ], environment: environment, stdin: .descriptor(input.fileHandleForReading.fileDescriptor))
+        try? input.fileHandleForReading.close()
         input.fileHandleForWriting.write(Data((password + "\n").utf8))
         try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CLIError("could not create the benchmark's admin user") }
+        guard try child.wait() == .exited(0) else { throw CLIError("could not create the benchmark's admin user") }
         return (username, password)
     }
 

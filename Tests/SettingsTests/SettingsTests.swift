@@ -93,6 +93,9 @@ import Testing
             loaded.vocabulary.terms(for: "Can AI sort CVs?").contains("recruitment or selection of natural persons"))
         // Article 50(4) says a deep fake's deployer "shall disclose" it; learners ask whether it must be labelled.
         #expect(loaded.vocabulary.terms(for: "Do deepfakes have to be labelled?").contains("disclose"))
+        #expect(
+            loaded.vocabulary.terms(for: "Who enforces the AI Act in each country?").contains(
+                "market surveillance authorities"))
         #expect(throws: ConfigurationError.self) {
             try RankingSettings.options(EnvironmentValues(["RANKING_WINDOW_SHARE": "2"])) { warnings.append($0) }
         }

@@ -103,8 +103,10 @@ public struct ExtractiveAnswerer: Sendable, Hashable {
         return definitionCues.contains { lower.contains($0) }
     }
 
+    /// Up to four plain words may qualify the term before "means" ("‘consent’ of the data subject means", GDPR
+    /// Article 4(11)), as in the definitions lookup (`DefinitionLookup.defines(definitionText:)`).
     private static let definingSentence = try! NSRegularExpression(
-        pattern: #"['‘"“]([^'’"”]{1,80})['’"”]\s+(?:means|refers to)\b"#)
+        pattern: #"['‘"“]([^'’"”]{1,80})['’"”](?:\s+[A-Za-z]+){0,4}?\s+(?:means|refers to)\b"#)
 
     /// The term `text` defines ("‘AI system’ means ..." gives "AI system"), if it is a definition.
     static func definedTerm(_ text: String) -> String? {

@@ -75,9 +75,24 @@ package struct DefinitionLookup {
         Self.definitionText(text).map(defines(definitionText:)) ?? false
     }
 
-    /// Whether a passage whose ``definitionText(_:)`` is `folded` defines one of the terms.
+    /// Whether a passage whose ``definitionText(_:)`` is `folded` defines one of the terms: the quoted term, then
+    /// "means" after at most four plain words, which qualify the term ("'consent' of the data subject means",
+    /// GDPR Article 4(11), the corpus's one definition written so; "'personal data' means" has none).
     package func defines(definitionText folded: String) -> Bool {
-        terms.contains { ByteSearch.contains(folded, "'\($0)' means") }
+        terms.contains { term in
+            let quoted = "'\(term)' "
+            var from = folded.startIndex
+            while let range = ByteSearch.range(of: quoted, in: folded, from: from) {
+                let following = folded[range.upperBound...].split(separator: " ", maxSplits: 5).prefix(5)
+                if let means = following.firstIndex(of: "means"),
+                    following[..<means].allSatisfy({ $0.allSatisfy(\.isLetter) })
+                {
+                    return true
+                }
+                from = range.upperBound
+            }
+            return false
+        }
     }
 
     /// Whether a glossary passage (its section's label says "Glossary") has an entry for one of the terms: a line

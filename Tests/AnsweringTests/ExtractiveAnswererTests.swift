@@ -294,6 +294,15 @@ import TextAnalysis
         let defined = ExtractiveAnswerer().answer(
             question: "What is a deep fake?", passages: [passage(1, "Article 3", definitions)])
         #expect(defined.text.hasPrefix("Article 3(60): ‘deep fake’ means"), "\(defined.text)")
+        // GDPR Article 4(11) qualifies its term before "means": still the definition asked for, under its number.
+        let gdpr = """
+            (10) ‘third party’ means a natural or legal person other than the data subject; (11) ‘consent’ of the \
+            data subject means any freely given, specific, informed and unambiguous indication of the data \
+            subject's wishes; (12) ‘personal data breach’ means a breach of security;
+            """
+        let consent = ExtractiveAnswerer().answer(
+            question: "How does the GDPR define 'consent'?", passages: [passage(1, "Article 4", gdpr)])
+        #expect(consent.text.hasPrefix("Article 4(11): ‘consent’ of the data subject means"), "\(consent.text)")
         // Quoted as a list, the definitions keep their numbers under the lead-in's label.
         let list = ExtractiveAnswerer().answer(
             question: "Which definitions apply for the purposes of this Regulation?",

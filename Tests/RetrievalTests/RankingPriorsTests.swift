@@ -141,6 +141,11 @@ import TextAnalysis
         let provider = DefinitionLookup(
             question: "Who is the 'provider' of an AI system?", vocabulary: QueryVocabulary())
         #expect(provider.terms == ["provider"])
+        // GDPR Article 4(11) qualifies its term before "means"; a quoted term used in passing defines nothing.
+        let consent = DefinitionLookup(question: "How does the GDPR define 'consent'?", vocabulary: QueryVocabulary())
+        #expect(consent.defines("(11) ‘consent’ of the data subject means any freely given, specific indication"))
+        #expect(!consent.defines("the ‘consent’ given under Article 7; this means that the controller"))
+        #expect(!consent.defines("‘consent’ (Article 4) means"))
         // The index keeps each passage's folded definition text: a replaced or deleted passage must lose it.
         try index.upsert([
             IndexRecord(

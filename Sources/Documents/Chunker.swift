@@ -22,8 +22,9 @@ public struct Chunker: Sendable {
     /// and page numbers stay in their text), NIST AI 800-1 practices and appendices are sections. 4: CommonAccord
     /// prose objects (the OECD text) are read as their rendered text (a loader change: the file hash alone does
     /// not say the text changed, so the version does). 5: a text with no other structure takes its all-caps
-    /// headings as sections (the Blueprint for an AI Bill of Rights' principles, `CapsHeadings`).
-    public static let rulesVersion = 5
+    /// headings as sections (the Blueprint for an AI Bill of Rights' principles, `CapsHeadings`). 6: a lone
+    /// "References" or "Bibliography" line in a text's second half heads its reference list (NIST SP 1270's).
+    public static let rulesVersion = 6
 
     /// What decides how a document is cut: the rules' version and the budgets. Equal signatures give equal
     /// chunks for equal text.

@@ -50,6 +50,11 @@ struct StructureParser {
     /// How many more times each appendix heading line occurs: a table of contents names appendices without
     /// leader dots, so only the last occurrence opens one.
     private var appendixLinesLeft: [Substring: Int] = [:]
+    /// How many times the text has a line that is only "References" or "Bibliography": once, in its second half,
+    /// it heads the reference list, which otherwise carried the label of the section before it (NIST SP 1270's
+    /// 120 chunks of references were "5 Glossary"); the NIST AI RMF Playbook's 83 per-subcategory "References"
+    /// lines belong to their subcategories and open nothing.
+    private var backMatterLines = 0
     /// The text's length in scalars: appendices follow the body, so an appendix line in the first half is a
     /// table of contents entry that the body never repeats word for word.
     private var textLength = 0
@@ -79,8 +84,9 @@ struct StructureParser {
         parser.textLength = document.text.unicodeScalars.count
         if !parser.legal {
             parser.repeatedLines = repeatedLines(document.text)
-            for line in document.text.split(separator: "\n") where line.hasPrefix("Appendix ") {
-                parser.appendixLinesLeft[line, default: 0] += 1
+            for line in document.text.split(separator: "\n") {
+                if line.hasPrefix("Appendix ") { parser.appendixLinesLeft[line, default: 0] += 1 }
+                if Self.backMatterHeadings.contains(line) { parser.backMatterLines += 1 }
             }
         }
         let hints = Dictionary(document.headings.map { ($0.offset, $0) }, uniquingKeysWith: { first, _ in first })
@@ -93,6 +99,9 @@ struct StructureParser {
         parser.close()
         return parser.units
     }
+
+    /// The lines that head a text's reference list (see `backMatterLines`).
+    static let backMatterHeadings: Set<Substring> = ["References", "Bibliography"]
 
     /// An EU act has "Whereas:" before its recitals, an "Article 1" heading line, or a run of "Article N" ones.
     static func isLegalText(_ text: String) -> Bool {
@@ -313,6 +322,12 @@ struct StructureParser {
                 openGroup(section: line, path: headingTitles, start: start, end: end, heading: true)
                 return
             }
+        }
+        if backMatterLines == 1, Self.backMatterHeadings.contains(Substring(line)), start > textLength / 2 {
+            headingStack.removeAll()
+            headingStack.append((1, line))
+            openGroup(section: line, path: headingTitles, start: start, end: end, heading: true)
+            return
         }
         if let groups = P.match(P.numberedHeading, line),
             acceptsHeading(number: groups[0], title: groups[1], line: line)

@@ -25,6 +25,11 @@ public enum Fixtures {
     public static let eo14179 = "us-eo-14179_removing-barriers-american-ai-leadership_2025-01-23.md"
     /// NIST AI 800-1, initial public draft: a draft with margin line numbers (in `corpus/` only).
     public static let misusePDF = "nist-ai-800-1-ipd_managing-misuse-risk-dual-use-foundation-models.pdf"
+    /// NIST SP 1270 (bias in AI): a glossary, then a reference list under a lone "References" line (in `corpus/`
+    /// only).
+    public static let biasPDF = "nist-sp-1270_bias-in-ai.pdf"
+    /// The NIST AI RMF Playbook: a "References" part in every subcategory (in `corpus/` only).
+    public static let playbookPDF = "nist-ai-rmf-playbook.pdf"
     /// The Blueprint for an AI Bill of Rights: headings in capitals only (in `corpus/` only).
     public static let blueprintPDF = "us-ostp-blueprint-for-an-ai-bill-of-rights_2022.pdf"
 

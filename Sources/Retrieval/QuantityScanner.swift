@@ -139,7 +139,7 @@ struct QuantityScanner {
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
 
-    /// A lowercase ASCII word packed as ``finds(in:)`` packs the letters it reads.
+    /// A lowercase ASCII word packed as `scan(_:)` packs the letters it reads.
     static func code(_ word: String) -> UInt64 {
         word.utf8.reduce(0) { $0 << 5 | UInt64($1 - 0x60) }
     }

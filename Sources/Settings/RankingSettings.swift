@@ -6,8 +6,8 @@ import TextAnalysis
 ///
 /// - `RANKING_PRIORS` (default true): false gives plain reciprocal-rank fusion and ignores the others;
 /// - `RANKING_FUSION_K`, `RANKING_DENSE_WEIGHT`, `RANKING_RECITAL_FACTOR`, `RANKING_NAMED_DOCUMENT_FACTOR`,
-///   `RANKING_OBLIGATION_FACTOR`, `RANKING_ANSWER_TYPE_FACTOR`, `RANKING_PROVISION_WEIGHT`, `RANKING_WINDOW_SHARE`, `RANKING_FEEDBACK_TERMS`:
-///   numbers overriding ``RankingDefaults`` (a window share of 0 also stops ingest embedding windows);
+///   `RANKING_OBLIGATION_FACTOR`, `RANKING_ANSWER_TYPE_FACTOR`, `RANKING_PROVISION_WEIGHT`, `RANKING_WINDOW_SHARE`,
+///   `RANKING_FEEDBACK_TERMS`: numbers overriding ``RankingDefaults`` (a window share of 0 also stops ingest embedding windows);
 /// - `RANKING_VOCABULARY`, `RANKING_STRIP_NAMES`, `RANKING_DEFINITIONS`, `RANKING_PROVISIONS`,
 ///   `RANKING_EXPAND_DENSE`, `RANKING_SEARCH_NAMED` (defaults per ``RankingDefaults``): the learner-to-legal query
 ///   expansion, document names left out of the BM25 query, the definitions and provision lookups and their

@@ -341,6 +341,9 @@ struct BenchServe: AsyncParsableCommand {
     }
 }
 
+/// This `aigov` binary, which the benchmarks run as their servers and `admin create` unless told another.
+let thisExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+
 /// `aigov serve` as a child process of the benchmark.
 final class ServerProcess {
     let child: ChildProcess.Child
@@ -357,7 +360,7 @@ final class ServerProcess {
     static func start(
         executable: URL? = nil, arguments: [String], environment: [String: String], port: Int
     ) throws -> ServerProcess {
-        let program = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let program = executable ?? thisExecutable
         // Its output is our stderr: ingest progress and any start-up error show where the user looks.
         let child = try ChildProcess.start(
             [program.path] + arguments, environment: environment, stdout: .descriptor(2), stderr: .descriptor(2))

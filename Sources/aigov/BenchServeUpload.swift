@@ -21,7 +21,7 @@ struct BenchUpload: Sendable {
     ) throws -> (username: String, password: String) {
         let username = prefix + String(UUID().uuidString.prefix(8)).lowercased()
         let password = UUID().uuidString + UUID().uuidString
-        let program = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let program = executable ?? thisExecutable
         let input = Pipe()
         let child = try ChildProcess.start(
             [
